@@ -77,13 +77,15 @@ class Link:
 
 
 LINKS: dict[str, Link] = {
-    "past_gap": Link("gender", {"woman": 0.38, "man": 0.22, "non_binary": 0.30},
-                     "CV gap of 6+ months in the past: women 38%, men 22% [G, anchored on LinkedIn 2022]"),
+    "past_gap": Link("gender", {"woman": 0.28, "man": 0.17, "non_binary": 0.22},
+                     "CV gap of 6+ months in the past, before parenthood and illness are added; with them "
+                     "about 38% of women and 22% of men [G, anchored on LinkedIn 2022]"),
     "care_reason": Link("gender", {"woman": 0.45, "man": 0.12, "non_binary": 0.30},
                         "share of gaps taken for care (parental leave 22% of women's breaks, LinkedIn) [G]"),
-    "parent_gap": Link("parent", {"no": 0.0, "yes": 0.20},
-                       "extra chance of a (care) gap for parents of young children [G]"),
-    "illness_gap": Link("disability", {"none": 0.04, "disclosed": 0.40},
+    "parent_gap": Link("gender", {"woman": 0.30, "man": 0.05, "non_binary": 0.15},
+                       "extra chance of a care gap for parents of young children (parental leave is 22% of "
+                       "women's breaks, LinkedIn) [G]"),
+    "illness_gap": Link("disability", {"none": 0.03, "disclosed": 0.40},
                         "chance of a gap for illness; medical leave is 17% of breaks (LinkedIn) [G]"),
     "current_gap": Link("origin", {"dutch": 0.20, "second_gen": 0.32, "born_abroad": 0.34},
                         "currently without work; unemployment 3.0% vs 6.1% vs 6.3% (CBS) [G scaled to applicants]"),
@@ -305,7 +307,8 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     rng = _stream(seed, "gaps")
     gender = cols["gender"]
     disability = cols["disability"]
-    p_past = _by_group(links["past_gap"], "gender", gender) + _by_group(links["parent_gap"], "parent", parent)
+    parent_gap = _by_group(links["parent_gap"], "gender", gender) * parent
+    p_past = _by_group(links["past_gap"], "gender", gender) + parent_gap
     illness = rng.random(n) < _by_group(links["illness_gap"], "disability", disability)
     has_past = (rng.random(n) < np.minimum(p_past, 1.0)) | illness
     past_months = np.where(has_past, 6 + np.floor(rng.exponential(8.0, n)), 0).astype(np.int16)
@@ -323,8 +326,7 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     past_months = np.minimum(past_months, np.maximum(working_months - current_months, 0)).astype(np.int16)
     cols["current_gap_months"] = current_months
     cols["past_gap_months"] = past_months
-    care = rng.random(n) < np.minimum(_by_group(links["care_reason"], "gender", gender)
-                                      + 0.5 * _by_group(links["parent_gap"], "parent", parent), 1.0)
+    care = rng.random(n) < np.minimum(_by_group(links["care_reason"], "gender", gender) + 2 * parent_gap, 1.0)
     study = rng.random(n) < 0.25
     any_gap = (current_months > 0) | (past_months > 0)
     reason = np.where(illness, 2, np.where(care, 1, np.where(study, 3, 4)))

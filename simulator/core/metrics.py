@@ -1,0 +1,313 @@
+"""Who gets filtered out: selection rates, impact ratios and tests per group, stage and intersection.
+
+One ``np.bincount`` over the full cross of the protected attributes (and stage, and ground truth)
+gives a small table of counts; every per-attribute or intersectional table is a sum over it. The
+statistics then run once, vectorised, over all rows (``stats.compare_many``).
+
+Gates (DESIGN.md §6): a group under ``MIN_N`` (5) is "not enough data" and gets no statistics;
+under ``FEW_N`` (30) its statistics are shown with "too few to tell" wording; an intersection cell
+holding under ``SUPPRESS_SHARE`` (2%) of the candidates at that stage is hidden, and the number of
+hidden cells and candidates is disclosed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .pipeline import Outcome, run_pipeline
+from .stats import compare_many, stratified_analysis, wilson_interval
+from .texts import t
+from .world import CATEGORIES, INTERSECTION_ATTRIBUTES, PROTECTED_ATTRIBUTES, UNUSUAL_CV_FLAGS
+
+MIN_N = 5
+FEW_N = 30
+SUPPRESS_SHARE = 0.02
+OVERALL = -1  # stage index meaning "from application to final selection"
+
+STATUS_OK = "ok"
+STATUS_FEW = "too_few"
+STATUS_NOT_ENOUGH = "not_enough"
+STATUS_SUPPRESSED = "suppressed"
+
+DEFAULT_INTERSECTIONS: tuple[tuple[str, ...], ...] = tuple(itertools.combinations(INTERSECTION_ATTRIBUTES, 2)) + (
+    ("gender", "age_band", "origin"),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Group tables from plain counts (shared by `run` and `audit`)
+# ---------------------------------------------------------------------------------------------
+
+def compare_table(attribute: str, groups: list[str], n: np.ndarray, selected: np.ndarray,
+                  intersection: bool, stage: str | None = None) -> pd.DataFrame:
+    """Rates, intervals and comparisons with the most-selected group for one attribute's groups.
+
+    ``groups`` are value keys (joined with " × " for intersections); ``n`` and ``selected`` counts.
+    The reference is the most-selected group among those holding at least 2% of the candidates
+    (NYC LL144's rule for small categories): a tiny group's high rate is too uncertain to compare
+    everyone else against. Small groups are still compared with the reference.
+    """
+    n = np.asarray(n, dtype=np.int64)
+    selected = np.asarray(selected, dtype=np.int64)
+    total = int(n.sum())
+    status = np.where(n < MIN_N, STATUS_NOT_ENOUGH, np.where(n < FEW_N, STATUS_FEW, STATUS_OK)).astype(object)
+    if intersection:
+        status[(n < SUPPRESS_SHARE * total) & (n > 0)] = STATUS_SUPPRESSED
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(n > 0, selected / np.maximum(n, 1), np.nan)
+    eligible = np.isin(status, [STATUS_OK, STATUS_FEW])
+    may_be_reference = eligible & (n >= SUPPRESS_SHARE * total)
+    if not may_be_reference.any():
+        may_be_reference = eligible
+    frame = pd.DataFrame({
+        "attribute": attribute, "group": groups, "stage": stage, "n": n, "selected": selected, "rate": rate,
+        "status": status,
+    })
+    low, high = wilson_interval(selected, n)
+    frame["rate_ci_low"], frame["rate_ci_high"] = low, high
+    for col in ("impact_ratio", "impact_ratio_ci_low", "impact_ratio_ci_high", "z", "p_value",
+                "difference", "shortfall"):
+        frame[col] = np.nan
+    frame["needed_for_four_fifths"] = np.nan
+    frame["reference"] = False
+    if may_be_reference.any() and np.nanmax(np.where(may_be_reference, rate, np.nan)) > 0:
+        ref = int(np.nanargmax(np.where(may_be_reference, rate, -1.0)))
+        frame.loc[ref, "reference"] = True
+        rows = np.flatnonzero(eligible)
+        cmp = compare_many(selected[rows], n[rows], np.full(len(rows), selected[ref]), np.full(len(rows), n[ref]))
+        frame.loc[rows, "impact_ratio"] = cmp["impact_ratio"]
+        frame.loc[rows, "impact_ratio_ci_low"] = cmp["impact_ratio_ci"][0]
+        frame.loc[rows, "impact_ratio_ci_high"] = cmp["impact_ratio_ci"][1]
+        frame.loc[rows, "z"] = cmp["z"]
+        frame.loc[rows, "p_value"] = cmp["p_value"]
+        frame.loc[rows, "difference"] = cmp["difference"]
+        frame.loc[rows, "shortfall"] = cmp["shortfall"]
+        frame.loc[rows, "needed_for_four_fifths"] = cmp["needed_for_four_fifths"]
+        frame.loc[ref, ["z", "difference", "shortfall"]] = 0.0
+        frame.loc[ref, "p_value"] = 1.0
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting an outcome
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class CountCube:
+    """Counts per cell of the full protected-attribute cross x qualified x stop stage."""
+
+    counts: np.ndarray  # shape: (*attribute sizes, 2, n_stages + 1)
+    attributes: tuple[str, ...]
+    n_stages: int
+
+    def table(self, attributes: tuple[str, ...], stage: int, qualified: bool | None = None):
+        """(groups, n, selected) for the cross of ``attributes`` at ``stage`` (or OVERALL)."""
+        keep = [self.attributes.index(a) for a in attributes]
+        drop = tuple(i for i in range(len(self.attributes)) if i not in keep)
+        cube = self.counts.sum(axis=drop)  # (*kept sizes, 2, stops)
+        if qualified is not None:
+            cube = cube[..., int(qualified), :]
+        else:
+            cube = cube.sum(axis=-2)
+        # reorder kept axes to the requested order
+        order = [sorted(keep).index(k) for k in keep]
+        cube = np.moveaxis(cube, order, list(range(len(order))))
+        stops = cube.reshape(-1, self.n_stages + 1)
+        cumulative = stops[:, ::-1].cumsum(axis=1)[:, ::-1]  # reached_s = sum over stops >= s
+        if stage == OVERALL:
+            n = stops.sum(axis=1)
+            selected = stops[:, self.n_stages]
+        else:
+            n = cumulative[:, stage]
+            selected = cumulative[:, stage + 1]
+        names = [" × ".join(combo) for combo in itertools.product(*(CATEGORIES[a] for a in attributes))]
+        return names, n, selected
+
+
+def count_cube(outcome: Outcome, attributes: tuple[str, ...] = PROTECTED_ATTRIBUTES) -> CountCube:
+    pool = outcome.pool
+    sizes = [len(CATEGORIES[a]) for a in attributes]
+    code = np.zeros(len(pool), dtype=np.int64)
+    for a, size in zip(attributes, sizes):
+        code = code * size + pool[a]
+    stops = outcome.n_stages + 1
+    code = (code * 2 + pool["qualified"]) * stops + outcome.stopped_at
+    total = int(np.prod(sizes)) * 2 * stops
+    counts = np.bincount(code, minlength=total).reshape(*sizes, 2, stops)
+    return CountCube(counts, tuple(attributes), outcome.n_stages)
+
+
+# ---------------------------------------------------------------------------------------------
+# The full measurement of a run
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Measurement:
+    """Everything DESIGN.md §6 asks for, computed from one outcome."""
+
+    outcome: Outcome
+    groups: pd.DataFrame  # one row per (stage, attribute, group)
+    suppressed: pd.DataFrame  # per (stage, attribute): hidden cells and candidates
+    ground_truth: pd.DataFrame  # per attribute group: TPR, FPR, precision, missed talent
+    unusual: pd.DataFrame  # per unusual-CV type: qualified, rejected, missed share
+    rules: pd.DataFrame  # per rule and group: removed first, rate now, rate without the rule
+    stratified: dict = field(default_factory=dict)
+
+    def stage_label(self, stage: int, lang: str) -> str:
+        if stage == OVERALL:
+            return t("stage.overall", lang)
+        return self.outcome.pipeline.stages[stage].title(lang)
+
+
+def measure(outcome: Outcome, intersections=DEFAULT_INTERSECTIONS, attribution: bool = True) -> Measurement:
+    """Measure an outcome per stage and overall, per attribute and for the given intersections."""
+    cube = count_cube(outcome)
+    frames = []
+    hidden = []
+    stages = [OVERALL] + list(range(outcome.n_stages))
+    combos = [(a,) for a in PROTECTED_ATTRIBUTES] + [tuple(c) for c in intersections]
+    for stage in stages:
+        for combo in combos:
+            names, n, selected = cube.table(combo, stage)
+            frame = compare_table(" × ".join(combo), names, n, selected, intersection=len(combo) > 1)
+            frame["stage"] = stage
+            frame["depth"] = len(combo)
+            frames.append(frame)
+            sup = frame["status"] == STATUS_SUPPRESSED
+            if len(combo) > 1:
+                hidden.append({"stage": stage, "attribute": " × ".join(combo), "cells": int(sup.sum()),
+                               "candidates": int(frame.loc[sup, "n"].sum()), "cells_total": len(frame)})
+    groups = pd.concat(frames, ignore_index=True)
+    return Measurement(
+        outcome=outcome,
+        groups=groups,
+        suppressed=pd.DataFrame(hidden),
+        ground_truth=_ground_truth(cube),
+        unusual=_unusual(outcome),
+        rules=_attribution(outcome) if attribution else pd.DataFrame(),
+        stratified=_stratified_headline(outcome, groups),
+    )
+
+
+def _ground_truth(cube: CountCube) -> pd.DataFrame:
+    rows = []
+    for attribute in PROTECTED_ATTRIBUTES:
+        names, q_n, q_sel = cube.table((attribute,), OVERALL, qualified=True)
+        _, u_n, u_sel = cube.table((attribute,), OVERALL, qualified=False)
+        for i, name in enumerate(names):
+            selected = q_sel[i] + u_sel[i]
+            rows.append({
+                "attribute": attribute, "group": name, "qualified": int(q_n[i]), "qualified_selected": int(q_sel[i]),
+                "missed": int(q_n[i] - q_sel[i]),
+                "tpr": q_sel[i] / q_n[i] if q_n[i] else np.nan,
+                "fpr": u_sel[i] / u_n[i] if u_n[i] else np.nan,
+                "precision": q_sel[i] / selected if selected else np.nan,
+            })
+    frame = pd.DataFrame(rows)
+    low, high = wilson_interval(frame["qualified_selected"], frame["qualified"])
+    frame["tpr_ci_low"], frame["tpr_ci_high"] = low, high
+    return frame
+
+
+def _unusual(outcome: Outcome) -> pd.DataFrame:
+    pool = outcome.pool
+    qualified = pool["qualified"]
+    rejected = ~outcome.selected
+    plain = qualified & ~pool["unusual_any"] & ~pool["unusual_part_time"]
+    rows = []
+    for flag in UNUSUAL_CV_FLAGS + ("none",):
+        mask = plain if flag == "none" else qualified & pool[f"unusual_{flag}"]
+        n = int(mask.sum())
+        missed = int((mask & rejected).sum())
+        rows.append({"type": flag, "qualified": n, "rejected": missed,
+                     "missed_share": missed / n if n else np.nan})
+    return pd.DataFrame(rows)
+
+
+def _attribution(outcome: Outcome) -> pd.DataFrame:
+    """Per rule: who it removed first, and every group's final rate with the rule switched off."""
+    pool = outcome.pool
+    rows = []
+    now = {a: np.bincount(pool[a], weights=outcome.selected, minlength=len(CATEGORIES[a])) for a in PROTECTED_ATTRIBUTES}
+    sizes = {a: np.bincount(pool[a], minlength=len(CATEGORIES[a])) for a in PROTECTED_ATTRIBUTES}
+    for rule_id, (s, _, rule) in enumerate(outcome.pipeline.flat_rules()):
+        if not rule.enabled or not outcome.pipeline.stages[s].enabled:
+            continue
+        removed_mask = outcome.rejected_by == rule_id
+        without = run_pipeline(pool, outcome.pipeline.without_rule(rule_id)).selected
+        for a in PROTECTED_ATTRIBUTES:
+            removed = np.bincount(pool[a], weights=removed_mask, minlength=len(CATEGORIES[a]))
+            alt = np.bincount(pool[a], weights=without, minlength=len(CATEGORIES[a]))
+            for i, value in enumerate(CATEGORIES[a]):
+                n = sizes[a][i]
+                rows.append({
+                    "rule_id": rule_id, "stage": s, "kind": rule.kind, "attribute": a, "group": value, "n": int(n),
+                    "removed_first": int(removed[i]),
+                    "removed_share": removed[i] / n if n else np.nan,
+                    "rate_now": now[a][i] / n if n else np.nan,
+                    "rate_without": alt[i] / n if n else np.nan,
+                })
+    return pd.DataFrame(rows)
+
+
+def _stratified_headline(outcome: Outcome, groups: pd.DataFrame) -> dict:
+    """CMH for the headline comparison within education levels: is the gap explained by education?"""
+    finding = headline(groups)
+    if finding is None or finding["depth"] != 1:
+        return {}
+    attribute = finding["attribute"]
+    pool = outcome.pool
+    focal = pool[attribute] == CATEGORIES[attribute].index(finding["group"])
+    ref = pool[attribute] == CATEGORIES[attribute].index(finding["reference_group"])
+    sel = outcome.selected
+    tables = []
+    for level in range(len(CATEGORIES["education"])):
+        stratum = pool["education"] == level
+        a = int((stratum & ref & sel).sum())
+        b = int((stratum & ref & ~sel).sum())
+        c = int((stratum & focal & sel).sum())
+        d = int((stratum & focal & ~sel).sum())
+        tables.append([[a, b], [c, d]])
+    try:
+        result = stratified_analysis(tables)
+    except ValueError:
+        return {}
+    return {"attribute": attribute, "group": finding["group"], "reference_group": finding["reference_group"],
+            "strata": "education", **result.__dict__}
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing what to say
+# ---------------------------------------------------------------------------------------------
+
+def headline(groups: pd.DataFrame, stage: int = OVERALL, max_depth: int = 1,
+             attributes: tuple[str, ...] | None = INTERSECTION_ATTRIBUTES) -> dict | None:
+    """The most important finding: the lowest impact ratio among groups with enough data.
+
+    Only ``attributes`` (and their intersections) are considered: region of origin has many small
+    groups, and the lowest of many small comparisons is mostly chance.
+    """
+    rows = groups[(groups["stage"] == stage) & (groups["depth"] <= max_depth)
+                  & groups["status"].isin([STATUS_OK, STATUS_FEW]) & ~groups["reference"]
+                  & groups["impact_ratio"].notna()]
+    if attributes is not None:
+        parts = rows["attribute"].str.split(" × ")
+        rows = rows[[all(p in attributes for p in ps) for ps in parts]]
+    if rows.empty:
+        return None
+    ok = rows[rows["status"] == STATUS_OK]
+    pool = ok if not ok.empty else rows
+    # The lowest ratio among significant findings first; else the lowest ratio overall.
+    significant = pool[pool["p_value"] < 0.05]
+    best = (significant if not significant.empty else pool).sort_values("impact_ratio").iloc[0]
+    ref = groups[(groups["stage"] == stage) & (groups["attribute"] == best["attribute"]) & groups["reference"]].iloc[0]
+    out = best.to_dict()
+    out["reference_group"] = ref["group"]
+    out["reference_rate"] = ref["rate"]
+    out["reference_n"] = int(ref["n"])
+    out["reference_selected"] = int(ref["selected"])
+    return out

@@ -1,0 +1,77 @@
+"""Gap penalty: minus points per month out of work, or a knock-out above a number of months."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from ..texts import t
+from .base import NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError
+
+
+@dataclass
+class GapPenalty(Rule):
+    """Penalise CV gaps: ``points_per_month`` off the score and/or reject above ``knockout_months``."""
+
+    kind: ClassVar[str] = "gap_penalty"
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param("points_per_month", "float", 0.0, minimum=0, maximum=100),
+        Param("knockout_months", "optional_int", None, minimum=0, maximum=600),
+        Param("count_current", "bool", True),
+        Param("count_past", "bool", True),
+        Param("grace_months", "int", 0, minimum=0, maximum=120),
+    )
+    enabled: bool = True
+    points_per_month: float = 0.0
+    knockout_months: int | None = None
+    count_current: bool = True
+    count_past: bool = True
+    grace_months: int = 0
+
+    def validate(self, path: str) -> None:
+        if self.points_per_month == 0 and self.knockout_months is None:
+            raise RuleConfigError(path, "set points_per_month above 0 or a knockout_months limit")
+        if not (self.count_current or self.count_past):
+            raise RuleConfigError(path, "count_current and count_past are both false: the rule would do nothing")
+
+    def months(self, pool) -> np.ndarray:
+        total = np.zeros(len(pool), dtype=np.int32)
+        if self.count_current:
+            total += pool["current_gap_months"]
+        if self.count_past:
+            total += pool["past_gap_months"]
+        return np.maximum(total - self.grace_months, 0)
+
+    def passes(self, pool, ctx):
+        if self.knockout_months is None:
+            return None
+        return self.months(pool) <= self.knockout_months
+
+    def points(self, pool, ctx):
+        if self.points_per_month == 0:
+            return None
+        return -self.points_per_month * self.months(pool)
+
+    def _which(self, lang: str) -> str:
+        if self.count_current and self.count_past:
+            return t("rule.gap.which_all", lang)
+        return t("rule.gap.which_current" if self.count_current else "rule.gap.which_past", lang)
+
+    def describe(self, lang: str) -> str:
+        parts = []
+        if self.points_per_month:
+            parts.append(t("rule.gap.describe_points", lang, points=f"{self.points_per_month:g}"))
+        if self.knockout_months is not None:
+            parts.append(t("rule.gap.describe_knockout", lang, months=self.knockout_months))
+        return t("rule.gap.describe", lang, which=self._which(lang), parts="; ".join(parts))
+
+    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
+        return t("reason.gap", lang, months=int(self.months(pool)[index]), limit=self.knockout_months,
+                 which=self._which(lang))
+
+    def legality(self) -> Legality:
+        if self.count_past:
+            return Legality(NEEDS_JUSTIFICATION, "legality.gap.past")
+        return Legality(NEEDS_JUSTIFICATION, "legality.gap.current")

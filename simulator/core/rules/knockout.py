@@ -1,0 +1,131 @@
+"""Knock-out: reject every candidate whose CV field fails one test (licence required, gap ≤ N…)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..texts import t
+from ..world import CATEGORIES, FIELD_KINDS
+from .base import (
+    DIRECT_DISCRIMINATION,
+    LAWFUL,
+    NEEDS_JUSTIFICATION,
+    Legality,
+    Param,
+    Rule,
+    RuleConfigError,
+)
+
+OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
+
+_PROTECTED_FIELDS = {"gender", "age", "age_band", "origin", "region", "disability", "parent"}
+# Neutral-looking criteria that the law treats as indirect age discrimination unless justified.
+_AGE_PROXY_FIELDS = {"graduation_year"}
+_INDIRECT_FIELDS = {
+    "current_gap_months": "gap",
+    "past_gap_months": "gap",
+    "longest_gap_months": "gap",
+    "gap_reason": "gap",
+    "diploma_country": "origin_proxy",
+    "diploma_recognised": "origin_proxy",
+    "dutch_level": "language",
+    "postcode_area": "origin_proxy",
+    "part_time_history": "sex_proxy",
+    "career_switches": "unusual_cv",
+}
+
+
+@dataclass
+class KnockOut(Rule):
+    """Reject the candidate unless ``field op value`` holds for their CV."""
+
+    kind: ClassVar[str] = "knockout"
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param("field", "choice", "driving_licence", choices=tuple(FIELD_KINDS)),
+        Param("op", "choice", "==", choices=OPERATORS),
+        Param("value", "any", True),
+    )
+    enabled: bool = True
+    field: str = "driving_licence"
+    op: str = "=="
+    value: Any = True
+
+    def validate(self, path: str) -> None:
+        kind = FIELD_KINDS[self.field]
+        values = self.value if self.op in ("in", "not in") else [self.value]
+        if self.op in ("in", "not in") and not isinstance(self.value, list):
+            raise RuleConfigError(f"{path}.value", f"operator '{self.op}' needs a list of values")
+        for v in values:
+            if kind in ("category", "ordinal"):
+                if v not in CATEGORIES[self.field]:
+                    raise RuleConfigError(f"{path}.value", f"{self.field} has no value {v!r} "
+                                                           f"(expected one of {', '.join(CATEGORIES[self.field])})")
+                if kind == "category" and self.op in ("<", "<=", ">", ">="):
+                    raise RuleConfigError(f"{path}.op", f"{self.field} has no order; use ==, !=, in or not in")
+            elif kind == "bool":
+                if not isinstance(v, bool):
+                    raise RuleConfigError(f"{path}.value", f"{self.field} is yes/no: use true or false, got {v!r}")
+            elif isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise RuleConfigError(f"{path}.value", f"{self.field} is a number, got {v!r}")
+
+    # -- behaviour ------------------------------------------------------------------------------
+    def _encoded(self):
+        kind = FIELD_KINDS[self.field]
+        if kind in ("category", "ordinal"):
+            enc = lambda v: CATEGORIES[self.field].index(v)  # noqa: E731
+        else:
+            enc = lambda v: v  # noqa: E731
+        return [enc(v) for v in self.value] if isinstance(self.value, list) else enc(self.value)
+
+    def passes(self, pool, ctx) -> np.ndarray:
+        column = pool[self.field]
+        value = self._encoded()
+        if self.op == "in":
+            return np.isin(column, value)
+        if self.op == "not in":
+            return ~np.isin(column, value)
+        return {
+            "==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
+            ">": np.greater, ">=": np.greater_equal,
+        }[self.op](column, value)
+
+    # -- explanation ----------------------------------------------------------------------------
+    def _value_text(self, value, lang: str) -> str:
+        kind = FIELD_KINDS[self.field]
+        if isinstance(value, list):
+            return ", ".join(self._value_text(v, lang) for v in value)
+        if kind in ("category", "ordinal"):
+            return t(f"label.{self.field}.{value}", lang)
+        if kind == "bool":
+            return t("common.yes" if value else "common.no", lang)
+        return f"{value:g}"
+
+    def describe(self, lang: str) -> str:
+        return t("rule.knockout.describe", lang, field=t(f"field.{self.field}", lang),
+                 op=t(f"op.{self.op}", lang), value=self._value_text(self.value, lang))
+
+    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
+        raw = pool[self.field][index]
+        kind = FIELD_KINDS[self.field]
+        if kind in ("category", "ordinal"):
+            shown = t(f"label.{self.field}.{CATEGORIES[self.field][int(raw)]}", lang)
+        elif kind == "bool":
+            shown = t("common.yes" if bool(raw) else "common.no", lang)
+        else:
+            shown = f"{raw:g}"
+        return t("reason.knockout", lang, rule=self.describe(lang), field=t(f"field.{self.field}", lang),
+                 actual=shown)
+
+    def legality(self) -> Legality:
+        if self.field in _PROTECTED_FIELDS:
+            return Legality(DIRECT_DISCRIMINATION, "legality.knockout.protected")
+        if self.field == "experience_years" and self.op in ("<", "<="):
+            return Legality(NEEDS_JUSTIFICATION, "legality.knockout.experience_cap")
+        if self.field in _AGE_PROXY_FIELDS:
+            return Legality(NEEDS_JUSTIFICATION, "legality.knockout.age_proxy")
+        if self.field in _INDIRECT_FIELDS:
+            return Legality(NEEDS_JUSTIFICATION, f"legality.knockout.{_INDIRECT_FIELDS[self.field]}")
+        return Legality(LAWFUL, "legality.knockout.job_requirement")

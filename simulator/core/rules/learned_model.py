@@ -1,0 +1,198 @@
+"""Learned model: a classifier trained on a generated history of biased hiring decisions.
+
+The history is a separate pool (same vacancy and pool settings, its own seed stream) in which past
+recruiters hired on suitability *plus* group penalties whose strengths are parameters. The model
+never sees gender, age or origin, but it does see proxies (postcode, hobbies, writing style, gaps,
+graduation year, name origin, part-time history), and learns the old bias through them: leaving
+the protected column out does not remove the bias. Its weights are inspectable.
+
+scikit-learn is imported only when a model is trained, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from ..texts import t
+from ..world import CATEGORIES
+from .base import Cut, Legality, NEEDS_JUSTIFICATION, Param, Rule, RuleConfigError
+from .features import FEATURE_NAMES, PROTECTED_FEATURES, feature
+from .weighted_score import CUT_PARAMS, check_cut, cut_reason, describe_cut
+
+MODEL_FEATURES = tuple(f for f in FEATURE_NAMES if f not in PROTECTED_FEATURES)
+
+DEFAULT_HISTORY_BIAS = {
+    # Shifts, in standard deviations of suitability, applied by past recruiters [G]. Chosen to give
+    # historical hiring ratios near the Dutch field experiments: non-Western origin ~1.4, Western ~1.2.
+    "gender": {"woman": -0.5},
+    "origin": {"second_gen": -0.35, "born_abroad": -0.5},
+}
+
+_MODEL_CACHE: dict[str, "TrainedModel"] = {}
+
+
+@dataclass
+class TrainedModel:
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    history_size: int
+    history_hire_rate_by_gender: dict[str, float]
+
+    def probability(self, pool) -> np.ndarray:
+        x = np.column_stack([feature(pool, f) for f in self.features])
+        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass
+class LearnedModel(Rule):
+    """Score = the model's predicted hiring probability (0-100 points); keep the best."""
+
+    kind: ClassVar[str] = "learned_model"
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param("features", "str_list", list(MODEL_FEATURES), choices=MODEL_FEATURES),
+        Param("history_size", "int", 20000, minimum=500, maximum=500000),
+        Param("history_hire_share", "float", 0.2, minimum=0.01, maximum=0.9),
+        Param("history_bias", "any", None),
+        Param("age_penalty_per_year", "float", 0.03, minimum=0, maximum=1),
+        Param("motherhood_penalty", "float", 0.5, minimum=0, maximum=5),
+        Param("regularisation", "float", 1.0, minimum=1e-4, maximum=1e4),
+        *CUT_PARAMS,
+    )
+    enabled: bool = True
+    features: list[str] = field(default_factory=lambda: list(MODEL_FEATURES))
+    history_size: int = 20000
+    history_hire_share: float = 0.2
+    # {attribute: {value: shift in SD}}; None = DEFAULT_HISTORY_BIAS.
+    history_bias: dict | None = None
+    # Past recruiters' penalty per year of age over 40, in SD (about -0.5 pp per year in callbacks).
+    age_penalty_per_year: float = 0.03
+    # Extra penalty for mothers of young children (Correll et al.: childless women 2.1x callbacks).
+    motherhood_penalty: float = 0.5
+    regularisation: float = 1.0
+    threshold: float | None = None
+    top_k: int | None = None
+    top_share: float | None = 0.2
+
+    def validate(self, path: str) -> None:
+        check_cut(self, path)
+        if not self.features:
+            raise RuleConfigError(f"{path}.features", "the model needs at least one feature")
+        bias = self.history_bias
+        if bias is not None:
+            if not isinstance(bias, dict):
+                raise RuleConfigError(f"{path}.history_bias", "expected a table {attribute = {value = shift}}")
+            for attribute, shifts in bias.items():
+                if attribute not in CATEGORIES:
+                    raise RuleConfigError(f"{path}.history_bias.{attribute}", "unknown attribute")
+                if not isinstance(shifts, dict):
+                    raise RuleConfigError(f"{path}.history_bias.{attribute}", "expected a table {value = shift}")
+                for value, shift in shifts.items():
+                    if value not in CATEGORIES[attribute]:
+                        raise RuleConfigError(f"{path}.history_bias.{attribute}.{value}",
+                                              f"{attribute} has no value {value!r}")
+                    if isinstance(shift, bool) or not isinstance(shift, (int, float)):
+                        raise RuleConfigError(f"{path}.history_bias.{attribute}.{value}", "expected a number")
+
+    # -- training ---------------------------------------------------------------------------------
+    def _bias(self) -> dict:
+        return DEFAULT_HISTORY_BIAS if self.history_bias is None else self.history_bias
+
+    def _cache_key(self, pool) -> str:
+        settings = pool.settings
+        return json.dumps({
+            "seed": settings.seed, "shares": settings.shares, "links": settings.effective_links(),
+            "regions": settings.region_weights, "parent": settings.parent_by_age,
+            "shift": settings.suitability_shift, "vacancy": pool.vacancy.relevant_skills,
+            "qualified": pool.vacancy.qualified_share,
+            "rule": {k: getattr(self, k) for k in ("features", "history_size", "history_hire_share",
+                                                   "age_penalty_per_year", "motherhood_penalty",
+                                                   "regularisation")},
+            "bias": self._bias(),
+        }, sort_keys=True, default=str)
+
+    def trained(self, pool) -> TrainedModel:
+        """The model for this pool's world, trained once and then cached."""
+        key = self._cache_key(pool)
+        model = _MODEL_CACHE.get(key)
+        if model is None:
+            model = self._train(pool)
+            if len(_MODEL_CACHE) > 32:
+                _MODEL_CACHE.clear()
+            _MODEL_CACHE[key] = model
+        return model
+
+    def _train(self, pool) -> TrainedModel:
+        from sklearn.linear_model import LogisticRegression
+
+        from ..pool import generate_pool
+
+        settings = copy.deepcopy(pool.settings)
+        settings.size = self.history_size
+        settings.seed = (int(pool.settings.seed) * 7919 + 104729) % (2 ** 31)
+        history = generate_pool(pool.vacancy, settings)
+        rng = np.random.default_rng([settings.seed, 4242])
+        merit = history["suitability"].astype(np.float64) + 0.5 * rng.standard_normal(len(history))
+        for attribute, shifts in self._bias().items():
+            table = np.array([shifts.get(v, 0.0) for v in CATEGORIES[attribute]])
+            merit = merit + table[history[attribute]]
+        merit -= self.age_penalty_per_year * np.maximum(history["age"] - 40, 0)
+        mothers = (history["gender"] == 0) & (history["parent"] == 1)
+        merit -= self.motherhood_penalty * mothers
+        hired = merit >= np.quantile(merit, 1 - self.history_hire_share)
+
+        x = np.column_stack([feature(history, f) for f in self.features])
+        mean = x.mean(axis=0)
+        scale = x.std(axis=0)
+        scale[scale == 0] = 1.0
+        clf = LogisticRegression(C=self.regularisation, max_iter=500)
+        clf.fit((x - mean) / scale, hired)
+        by_gender = {g: float(hired[history["gender"] == i].mean()) if (history["gender"] == i).any() else float("nan")
+                     for i, g in enumerate(CATEGORIES["gender"])}
+        return TrainedModel(tuple(self.features), mean, scale, clf.coef_[0].copy(), float(clf.intercept_[0]),
+                            len(history), by_gender)
+
+    def weights(self, pool) -> list[tuple[str, float]]:
+        """Standardised coefficients, largest effect first: what the model learned to reward or punish."""
+        model = self.trained(pool)
+        pairs = list(zip(model.features, (float(c) for c in model.coef)))
+        return sorted(pairs, key=lambda kv: -abs(kv[1]))
+
+    # -- behaviour --------------------------------------------------------------------------------
+    def points(self, pool, ctx):
+        return 100.0 * self.trained(pool).probability(pool)
+
+    @property
+    def cut(self) -> Cut:
+        return Cut(self.threshold, self.top_k, self.top_share)
+
+    def describe(self, lang: str) -> str:
+        return t("rule.model.describe", lang, n=len(self.features), cut=describe_cut(self, lang))
+
+    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
+        return self.reasons(lang, pool, np.array([index]), info)[0]
+
+    def reasons(self, lang: str, pool, indices: np.ndarray, info: dict | None = None) -> list[str]:
+        """Per candidate: the cut, and the two features that pulled their score down most."""
+        model = self.trained(pool)
+        indices = np.asarray(indices, dtype=np.intp)
+        x = np.column_stack([feature(pool, f)[indices] for f in model.features])
+        contrib = ((x - model.mean) / model.scale) * model.coef
+        worst = np.argsort(contrib, axis=1)[:, :2]
+        names = [t(f"feature.{f}", lang) for f in model.features]
+        out = []
+        for row, (i, cols) in enumerate(zip(indices, worst)):
+            drivers = ", ".join(names[c] for c in cols if contrib[row, c] < 0) or "—"
+            out.append(t("reason.model", lang, base=cut_reason(self, lang, pool, int(i), info), drivers=drivers))
+        return out
+
+    def legality(self) -> Legality:
+        return Legality(NEEDS_JUSTIFICATION, "legality.model")

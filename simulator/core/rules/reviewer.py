@@ -1,0 +1,109 @@
+"""Simulated human reviewer: decides on every candidate who reached the stage, given the machine's advice.
+
+The machine's advice is the outcome of the stage's automated rules. The reviewer also forms an
+own view: the candidate's true suitability seen through noise (``accuracy``), so a human can spot
+talent the rules missed. The profile decides how the two combine (reference/domain-facts.md §6):
+
+- rubber_stamp: follows the advice with probability ``strength`` (e.g. 0.98), else own view.
+- affinity_bias: own view favours candidates like the reviewer (``group``) by ``strength`` SD;
+  follows the advice with probability ``adherence``, else own view.
+- selective_adherence: follows *negative* advice more and positive advice less for a stereotyped
+  ``group`` (Alon-Barkat & Busuioc 2023), by ``strength``; base adherence ``adherence``.
+- judge_first: decides on the own view first; on disagreement switches to the advice with
+  probability 1 - ``strength`` (cognitive forcing, Buçinca et al. 2021).
+
+All draws come from the pool's seed, so a run is reproducible.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from ..texts import t
+from .base import DIRECT_DISCRIMINATION, LAWFUL, NEEDS_JUSTIFICATION, GroupSelector, Legality, Param, Rule
+
+PROFILES = ("rubber_stamp", "affinity_bias", "selective_adherence", "judge_first")
+
+_DEFAULT_GROUPS = {
+    "affinity_bias": {"attribute": "origin", "values": ["dutch"]},
+    "selective_adherence": {"attribute": "origin", "values": ["second_gen", "born_abroad"]},
+}
+
+
+@dataclass
+class SimulatedReviewer(Rule):
+    """A human reviewer with a behavioural profile, deciding on the machine's advice."""
+
+    kind: ClassVar[str] = "reviewer"
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param("profile", "choice", "rubber_stamp", choices=PROFILES),
+        Param("strength", "float", 0.98, minimum=0.0, maximum=3.0),
+        Param("adherence", "float", 0.7, minimum=0.0, maximum=1.0),
+        Param("accuracy", "float", 1.0, minimum=0.05, maximum=10.0),
+        Param("group", "group", None),
+    )
+    enabled: bool = True
+    profile: str = "rubber_stamp"
+    strength: float = 0.98
+    adherence: float = 0.7
+    accuracy: float = 1.0
+    group: GroupSelector | None = None
+
+    def _group(self) -> GroupSelector | None:
+        if self.group is not None:
+            return self.group
+        default = _DEFAULT_GROUPS.get(self.profile)
+        return GroupSelector(default["attribute"], list(default["values"])) if default else None
+
+    def review(self, pool, ctx, reviewed: np.ndarray, advice: np.ndarray) -> np.ndarray:
+        n = len(pool)
+        rng = np.random.default_rng([int(pool.settings.seed) & 0xFFFFFFFF, zlib.crc32(b"reviewer"),
+                                     int(ctx.get("stage_index", 0))])
+        u_follow = rng.random(n)
+        noise = rng.standard_normal(n) / self.accuracy
+        view = pool["suitability"].astype(np.float64) + noise
+        group = self._group()
+        in_group = group.mask(pool) if group is not None else np.zeros(n, dtype=bool)
+        if self.profile == "affinity_bias":
+            view = view + self.strength * in_group
+        # The reviewer advances about as many people as the machine advises.
+        share = advice[reviewed].mean() if reviewed.any() else 0.0
+        own = np.zeros(n, dtype=bool)
+        if reviewed.any() and 0 < share < 1:
+            own = view >= np.quantile(view[reviewed], 1 - share)
+        elif share >= 1:
+            own = np.ones(n, dtype=bool)
+
+        if self.profile == "rubber_stamp":
+            follow = u_follow < min(self.strength, 1.0)
+        elif self.profile == "affinity_bias":
+            follow = u_follow < self.adherence
+        elif self.profile == "selective_adherence":
+            s = min(self.strength, 1.0)
+            a = self.adherence
+            p_follow = np.where(in_group & ~advice, a + s * (1 - a), np.where(in_group & advice, a * (1 - s), a))
+            follow = u_follow < p_follow
+        else:  # judge_first: keep the own decision unless persuaded by disagreeing advice
+            follow = (own != advice) & (u_follow < 1 - min(self.strength, 1.0))
+        return np.where(follow, advice, own) & reviewed
+
+    def describe(self, lang: str) -> str:
+        group = self._group()
+        return t(f"rule.reviewer.describe.{self.profile}", lang, strength=f"{self.strength:g}",
+                 adherence=f"{100 * self.adherence:g}", group=group.describe(lang) if group else "—")
+
+    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
+        advised = bool(info["advice"][index]) if info and "advice" in info else None
+        key = "reason.reviewer.against_advice" if advised else "reason.reviewer.with_advice"
+        return t(key, lang, rule=self.describe(lang))
+
+    def legality(self) -> Legality:
+        if self.profile == "rubber_stamp":
+            return Legality(NEEDS_JUSTIFICATION, "legality.reviewer.rubber_stamp")
+        if self.profile in ("affinity_bias", "selective_adherence"):
+            return Legality(DIRECT_DISCRIMINATION, "legality.reviewer.biased")
+        return Legality(LAWFUL, "legality.reviewer.judge_first")

@@ -1,0 +1,112 @@
+"""Weighted score: points per CV feature, then keep a threshold, the top K or a top share.
+
+The cut applies to the stage score: this rule's points plus those of every other scoring rule in
+the same stage (keyword bonus, gap penalty, positive-action bonus).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+import numpy as np
+
+from ..texts import t
+from .base import (
+    DIRECT_DISCRIMINATION,
+    LAWFUL,
+    NEEDS_JUSTIFICATION,
+    Cut,
+    Legality,
+    Param,
+    Rule,
+    RuleConfigError,
+)
+from .features import FEATURE_NAMES, PROTECTED_FEATURES, PROXY_FEATURES, feature
+
+CUT_PARAMS = (
+    Param("threshold", "optional_float", None),
+    Param("top_k", "optional_int", None, minimum=1),
+    Param("top_share", "optional_float", None, minimum=0.0, maximum=1.0),
+)
+
+
+def check_cut(rule, path: str) -> None:
+    chosen = [name for name in ("threshold", "top_k", "top_share") if getattr(rule, name) is not None]
+    if len(chosen) > 1:
+        raise RuleConfigError(path, f"choose one of threshold, top_k and top_share, not {' and '.join(chosen)}")
+
+
+def describe_cut(rule, lang: str) -> str:
+    if rule.threshold is not None:
+        return t("rule.cut.threshold", lang, threshold=f"{rule.threshold:g}")
+    if rule.top_k is not None:
+        return t("rule.cut.top_k", lang, k=rule.top_k)
+    if rule.top_share is not None:
+        return t("rule.cut.top_share", lang, share=f"{100 * rule.top_share:g}")
+    return t("rule.cut.none", lang)
+
+
+def cut_reason(rule, lang: str, pool, index: int, info: dict | None) -> str:
+    score = float(info["score"][index]) if info else float("nan")
+    floor = info.get("floor") if info else None
+    if rule.threshold is not None:
+        return t("reason.cut.threshold", lang, score=f"{score:.1f}", threshold=f"{rule.threshold:g}")
+    return t("reason.cut.rank", lang, score=f"{score:.1f}",
+             floor="—" if floor is None or not np.isfinite(floor) else f"{floor:.1f}", cut=describe_cut(rule, lang))
+
+
+@dataclass
+class WeightedScore(Rule):
+    """Score = sum of weight x feature value; optionally keep only the best."""
+
+    kind: ClassVar[str] = "weighted_score"
+    PARAMS: ClassVar[tuple[Param, ...]] = (
+        Param("weights", "mapping", {"education": 2.0, "experience_years": 0.5, "skills_count": 3.0},
+              choices=FEATURE_NAMES),
+        Param("experience_cap", "optional_float", None, minimum=0),
+        *CUT_PARAMS,
+    )
+    enabled: bool = True
+    weights: dict[str, float] = field(default_factory=lambda: {"education": 2.0, "experience_years": 0.5,
+                                                               "skills_count": 3.0})
+    # Experience above the cap earns no extra points (counting only the first N years).
+    experience_cap: float | None = None
+    threshold: float | None = None
+    top_k: int | None = None
+    top_share: float | None = None
+
+    def validate(self, path: str) -> None:
+        if not self.weights:
+            raise RuleConfigError(f"{path}.weights", "give at least one feature weight")
+        check_cut(self, path)
+
+    def points(self, pool, ctx):
+        total = np.zeros(len(pool), dtype=np.float64)
+        for name, weight in self.weights.items():
+            values = feature(pool, name)
+            if name == "experience_years" and self.experience_cap is not None:
+                values = np.minimum(values, self.experience_cap)
+            total += weight * values
+        return total
+
+    @property
+    def cut(self) -> Cut:
+        return Cut(self.threshold, self.top_k, self.top_share)
+
+    def describe(self, lang: str) -> str:
+        parts = ", ".join(f"{t(f'feature.{k}', lang)} × {v:g}" for k, v in self.weights.items())
+        return t("rule.weighted.describe", lang, weights=parts, cut=describe_cut(self, lang))
+
+    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
+        return cut_reason(self, lang, pool, index, info)
+
+    def legality(self) -> Legality:
+        used = {k for k, v in self.weights.items() if v != 0}
+        if used & PROTECTED_FEATURES:
+            return Legality(DIRECT_DISCRIMINATION, "legality.weighted.protected",
+                            {"features": sorted(used & PROTECTED_FEATURES)})
+        if used & PROXY_FEATURES:
+            return Legality(NEEDS_JUSTIFICATION, "legality.weighted.proxy",
+                            {"features": sorted(used & PROXY_FEATURES)})
+        return Legality(LAWFUL, "legality.weighted.job_related")

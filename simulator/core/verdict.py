@@ -1,0 +1,154 @@
+"""Plain-language verdicts in Dutch and English, with the legal framing of DESIGN.md §6.
+
+The numbers come from ``metrics``; this module only chooses what matters most and says it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .metrics import OVERALL, STATUS_FEW, Measurement, headline
+from .texts import label, t
+
+
+def group_label(attribute: str, group: str, lang: str) -> str:
+    """'gender × origin', 'woman × born_abroad' -> 'women × born abroad' (in ``lang``)."""
+    attrs = attribute.split(" × ")
+    values = group.split(" × ")
+    return " × ".join(label(a, v, lang) for a, v in zip(attrs, values))
+
+
+def attribute_label(attribute: str, lang: str) -> str:
+    return " × ".join(t(f"attribute.{a}", lang) for a in attribute.split(" × "))
+
+
+def format_p(p: float, lang: str) -> str:
+    if p is None or not math.isfinite(p):
+        return "—"
+    if p < 0.001:
+        return t("stats.p_below", lang, limit="0.001")
+    return t("stats.p_equals", lang, p=f"{p:.3f}" if p < 0.1 else f"{p:.2f}")
+
+
+def format_ratio(x: float) -> str:
+    return "—" if x is None or not math.isfinite(x) else f"{x:.2f}"
+
+
+def comparison_sentence(row: dict, lang: str) -> str:
+    """'Group X is selected at 0.62 times the rate of group Y (95%: 0.51–0.75), Fisher p < 0.001.'"""
+    return t("verdict.comparison", lang,
+             group=group_label(row["attribute"], row["group"], lang),
+             reference=group_label(row["attribute"], row["reference_group"], lang),
+             ratio=format_ratio(row["impact_ratio"]),
+             low=format_ratio(row["impact_ratio_ci_low"]), high=format_ratio(row["impact_ratio_ci_high"]),
+             p=format_p(row["p_value"], lang),
+             selected=int(row["selected"]), n=int(row["n"]),
+             ref_selected=int(row["reference_selected"]), ref_n=int(row["reference_n"]))
+
+
+def disagreement(row: dict, lang: str) -> str | None:
+    """Say so when the 0.8 rule of thumb and the significance test point different ways."""
+    ratio, p = row["impact_ratio"], row["p_value"]
+    if ratio < 0.8 and p >= 0.05:
+        return t("verdict.disagree_small", lang)
+    if ratio >= 0.8 and p < 0.05:
+        return t("verdict.disagree_large", lang)
+    return None
+
+
+def worst_stage(measurement: Measurement, attribute: str, group: str) -> dict | None:
+    """The stage where this group's impact ratio is lowest, and the rule that removed most of it."""
+    g = measurement.groups
+    rows = g[(g["stage"] != OVERALL) & (g["attribute"] == attribute) & (g["group"] == group)
+             & g["impact_ratio"].notna()]
+    if rows.empty:
+        return None
+    row = rows.sort_values("impact_ratio").iloc[0]
+    stage = int(row["stage"])
+    rule_text = None
+    rules = measurement.rules
+    if not rules.empty and " × " not in attribute:
+        r = rules[(rules["stage"] == stage) & (rules["attribute"] == attribute) & (rules["group"] == group)]
+        if not r.empty and r["removed_first"].max() > 0:
+            rule_id = int(r.sort_values("removed_share", ascending=False).iloc[0]["rule_id"])
+            rule_text = rule_id
+    return {"stage": stage, "impact_ratio": float(row["impact_ratio"]), "rule_id": rule_text}
+
+
+def verdict(measurement: Measurement, lang: str) -> list[str]:
+    """Sentences, most important first. The first one is the verdict line."""
+    finding = headline(measurement.groups)
+    out: list[str] = []
+    if finding is None:
+        out.append(t("verdict.no_data", lang))
+        return out
+    if finding["impact_ratio"] >= 0.8 and finding["p_value"] >= 0.05:
+        out.append(t("verdict.no_clear_gap", lang, group=group_label(finding["attribute"], finding["group"], lang),
+                     ratio=format_ratio(finding["impact_ratio"]), p=format_p(finding["p_value"], lang)))
+    else:
+        out.append(comparison_sentence(finding, lang))
+    if finding["status"] == STATUS_FEW:
+        out.append(t("verdict.too_few", lang, n=int(finding["n"])))
+    where = worst_stage(measurement, finding["attribute"], finding["group"])
+    if where is not None and measurement.outcome.n_stages > 1:
+        stage_name = measurement.stage_label(where["stage"], lang)
+        if where["rule_id"] is not None:
+            rule = measurement.outcome.rule(where["rule_id"]).describe(lang)
+            out.append(t("verdict.stage_rule", lang, stage=stage_name, ratio=format_ratio(where["impact_ratio"]),
+                         rule=rule))
+        else:
+            out.append(t("verdict.stage", lang, stage=stage_name, ratio=format_ratio(where["impact_ratio"])))
+    extra = disagreement(finding, lang)
+    if extra:
+        out.append(extra)
+    out.extend(_intersection_note(measurement, finding, lang))
+    out.extend(_missed_talent(measurement, lang))
+    out.append(t("verdict.framing", lang))
+    return out
+
+
+def _intersection_note(measurement: Measurement, finding: dict, lang: str) -> list[str]:
+    worst = headline(measurement.groups, max_depth=3)
+    if worst is None or worst.get("depth", 1) == 1 or worst["impact_ratio"] >= finding["impact_ratio"] - 0.05:
+        return []
+    return [t("verdict.intersection", lang, group=group_label(worst["attribute"], worst["group"], lang),
+              ratio=format_ratio(worst["impact_ratio"]), p=format_p(worst["p_value"], lang))]
+
+
+def _missed_talent(measurement: Measurement, lang: str) -> list[str]:
+    pool = measurement.outcome.pool
+    qualified = int(pool["qualified"].sum())
+    if qualified == 0:
+        return []
+    missed = int((pool["qualified"] & ~measurement.outcome.selected).sum())
+    out = [t("verdict.missed", lang, missed=missed, qualified=qualified, share=f"{100 * missed / qualified:.0f}")]
+    unusual = measurement.unusual
+    plain = unusual[unusual["type"] == "none"]["missed_share"].iloc[0]
+    types = unusual[(unusual["type"] != "none") & (unusual["qualified"] >= 30)]
+    if not types.empty and np.isfinite(plain):
+        top = types.sort_values("missed_share", ascending=False).iloc[0]
+        if top["missed_share"] > plain + 0.05:
+            out.append(t("verdict.unusual", lang, type=t(f"unusual.{top['type']}", lang),
+                         share=f"{100 * top['missed_share']:.0f}", plain=f"{100 * plain:.0f}"))
+    return out
+
+
+def legality_summary(outcome, lang: str) -> list[tuple[str, str, str]]:
+    """(rule description, legality label, explanation) for every active rule."""
+    out = []
+    for _, _, rule in outcome.pipeline.flat_rules():
+        if rule.enabled:
+            legal = rule.legality()
+            out.append((rule.describe(lang), legal.label(lang), legal.explain(lang)))
+    return out
+
+
+def groups_for_display(groups: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The group table with translated attribute and group names."""
+    out = groups.copy()
+    out["group_label"] = [group_label(a, g, lang) for a, g in zip(out["attribute"], out["group"])]
+    out["attribute_label"] = [attribute_label(a, lang) for a in out["attribute"]]
+    return out
