@@ -77,9 +77,11 @@ def pooled_z(sel_focal, n_focal, sel_ref, n_ref):
     pooled = (a + b) / np.maximum(n1 + n2, 1)
     ok = (n1 > 0) & (n2 > 0) & (pooled > 0) & (pooled < 1)
     if ok.any():
-        res = test_proportions_2indep(
-            a[ok], n1[ok], b[ok], n2[ok], method="score", compare="diff", correction=False
-        )
+        # statsmodels also computes an odds ratio in passing, which divides by zero at rates of 0 or 1.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            res = test_proportions_2indep(
+                a[ok], n1[ok], b[ok], n2[ok], method="score", compare="diff", correction=False
+            )
         z[ok] = res.statistic
     return z
 

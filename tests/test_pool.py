@@ -1,0 +1,96 @@
+"""The synthetic pool: deterministic per seed, realistic marginals, and honest structural links."""
+
+import numpy as np
+import pytest
+
+from simulator.core.pool import LINKS, PoolSettings, Vacancy, generate_pool
+from simulator.core.world import CATEGORIES, code_of, name_lists
+
+
+def _pool(size=20000, seed=5, **changes):
+    settings = PoolSettings(size=size, seed=seed)
+    for key, value in changes.items():
+        setattr(settings, key, value)
+    return generate_pool(Vacancy(), settings)
+
+
+def test_same_seed_same_pool():
+    """The same settings and seed give identical columns; another seed gives another pool."""
+    a, b, c = _pool(seed=11), _pool(seed=11), _pool(seed=12)
+    for column in a.columns:
+        np.testing.assert_array_equal(a[column], b[column])
+    np.testing.assert_array_equal(a.skill_wording, b.skill_wording)
+    assert not np.array_equal(a["suitability"], c["suitability"])
+
+
+def test_origin_shares_match_labour_force():
+    """R9: with default shares, origin is 71.8% / 12.8% / 15.4% within sampling error."""
+    pool = _pool(size=200_000)
+    shares = np.bincount(pool["origin"], minlength=3) / len(pool)
+    for got, want in zip(shares, (0.718, 0.128, 0.154)):
+        assert abs(got - want) < 4 * np.sqrt(want * (1 - want) / len(pool))
+
+
+def test_default_suitability_does_not_depend_on_group():
+    """By default every group has the same mean suitability (gaps come from the pipeline only)."""
+    pool = _pool(size=100_000)
+    for attribute in ("gender", "origin", "disability"):
+        means = [pool["suitability"][pool[attribute] == i].mean() for i in range(len(CATEGORIES[attribute]))
+                 if (pool[attribute] == i).sum() > 1000]
+        assert max(means) - min(means) < 0.05
+
+
+def test_structural_links_create_gap_difference_and_switch_removes_it():
+    """Women have more past gaps with links on; with the 'no structural differences' switch they do not."""
+    women, men = code_of("gender", "woman"), code_of("gender", "man")
+    linked = _pool(size=100_000)
+    gap = linked["past_gap_months"] > 0
+    assert gap[linked["gender"] == women].mean() - gap[linked["gender"] == men].mean() > 0.10
+    neutral = _pool(size=100_000, structural_links=False)
+    gap = neutral["past_gap_months"] > 0
+    assert abs(gap[neutral["gender"] == women].mean() - gap[neutral["gender"] == men].mean()) < 0.015
+    born_abroad, dutch = code_of("origin", "born_abroad"), code_of("origin", "dutch")
+    foreign = neutral["diploma_country"] == 1
+    assert abs(foreign[neutral["origin"] == born_abroad].mean() - foreign[neutral["origin"] == dutch].mean()) < 0.02
+
+
+def test_neutral_links_keep_the_overall_rate():
+    """Neutralising a link replaces group rates by their share-weighted mean, so prevalence stays."""
+    settings = PoolSettings()
+    neutral = PoolSettings(structural_links=False).effective_links()
+    shares = settings.attribute_shares("origin")
+    rates = settings.links["foreign_diploma"]
+    mean = sum(shares[g] * rates[g] for g in rates)
+    assert all(v == pytest.approx(mean) for v in neutral["foreign_diploma"].values())
+    assert set(neutral) == set(LINKS)
+
+
+def test_unusual_cv_flags_and_ground_truth():
+    """Unusual-CV flags follow their definitions, and 'qualified' is the top share of suitability."""
+    pool = _pool(size=50_000)
+    assert pool["qualified"].mean() == pytest.approx(0.30, abs=0.001)
+    assert (pool["unusual_long_gap"] == (np.maximum(pool["current_gap_months"], pool["past_gap_months"]) >= 12)).all()
+    assert (pool["unusual_foreign_diploma"] == (pool["diploma_country"] == 1)).all()
+    assert pool["suitability"][pool["qualified"]].min() >= pool["suitability"][~pool["qualified"]].max()
+
+
+def test_names_follow_gender_and_region():
+    """A Moroccan-origin woman gets a name from the Moroccan women's list."""
+    from simulator.core.export import candidate_names
+
+    pool = _pool(size=5000)
+    names = candidate_names(pool)
+    lists = name_lists()
+    morocco, woman = code_of("region", "morocco"), code_of("gender", "woman")
+    rows = np.flatnonzero((pool["name_region"] == morocco) & (pool["gender"] == woman))
+    assert len(rows) > 5
+    for i in rows:
+        assert names[i].split(" ")[0] in set(lists.first[("morocco", "woman")])
+
+
+def test_ages_are_in_band_and_experience_is_possible():
+    """Ages fall in their bands; nobody has more experience than years since graduation."""
+    pool = _pool(size=20_000)
+    assert pool["age"].min() >= 18 and pool["age"].max() <= 67
+    years_since = 2026 - pool["graduation_year"]
+    assert (pool["experience_years"] <= years_since + 1).all()
