@@ -392,7 +392,7 @@ def cmd_audit(args) -> int:
     import numpy as np
     import pandas as pd
 
-    from .core.metrics import compare_table, headline
+    from .core.metrics import OVERALL, compare_table, headline
     from .core.stats import stratified_analysis
     from .core.verdict import disagreement, format_p, format_ratio
 
@@ -437,7 +437,7 @@ def cmd_audit(args) -> int:
         s = np.bincount(inverse, weights=sel, minlength=len(names)).astype(np.int64)
         table = compare_table(" × ".join(combo), list(names), n, s, intersection=len(combo) > 1)
         table["depth"] = len(combo)
-        table["stage"] = -1
+        table["stage"] = OVERALL
         tables.append(table)
         groups_out.extend(_group_json(row, lang, None) for row in table.to_dict("records"))
     all_groups = pd.concat(tables, ignore_index=True)

@@ -51,44 +51,80 @@ def compare_table(attribute: str, groups: list[str], n: np.ndarray, selected: np
     (NYC LL144's rule for small categories): a tiny group's high rate is too uncertain to compare
     everyone else against. Small groups are still compared with the reference.
     """
-    n = np.asarray(n, dtype=np.int64)
-    selected = np.asarray(selected, dtype=np.int64)
-    total = int(n.sum())
-    status = np.where(n < MIN_N, STATUS_NOT_ENOUGH, np.where(n < FEW_N, STATUS_FEW, STATUS_OK)).astype(object)
-    if intersection:
-        status[(n < SUPPRESS_SHARE * total) & (n > 0)] = STATUS_SUPPRESSED
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rate = np.where(n > 0, selected / np.maximum(n, 1), np.nan)
-    eligible = np.isin(status, [STATUS_OK, STATUS_FEW])
-    may_be_reference = eligible & (n >= SUPPRESS_SHARE * total)
-    if not may_be_reference.any():
-        may_be_reference = eligible
+    return compare_tables([TableSpec(attribute, list(groups), n, selected, intersection, stage)])
+
+
+@dataclass
+class TableSpec:
+    attribute: str
+    groups: list[str]
+    n: np.ndarray
+    selected: np.ndarray
+    intersection: bool
+    stage: object = None
+    depth: int = 1
+
+
+def compare_tables(specs: list[TableSpec]) -> pd.DataFrame:
+    """Many group tables at once: one vectorised call of the statistics for all their rows."""
+    parts = []
+    focal_rows, ref_rows = [], []
+    offset = 0
+    for spec in specs:
+        n = np.asarray(spec.n, dtype=np.int64)
+        selected = np.asarray(spec.selected, dtype=np.int64)
+        total = int(n.sum())
+        status = np.where(n < MIN_N, STATUS_NOT_ENOUGH, np.where(n < FEW_N, STATUS_FEW, STATUS_OK)).astype(object)
+        if spec.intersection:
+            status[(n < SUPPRESS_SHARE * total) & (n > 0)] = STATUS_SUPPRESSED
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(n > 0, selected / np.maximum(n, 1), np.nan)
+        eligible = np.isin(status, [STATUS_OK, STATUS_FEW])
+        may_be_reference = eligible & (n >= SUPPRESS_SHARE * total)
+        if not may_be_reference.any():
+            may_be_reference = eligible
+        reference = np.zeros(len(n), dtype=bool)
+        if may_be_reference.any() and np.nanmax(np.where(may_be_reference, rate, np.nan)) > 0:
+            ref = int(np.nanargmax(np.where(may_be_reference, rate, -1.0)))
+            reference[ref] = True
+            rows = np.flatnonzero(eligible)
+            focal_rows.append(offset + rows)
+            ref_rows.append(np.full(len(rows), offset + ref))
+        parts.append((spec, n, selected, rate, status, reference))
+        offset += len(n)
     frame = pd.DataFrame({
-        "attribute": attribute, "group": groups, "stage": stage, "n": n, "selected": selected, "rate": rate,
-        "status": status,
+        "attribute": np.concatenate([np.full(len(p[1]), p[0].attribute, dtype=object) for p in parts]),
+        "group": np.concatenate([np.asarray(p[0].groups, dtype=object) for p in parts]),
+        "stage": np.concatenate([np.full(len(p[1]), p[0].stage, dtype=object) for p in parts]),
+        "depth": np.concatenate([np.full(len(p[1]), p[0].depth) for p in parts]),
+        "n": np.concatenate([p[1] for p in parts]),
+        "selected": np.concatenate([p[2] for p in parts]),
+        "rate": np.concatenate([p[3] for p in parts]),
+        "status": np.concatenate([p[4] for p in parts]),
+        "reference": np.concatenate([p[5] for p in parts]),
     })
-    low, high = wilson_interval(selected, n)
-    frame["rate_ci_low"], frame["rate_ci_high"] = low, high
-    for col in ("impact_ratio", "impact_ratio_ci_low", "impact_ratio_ci_high", "z", "p_value",
-                "difference", "shortfall"):
-        frame[col] = np.nan
-    frame["needed_for_four_fifths"] = np.nan
-    frame["reference"] = False
-    if may_be_reference.any() and np.nanmax(np.where(may_be_reference, rate, np.nan)) > 0:
-        ref = int(np.nanargmax(np.where(may_be_reference, rate, -1.0)))
-        frame.loc[ref, "reference"] = True
-        rows = np.flatnonzero(eligible)
-        cmp = compare_many(selected[rows], n[rows], np.full(len(rows), selected[ref]), np.full(len(rows), n[ref]))
-        frame.loc[rows, "impact_ratio"] = cmp["impact_ratio"]
-        frame.loc[rows, "impact_ratio_ci_low"] = cmp["impact_ratio_ci"][0]
-        frame.loc[rows, "impact_ratio_ci_high"] = cmp["impact_ratio_ci"][1]
-        frame.loc[rows, "z"] = cmp["z"]
-        frame.loc[rows, "p_value"] = cmp["p_value"]
-        frame.loc[rows, "difference"] = cmp["difference"]
-        frame.loc[rows, "shortfall"] = cmp["shortfall"]
-        frame.loc[rows, "needed_for_four_fifths"] = cmp["needed_for_four_fifths"]
-        frame.loc[ref, ["z", "difference", "shortfall"]] = 0.0
-        frame.loc[ref, "p_value"] = 1.0
+    if all(isinstance(p[0].stage, (int, np.integer)) for p in parts):
+        frame["stage"] = frame["stage"].astype(np.int64)
+    n_all = frame["n"].to_numpy(dtype=np.int64)
+    sel_all = frame["selected"].to_numpy(dtype=np.int64)
+    frame["rate_ci_low"], frame["rate_ci_high"] = wilson_interval(sel_all, n_all)
+    stats = {col: np.full(len(frame), np.nan) for col in (
+        "impact_ratio", "impact_ratio_ci_low", "impact_ratio_ci_high", "z", "p_value", "difference", "shortfall",
+        "needed_for_four_fifths")}
+    if focal_rows:
+        f = np.concatenate(focal_rows)
+        r = np.concatenate(ref_rows)
+        cmp = compare_many(sel_all[f], n_all[f], sel_all[r], n_all[r])
+        stats["impact_ratio"][f] = cmp["impact_ratio"]
+        stats["impact_ratio_ci_low"][f], stats["impact_ratio_ci_high"][f] = cmp["impact_ratio_ci"]
+        for col in ("z", "p_value", "difference", "shortfall", "needed_for_four_fifths"):
+            stats[col][f] = cmp[col]
+        is_ref = f == r
+        for col in ("z", "difference", "shortfall"):
+            stats[col][f[is_ref]] = 0.0
+        stats["p_value"][f[is_ref]] = 1.0
+    for col, values in stats.items():
+        frame[col] = values
     return frame
 
 
@@ -166,26 +202,23 @@ class Measurement:
 def measure(outcome: Outcome, intersections=DEFAULT_INTERSECTIONS, attribution: bool = True) -> Measurement:
     """Measure an outcome per stage and overall, per attribute and for the given intersections."""
     cube = count_cube(outcome)
-    frames = []
-    hidden = []
+    specs = []
     stages = [OVERALL] + list(range(outcome.n_stages))
     combos = [(a,) for a in PROTECTED_ATTRIBUTES] + [tuple(c) for c in intersections]
     for stage in stages:
         for combo in combos:
             names, n, selected = cube.table(combo, stage)
-            frame = compare_table(" × ".join(combo), names, n, selected, intersection=len(combo) > 1)
-            frame["stage"] = stage
-            frame["depth"] = len(combo)
-            frames.append(frame)
-            sup = frame["status"] == STATUS_SUPPRESSED
-            if len(combo) > 1:
-                hidden.append({"stage": stage, "attribute": " × ".join(combo), "cells": int(sup.sum()),
-                               "candidates": int(frame.loc[sup, "n"].sum()), "cells_total": len(frame)})
-    groups = pd.concat(frames, ignore_index=True)
+            specs.append(TableSpec(" × ".join(combo), names, n, selected, len(combo) > 1, stage, len(combo)))
+    groups = compare_tables(specs)
+    crossed = groups[groups["depth"] > 1].assign(hidden=lambda g: g["status"] == STATUS_SUPPRESSED)
+    crossed = crossed.assign(hidden_n=crossed["n"].where(crossed["hidden"], 0))
+    suppressed = (crossed.groupby(["stage", "attribute"], sort=False)
+                  .agg(cells=("hidden", "sum"), candidates=("hidden_n", "sum"), cells_total=("n", "size"))
+                  .reset_index().astype({"cells": int, "candidates": int, "cells_total": int}))
     return Measurement(
         outcome=outcome,
         groups=groups,
-        suppressed=pd.DataFrame(hidden),
+        suppressed=suppressed,
         ground_truth=_ground_truth(cube),
         unusual=_unusual(outcome),
         rules=_attribution(outcome) if attribution else pd.DataFrame(),
@@ -228,28 +261,46 @@ def _unusual(outcome: Outcome) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _cell_codes(pool, attributes: tuple[str, ...]) -> np.ndarray:
+    """One integer per candidate for their cell in the cross of ``attributes``."""
+    code = np.zeros(len(pool), dtype=np.int32)
+    for a in attributes:
+        code = code * len(CATEGORIES[a]) + pool[a]
+    return code
+
+
+def _marginals(cell_counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Counts per group of every protected attribute, from counts per cell of their cross."""
+    cube = cell_counts.reshape([len(CATEGORIES[a]) for a in PROTECTED_ATTRIBUTES])
+    axes = range(len(PROTECTED_ATTRIBUTES))
+    return {a: cube.sum(axis=tuple(j for j in axes if j != i)) for i, a in enumerate(PROTECTED_ATTRIBUTES)}
+
+
 def _attribution(outcome: Outcome) -> pd.DataFrame:
     """Per rule: who it removed first, and every group's final rate with the rule switched off."""
     pool = outcome.pool
+    cells = _cell_codes(pool, PROTECTED_ATTRIBUTES)
+    n_cells = int(np.prod([len(CATEGORIES[a]) for a in PROTECTED_ATTRIBUTES]))
+    sizes = _marginals(np.bincount(cells, minlength=n_cells))
+    now = _marginals(np.bincount(cells[outcome.selected], minlength=n_cells))
     rows = []
-    now = {a: np.bincount(pool[a], weights=outcome.selected, minlength=len(CATEGORIES[a])) for a in PROTECTED_ATTRIBUTES}
-    sizes = {a: np.bincount(pool[a], minlength=len(CATEGORIES[a])) for a in PROTECTED_ATTRIBUTES}
+    cache = outcome.cache
     for rule_id, (s, _, rule) in enumerate(outcome.pipeline.flat_rules()):
         if not rule.enabled or not outcome.pipeline.stages[s].enabled:
             continue
-        removed_mask = outcome.rejected_by == rule_id
-        without = run_pipeline(pool, outcome.pipeline.without_rule(rule_id)).selected
+        removed = _marginals(np.bincount(cells[outcome.rejected_by == rule_id], minlength=n_cells))
+        without = run_pipeline(pool, outcome.pipeline, disabled={rule_id}, cache=cache, resume=outcome,
+                               record=False).selected
+        alt = _marginals(np.bincount(cells[without], minlength=n_cells))
         for a in PROTECTED_ATTRIBUTES:
-            removed = np.bincount(pool[a], weights=removed_mask, minlength=len(CATEGORIES[a]))
-            alt = np.bincount(pool[a], weights=without, minlength=len(CATEGORIES[a]))
             for i, value in enumerate(CATEGORIES[a]):
-                n = sizes[a][i]
+                n = int(sizes[a][i])
                 rows.append({
-                    "rule_id": rule_id, "stage": s, "kind": rule.kind, "attribute": a, "group": value, "n": int(n),
-                    "removed_first": int(removed[i]),
-                    "removed_share": removed[i] / n if n else np.nan,
+                    "rule_id": rule_id, "stage": s, "kind": rule.kind, "attribute": a, "group": value, "n": n,
+                    "removed_first": int(removed[a][i]),
+                    "removed_share": removed[a][i] / n if n else np.nan,
                     "rate_now": now[a][i] / n if n else np.nan,
-                    "rate_without": alt[i] / n if n else np.nan,
+                    "rate_without": alt[a][i] / n if n else np.nan,
                 })
     return pd.DataFrame(rows)
 
@@ -261,17 +312,15 @@ def _stratified_headline(outcome: Outcome, groups: pd.DataFrame) -> dict:
         return {}
     attribute = finding["attribute"]
     pool = outcome.pool
-    focal = pool[attribute] == CATEGORIES[attribute].index(finding["group"])
-    ref = pool[attribute] == CATEGORIES[attribute].index(finding["reference_group"])
-    sel = outcome.selected
-    tables = []
-    for level in range(len(CATEGORIES["education"])):
-        stratum = pool["education"] == level
-        a = int((stratum & ref & sel).sum())
-        b = int((stratum & ref & ~sel).sum())
-        c = int((stratum & focal & sel).sum())
-        d = int((stratum & focal & ~sel).sum())
-        tables.append([[a, b], [c, d]])
+    focal = CATEGORIES[attribute].index(finding["group"])
+    ref = CATEGORIES[attribute].index(finding["reference_group"])
+    levels = len(CATEGORIES["education"])
+    size = len(CATEGORIES[attribute])
+    # counts[education level, group, selected]
+    code = (pool["education"].astype(np.int32) * size + pool[attribute]) * 2 + outcome.selected
+    counts = np.bincount(code, minlength=levels * size * 2).reshape(levels, size, 2)
+    tables = [[[counts[e, ref, 1], counts[e, ref, 0]], [counts[e, focal, 1], counts[e, focal, 0]]]
+              for e in range(levels)]
     try:
         result = stratified_analysis(tables)
     except ValueError:

@@ -58,6 +58,8 @@ class Outcome:
     scores: np.ndarray  # float32 (candidates x stages); NaN where the stage gave no score
     rule_info: dict[int, dict] = field(default_factory=dict)
     advice: dict[int, np.ndarray] = field(default_factory=dict)  # stage -> machine advice (reviewer stages)
+    # Rule outputs of this run, reusable by re-runs on the same pool and pipeline (see run_pipeline).
+    cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_stages(self) -> int:
@@ -112,7 +114,13 @@ class Outcome:
         }
 
 
-def _apply_cut(cut, score, eligible, entering, priority, tiebreak):
+def _sort_key(score, priority, tiebreak):
+    """One sortable number: whole score steps first, then positive-action priority, then the seeded
+    random tie-break (scores are rounded to 0.01, so score * 100 is an exact integer)."""
+    return np.round(score * 100) * 4 + priority * 2 + tiebreak
+
+
+def _apply_cut(cut, score, key, eligible, entering):
     """Mask of candidates kept by a cut, and the lowest score kept."""
     if cut.threshold is not None:
         keep = eligible & (score >= cut.threshold)
@@ -124,30 +132,56 @@ def _apply_cut(cut, score, eligible, entering, priority, tiebreak):
         else:
             keep = np.zeros(len(score), dtype=bool)
             if k > 0:
-                # One sortable key: whole score steps first, then positive-action priority, then the
-                # seeded random tie-break (scores are rounded to 0.01, so *100 is an exact integer).
-                key = np.round(score[idx] * 100) * 4 + priority[idx] * 2 + tiebreak[idx]
-                top = np.argpartition(-key, k - 1)[:k]
+                top = np.argpartition(-key[idx], k - 1)[:k]
                 keep[idx[top]] = True
     floor = float(score[keep].min()) if keep.any() else float("nan")
     return keep, floor
 
 
-def run_pipeline(pool: Pool, pipeline: Pipeline) -> Outcome:
-    """Screen every candidate of ``pool`` through ``pipeline``."""
+def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozenset = frozenset(),
+                 cache: dict | None = None, resume: Outcome | None = None, record: bool = True) -> Outcome:
+    """Screen every candidate of ``pool`` through ``pipeline``.
+
+    ``disabled`` switches rules off by id without copying the pipeline. ``cache`` (a dict shared
+    between runs on the same pool and pipeline) keeps each rule's knock-out mask and points, which
+    depend only on the pool, so "what if rule X were off" re-runs only redo the cuts and reviews.
+    ``resume`` is an earlier outcome of the same pool and pipeline: stages before the first
+    disabled rule's stage are taken from it instead of recomputed. ``record=False`` skips the
+    per-stage scores and rule details (for re-runs that only need who was selected).
+    """
     n = len(pool)
     n_stages = len(pipeline.stages)
-    stopped_at = np.full(n, n_stages, dtype=np.int16)
-    rejected_by = np.full(n, -1, dtype=np.int16)
-    scores = np.full((n, n_stages), np.nan, dtype=np.float32)
-    outcome = Outcome(pool, pipeline, stopped_at, rejected_by, scores)
+    flat = pipeline.flat_rules()
+    first_stage = 0
+    if resume is not None and disabled:
+        first_stage = min(flat[r][0] for r in disabled)
+    # Column-major: each stage writes one contiguous column.
+    scores = np.full((n, n_stages if record else 0), np.nan, dtype=np.float32, order="F")
+    if first_stage > 0:
+        earlier = resume.stopped_at < first_stage
+        stopped_at = np.where(earlier, resume.stopped_at, n_stages).astype(np.int16)
+        rejected_by = np.where(earlier, resume.rejected_by, -1).astype(np.int16)
+        if record:
+            scores[:, :first_stage] = resume.scores[:, :first_stage]
+    else:
+        stopped_at = np.full(n, n_stages, dtype=np.int16)
+        rejected_by = np.full(n, -1, dtype=np.int16)
+    cache = {} if cache is None else cache
+    outcome = Outcome(pool, pipeline, stopped_at, rejected_by, scores, cache=cache)
     tiebreak = pool["tiebreak"]
+
+    def cached(rid, what, compute):
+        key = (rid, what)
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
     rule_id = 0
     for s, stage in enumerate(pipeline.stages):
         first_id = rule_id
         rule_id += len(stage.rules)
-        active = [(first_id + i, rule) for i, rule in enumerate(stage.rules) if rule.enabled]
-        if not stage.enabled or not active:
+        active = [(first_id + i, rule) for i, rule in enumerate(stage.rules) if rule.enabled and first_id + i not in disabled]
+        if not stage.enabled or not active or s < first_stage:
             continue
         alive = stopped_at == n_stages
         entering = int(alive.sum())
@@ -155,24 +189,29 @@ def run_pipeline(pool: Pool, pipeline: Pipeline) -> Outcome:
         reject = np.zeros(n, dtype=bool)
 
         for rid, rule in active:
-            mask = rule.passes(pool, ctx)
+            mask = cached(rid, "passes", lambda: rule.passes(pool, ctx))
             if mask is not None:
                 fail = alive & ~reject & ~mask
                 rejected_by[fail] = rid
                 reject |= fail
 
-        score = None
-        for rid, rule in active:
-            pts = rule.points(pool, ctx)
-            if pts is not None:
-                score = pts.astype(np.float64) if score is None else score + pts
+        def stage_score():
+            total = None
+            for rid, rule in active:
+                pts = cached(rid, "points", lambda: rule.points(pool, ctx))
+                if pts is not None:
+                    total = pts.astype(np.float64) if total is None else total + pts
+            return None if total is None else np.round(total, 2)
+
+        active_ids = frozenset(rid for rid, _ in active)
+        score = cached(("stage", s, active_ids), "score", stage_score)
         if score is not None:
-            score = np.round(score, 2)
-            scores[:, s] = np.where(alive, score, np.nan)
+            if record:
+                scores[:, s] = np.where(alive, score, np.nan)
 
         priority = np.zeros(n, dtype=np.int8)
-        for _, rule in active:
-            extra = rule.tie_break_priority(pool)
+        for rid, rule in active:
+            extra = cached(rid, "priority", lambda: rule.tie_break_priority(pool))
             if extra is not None:
                 priority = np.maximum(priority, extra)
 
@@ -181,11 +220,13 @@ def run_pipeline(pool: Pool, pipeline: Pipeline) -> Outcome:
             if cut is None or not cut.active or score is None:
                 continue
             eligible = alive & ~reject
-            keep, floor = _apply_cut(cut, score, eligible, entering, priority, tiebreak)
+            key = cached(("stage", s, active_ids), "sort_key", lambda: _sort_key(score, priority, tiebreak))
+            keep, floor = _apply_cut(cut, score, key, eligible, entering)
             fail = eligible & ~keep
             rejected_by[fail] = rid
             reject |= fail
-            outcome.rule_info[rid] = {"score": score, "floor": floor}
+            if record:
+                outcome.rule_info[rid] = {"score": score, "floor": floor}
 
         for rid, rule in active:
             advice = alive & ~reject

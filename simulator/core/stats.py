@@ -118,13 +118,19 @@ def fisher_exact_two_sided(a, b, c, d):
             high_b = np.where(active & ~left_of_mode & ~ok, mid - 1, high_b)
         far = low_b
         far_counts = hypergeom.logpmf(far, total, row1, col1) <= threshold
-        p_left = hypergeom.cdf(a, total, row1, col1) + np.where(
-            far_counts, hypergeom.sf(far - 1, total, row1, col1), 0.0
-        )
-        p_right = hypergeom.sf(a - 1, total, row1, col1) + np.where(
-            far_counts, hypergeom.cdf(far, total, row1, col1), 0.0
-        )
-        p = np.where(a == mode, 1.0, np.where(left_of_mode, p_left, p_right))
+        p = np.ones(a.shape)
+        # Left of the mode: P(X <= a) + P(X >= far); right of it: P(X >= a) + P(X <= far).
+        for left, mask in ((True, left_of_mode & (a != mode)), (False, ~left_of_mode & (a != mode))):
+            if not mask.any():
+                continue
+            args = (total[mask], row1[mask], col1[mask])
+            if left:
+                near = hypergeom.cdf(a[mask], *args)
+                tail = hypergeom.sf(far[mask] - 1, *args)
+            else:
+                near = hypergeom.sf(a[mask] - 1, *args)
+                tail = hypergeom.cdf(far[mask], *args)
+            p[mask] = near + np.where(far_counts[mask], tail, 0.0)
     degenerate = (row1 == 0) | (col1 == 0) | (row1 == total) | (col1 == total)
     p = np.where(degenerate, 1.0, p)
     return np.minimum(p, 1.0)

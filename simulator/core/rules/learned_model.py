@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
+from scipy.special import expit
 
 from ..texts import t
 from ..world import CATEGORIES
@@ -47,9 +48,14 @@ class TrainedModel:
     history_hire_rate_by_gender: dict[str, float]
 
     def probability(self, pool) -> np.ndarray:
-        x = np.column_stack([feature(pool, f) for f in self.features])
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        # Fold the standardisation into the weights, then add one feature at a time: no
+        # candidates x features matrix is built (a million rows x 30 features would be 240 MB).
+        weights = self.coef / self.scale
+        z = np.full(len(pool), self.intercept - float(np.dot(weights, self.mean)))
+        for name, w in zip(self.features, weights):
+            if w != 0:
+                z += w * feature(pool, name)
+        return expit(z)
 
 
 @dataclass
