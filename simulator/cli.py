@@ -11,7 +11,7 @@ import math
 import sys
 from pathlib import Path
 
-from .core.texts import LANGUAGES, t
+from .core.texts import LANGUAGES, integer, number, percent, t
 
 
 class InputError(Exception):
@@ -22,14 +22,14 @@ class InputError(Exception):
 # Formatting helpers
 # ---------------------------------------------------------------------------------------------
 
-def _num(x, digits=2):
+def _num(x, lang, digits=2):
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "—"
-    return f"{x:.{digits}f}"
+    return number(x, lang, digits)
 
 
-def _pct(x):
-    return "—" if x is None or not math.isfinite(x) else f"{100 * x:.1f}%"
+def _pct(x, lang):
+    return "—" if x is None or not math.isfinite(x) else percent(x, lang)
 
 
 def _table(headers: list[str], rows: list[list[str]], indent: str = "  ") -> str:
@@ -174,8 +174,8 @@ def cmd_run(args) -> int:
     # ---- text report ----
     pool = result.pool
     print(f"{t('cli.run.title', lang)} — {pick(scenario.title, lang)}")
-    print(t("cli.run.setup", lang, vacancy=pick(scenario.vacancy.title, lang), n=f"{len(pool):,}",
-            seed=pool.settings.seed, selected=f"{int(outcome.selected.sum()):,}"))
+    print(t("cli.run.setup", lang, vacancy=pick(scenario.vacancy.title, lang), n=integer(len(pool), lang),
+            seed=pool.settings.seed, selected=integer(int(outcome.selected.sum()), lang)))
     if not pool.settings.structural_links:
         print(t("cli.run.neutral", lang))
     print()
@@ -191,8 +191,8 @@ def cmd_run(args) -> int:
         pool_codes = pool[attribute]
         for code, value in enumerate(CATEGORIES[attribute]):
             members = pool_codes == code
-            row = [t(f"label.{attribute}.{value}", lang), f"{int(members.sum()):,}"]
-            row += [f"{int((members & outcome.passed(s)).sum()):,}" for s in range(outcome.n_stages)]
+            row = [t(f"label.{attribute}.{value}", lang), integer(int(members.sum()), lang)]
+            row += [integer(int((members & outcome.passed(s)).sum()), lang) for s in range(outcome.n_stages)]
             rows.append(row)
     print(_table(headers, rows))
     print()
@@ -210,8 +210,8 @@ def cmd_run(args) -> int:
     if len(flagged):
         print(_rates_table(flagged, lang, by_attribute=False))
     sup = m.suppressed[m.suppressed["stage"] == OVERALL]
-    print("  " + t("cli.run.suppressed", lang, cells=int(sup["cells"].sum()), candidates=f"{int(sup['candidates'].sum()):,}",
-                   share="2"))
+    print("  " + t("cli.run.suppressed", lang, cells=int(sup["cells"].sum()),
+                   candidates=integer(int(sup["candidates"].sum()), lang), share=number(2, lang, 0)))
     print()
 
     print(t("cli.run.stages", lang))
@@ -219,10 +219,10 @@ def cmd_run(args) -> int:
         worst = headline(m.groups, stage=s)
         entered = int(outcome.reached(s).sum())
         passed = int(outcome.passed(s).sum())
-        line = t("cli.run.stage_line", lang, stage=name, entered=f"{entered:,}", passed=f"{passed:,}")
+        line = t("cli.run.stage_line", lang, stage=name, entered=integer(entered, lang), passed=integer(passed, lang))
         if worst is not None:
             line += " " + t("cli.run.stage_worst", lang, group=group_label(worst["attribute"], worst["group"], lang),
-                            ratio=_num(worst["impact_ratio"]), p=_p(worst["p_value"], lang))
+                            ratio=_num(worst["impact_ratio"], lang), p=_p(worst["p_value"], lang))
         print("  " + line)
     print()
 
@@ -242,7 +242,7 @@ def cmd_run(args) -> int:
                     if row.n < FEW:
                         continue
                     parts.append(t("cli.run.rule_effect", lang, group=t(f"label.{attribute}.{row.group}", lang),
-                                   removed=_pct(row.removed_share), now=_pct(row.rate_now), without=_pct(row.rate_without)))
+                                   removed=_pct(row.removed_share, lang), now=_pct(row.rate_now, lang), without=_pct(row.rate_without, lang)))
             if parts:
                 print("      " + t("cli.run.rule_effect_heading", lang))
                 for part in parts:
@@ -253,12 +253,12 @@ def cmd_run(args) -> int:
     gt = m.ground_truth
     rows = []
     for row in gt[gt["attribute"].isin(["gender", "origin"])].itertuples():
-        rows.append([t(f"label.{row.attribute}.{row.group}", lang), f"{row.qualified:,}", f"{row.qualified_selected:,}",
-                     f"{row.missed:,}", _pct(row.tpr), _pct(row.precision)])
+        rows.append([t(f"label.{row.attribute}.{row.group}", lang), integer(row.qualified, lang), integer(row.qualified_selected, lang),
+                     integer(row.missed, lang), _pct(row.tpr, lang), _pct(row.precision, lang)])
     print(_table([t("cli.col.group", lang), t("cli.col.qualified", lang), t("cli.col.qualified_selected", lang),
                   t("cli.col.missed", lang), t("cli.col.tpr", lang), t("cli.col.precision", lang)], rows))
     print()
-    rows = [[t(f"unusual.{row.type}", lang), f"{row.qualified:,}", f"{row.rejected:,}", _pct(row.missed_share)]
+    rows = [[t(f"unusual.{row.type}", lang), integer(row.qualified, lang), integer(row.rejected, lang), _pct(row.missed_share, lang)]
             for row in m.unusual.itertuples()]
     print(_table([t("cli.col.unusual", lang), t("cli.col.qualified", lang), t("cli.col.rejected", lang),
                   t("cli.col.missed_share", lang)], rows))
@@ -267,7 +267,7 @@ def cmd_run(args) -> int:
         st = m.stratified
         print(t("cli.run.stratified", lang, group=t(f"label.{st['attribute']}.{st['group']}", lang),
                 reference=t(f"label.{st['attribute']}.{st['reference_group']}", lang),
-                odds=_num(st["mh_odds_ratio"]), p=_p(st["cmh_p_value"], lang), bd=_p(st["breslow_day_p_value"], lang)))
+                odds=_num(st["mh_odds_ratio"], lang), p=_p(st["cmh_p_value"], lang), bd=_p(st["breslow_day_p_value"], lang)))
         print()
     print(t("cli.run.legend", lang))
     if args.csv:
@@ -312,12 +312,12 @@ def _rates_table(frame, lang: str, by_attribute: bool) -> str:
             note = t("cli.note.below_08", lang)
         no_stats = row["status"] in (STATUS_NOT_ENOUGH, STATUS_SUPPRESSED)
         rows.append([
-            "  " + label if by_attribute else label, f"{int(row['n']):,}", f"{int(row['selected']):,}",
-            "—" if no_stats else _pct(row["rate"]),
-            "—" if no_stats else f"{_pct(row['rate_ci_low'])}–{_pct(row['rate_ci_high'])}",
-            "—" if no_stats or row["reference"] else _num(row["impact_ratio"]),
-            "—" if no_stats or row["reference"] else f"{_num(row['impact_ratio_ci_low'])}–{_num(row['impact_ratio_ci_high'])}",
-            "—" if no_stats or row["reference"] else _num(row["z"]),
+            "  " + label if by_attribute else label, integer(int(row['n']), lang), integer(int(row['selected']), lang),
+            "—" if no_stats else _pct(row["rate"], lang),
+            "—" if no_stats else f"{_pct(row['rate_ci_low'], lang)}–{_pct(row['rate_ci_high'], lang)}",
+            "—" if no_stats or row["reference"] else _num(row["impact_ratio"], lang),
+            "—" if no_stats or row["reference"] else f"{_num(row['impact_ratio_ci_low'], lang)}–{_num(row['impact_ratio_ci_high'], lang)}",
+            "—" if no_stats or row["reference"] else _num(row["z"], lang),
             "—" if no_stats or row["reference"] else _p(row["p_value"], lang),
             note,
         ])
@@ -467,27 +467,31 @@ def cmd_audit(args) -> int:
                 stratified.append({"attribute": attribute, "group": focal, "reference_group": ref,
                                    "strata_column": args.strata, **res.__dict__})
 
-    finding = headline(all_groups, max_depth=len(args.group), attributes=None)
+    finding = headline(all_groups, max_depth=1, attributes=None)
+    crossed = headline(all_groups, max_depth=len(args.group), attributes=None) if len(args.group) > 1 else None
     sentences = []
     if finding is None:
         sentences.append(t("verdict.no_data", lang))
     else:
         if finding["impact_ratio"] >= 0.8 and finding["p_value"] >= 0.05:
             sentences.append(t("verdict.no_clear_gap", lang, group=finding["group"],
-                               ratio=format_ratio(finding["impact_ratio"]), p=format_p(finding["p_value"], lang)))
+                               ratio=format_ratio(finding["impact_ratio"], lang), p=format_p(finding["p_value"], lang)))
         else:
             sentences.append(t("verdict.comparison", lang, group=finding["group"], reference=finding["reference_group"],
-                               ratio=format_ratio(finding["impact_ratio"]),
-                               low=format_ratio(finding["impact_ratio_ci_low"]),
-                               high=format_ratio(finding["impact_ratio_ci_high"]), p=format_p(finding["p_value"], lang),
+                               ratio=format_ratio(finding["impact_ratio"], lang),
+                               low=format_ratio(finding["impact_ratio_ci_low"], lang),
+                               high=format_ratio(finding["impact_ratio_ci_high"], lang), p=format_p(finding["p_value"], lang),
                                selected=int(finding["selected"]), n=int(finding["n"]),
                                ref_selected=finding["reference_selected"], ref_n=finding["reference_n"]))
         extra = disagreement(finding, lang)
         if extra:
             sentences.append(extra)
+        if crossed is not None and crossed["depth"] > 1 and crossed["impact_ratio"] < finding["impact_ratio"] - 0.05:
+            sentences.append(t("verdict.intersection", lang, group=crossed["group"],
+                               ratio=format_ratio(crossed["impact_ratio"], lang), p=format_p(crossed["p_value"], lang)))
         for st in stratified:
             if st["group"] == finding["group"] and st["attribute"] == finding["attribute"]:
-                sentences.append(t("verdict.stratified", lang, strata=st["strata_column"], odds=format_ratio(st["mh_odds_ratio"]),
+                sentences.append(t("verdict.stratified", lang, strata=st["strata_column"], odds=format_ratio(st["mh_odds_ratio"], lang),
                                    p=format_p(st["cmh_p_value"], lang), bd=format_p(st["breslow_day_p_value"], lang)))
     sentences.append(t("verdict.framing", lang))
 
@@ -497,7 +501,7 @@ def cmd_audit(args) -> int:
                      "groups": groups_out, "stratified": stratified}, args.json)
         if args.json == "-":
             return 0
-    print(t("cli.audit.title", lang, file=args.file, rows=f"{len(frame):,}", selected=f"{int(selected.sum()):,}"))
+    print(t("cli.audit.title", lang, file=args.file, rows=integer(len(frame), lang), selected=integer(int(selected.sum()), lang)))
     print()
     print(t("cli.run.verdict", lang))
     for sentence in sentences:
@@ -514,7 +518,7 @@ def cmd_audit(args) -> int:
         print()
         for st in stratified:
             print("  " + t("cli.audit.stratified", lang, group=st["group"], reference=st["reference_group"],
-                           strata=st["strata_column"], odds=_num(st["mh_odds_ratio"], 3), p=_p(st["cmh_p_value"], lang),
+                           strata=st["strata_column"], odds=_num(st["mh_odds_ratio"], lang, 3), p=_p(st["cmh_p_value"], lang),
                            bd=_p(st["breslow_day_p_value"], lang)))
     print()
     print(t("cli.run.legend", lang))

@@ -63,3 +63,27 @@ def pick(texts: dict | str, lang: str) -> str:
     if isinstance(texts, str):
         return texts
     return texts.get(lang) or texts.get(DEFAULT_LANGUAGE) or next(iter(texts.values()), "")
+
+
+def number(value: float, lang: str = DEFAULT_LANGUAGE, digits: int = 2) -> str:
+    """A decimal number as the language writes it: 0.79 / 1,234.5 in English, 0,79 / 1.234,5 in Dutch."""
+    text = f"{value:,.{digits}f}"
+    if lang == "nl":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def integer(value: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A whole number with thousands separators: 5,000 in English, 5.000 in Dutch."""
+    return number(int(value), lang, 0)
+
+
+def percent(fraction: float, lang: str = DEFAULT_LANGUAGE, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.152 -> 15.2% (en) / 15,2% (nl)."""
+    return number(100 * fraction, lang, digits) + "%"
+
+
+def short_number(value: float, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A parameter value as typed, without trailing zeros: 0.5 (en) / 0,5 (nl), 12 for 12.0."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "nl" else text

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .metrics import OVERALL, STATUS_FEW, Measurement, headline
-from .texts import label, t
+from .texts import integer, label, number, t
 
 
 def group_label(attribute: str, group: str, lang: str) -> str:
@@ -29,12 +29,12 @@ def format_p(p: float, lang: str) -> str:
     if p is None or not math.isfinite(p):
         return "—"
     if p < 0.001:
-        return t("stats.p_below", lang, limit="0.001")
-    return t("stats.p_equals", lang, p=f"{p:.3f}" if p < 0.1 else f"{p:.2f}")
+        return t("stats.p_below", lang, limit=number(0.001, lang, 3))
+    return t("stats.p_equals", lang, p=number(p, lang, 3 if p < 0.1 else 2))
 
 
-def format_ratio(x: float) -> str:
-    return "—" if x is None or not math.isfinite(x) else f"{x:.2f}"
+def format_ratio(x: float, lang: str) -> str:
+    return "—" if x is None or not math.isfinite(x) else number(x, lang, 2)
 
 
 def comparison_sentence(row: dict, lang: str) -> str:
@@ -42,11 +42,11 @@ def comparison_sentence(row: dict, lang: str) -> str:
     return t("verdict.comparison", lang,
              group=group_label(row["attribute"], row["group"], lang),
              reference=group_label(row["attribute"], row["reference_group"], lang),
-             ratio=format_ratio(row["impact_ratio"]),
-             low=format_ratio(row["impact_ratio_ci_low"]), high=format_ratio(row["impact_ratio_ci_high"]),
+             ratio=format_ratio(row["impact_ratio"], lang),
+             low=format_ratio(row["impact_ratio_ci_low"], lang), high=format_ratio(row["impact_ratio_ci_high"], lang),
              p=format_p(row["p_value"], lang),
-             selected=int(row["selected"]), n=int(row["n"]),
-             ref_selected=int(row["reference_selected"]), ref_n=int(row["reference_n"]))
+             selected=integer(row["selected"], lang), n=integer(row["n"], lang),
+             ref_selected=integer(row["reference_selected"], lang), ref_n=integer(row["reference_n"], lang))
 
 
 def disagreement(row: dict, lang: str) -> str | None:
@@ -87,20 +87,20 @@ def verdict(measurement: Measurement, lang: str) -> list[str]:
         return out
     if finding["impact_ratio"] >= 0.8 and finding["p_value"] >= 0.05:
         out.append(t("verdict.no_clear_gap", lang, group=group_label(finding["attribute"], finding["group"], lang),
-                     ratio=format_ratio(finding["impact_ratio"]), p=format_p(finding["p_value"], lang)))
+                     ratio=format_ratio(finding["impact_ratio"], lang), p=format_p(finding["p_value"], lang)))
     else:
         out.append(comparison_sentence(finding, lang))
     if finding["status"] == STATUS_FEW:
-        out.append(t("verdict.too_few", lang, n=int(finding["n"])))
+        out.append(t("verdict.too_few", lang, n=integer(finding["n"], lang)))
     where = worst_stage(measurement, finding["attribute"], finding["group"])
     if where is not None and measurement.outcome.n_stages > 1:
         stage_name = measurement.stage_label(where["stage"], lang)
         if where["rule_id"] is not None:
             rule = measurement.outcome.rule(where["rule_id"]).describe(lang)
-            out.append(t("verdict.stage_rule", lang, stage=stage_name, ratio=format_ratio(where["impact_ratio"]),
+            out.append(t("verdict.stage_rule", lang, stage=stage_name, ratio=format_ratio(where["impact_ratio"], lang),
                          rule=rule))
         else:
-            out.append(t("verdict.stage", lang, stage=stage_name, ratio=format_ratio(where["impact_ratio"])))
+            out.append(t("verdict.stage", lang, stage=stage_name, ratio=format_ratio(where["impact_ratio"], lang)))
     extra = disagreement(finding, lang)
     if extra:
         out.append(extra)
@@ -115,7 +115,7 @@ def _intersection_note(measurement: Measurement, finding: dict, lang: str) -> li
     if worst is None or worst.get("depth", 1) == 1 or worst["impact_ratio"] >= finding["impact_ratio"] - 0.05:
         return []
     return [t("verdict.intersection", lang, group=group_label(worst["attribute"], worst["group"], lang),
-              ratio=format_ratio(worst["impact_ratio"]), p=format_p(worst["p_value"], lang))]
+              ratio=format_ratio(worst["impact_ratio"], lang), p=format_p(worst["p_value"], lang))]
 
 
 def _missed_talent(measurement: Measurement, lang: str) -> list[str]:
@@ -124,7 +124,8 @@ def _missed_talent(measurement: Measurement, lang: str) -> list[str]:
     if qualified == 0:
         return []
     missed = int((pool["qualified"] & ~measurement.outcome.selected).sum())
-    out = [t("verdict.missed", lang, missed=missed, qualified=qualified, share=f"{100 * missed / qualified:.0f}")]
+    out = [t("verdict.missed", lang, missed=integer(missed, lang), qualified=integer(qualified, lang),
+             share=number(100 * missed / qualified, lang, 0))]
     unusual = measurement.unusual
     plain = unusual[unusual["type"] == "none"]["missed_share"].iloc[0]
     types = unusual[(unusual["type"] != "none") & (unusual["qualified"] >= 30)]
@@ -132,7 +133,7 @@ def _missed_talent(measurement: Measurement, lang: str) -> list[str]:
         top = types.sort_values("missed_share", ascending=False).iloc[0]
         if top["missed_share"] > plain + 0.05:
             out.append(t("verdict.unusual", lang, type=t(f"unusual.{top['type']}", lang),
-                         share=f"{100 * top['missed_share']:.0f}", plain=f"{100 * plain:.0f}"))
+                         share=number(100 * top["missed_share"], lang, 0), plain=number(100 * plain, lang, 0)))
     return out
 
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..texts import t
+from ..texts import short_number, t
 from .base import NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError
 
 
@@ -62,7 +62,7 @@ class GapPenalty(Rule):
     def describe(self, lang: str) -> str:
         parts = []
         if self.points_per_month:
-            parts.append(t("rule.gap.describe_points", lang, points=f"{self.points_per_month:g}"))
+            parts.append(t("rule.gap.describe_points", lang, points=short_number(self.points_per_month, lang)))
         if self.knockout_months is not None:
             parts.append(t("rule.gap.describe_knockout", lang, months=self.knockout_months))
         return t("rule.gap.describe", lang, which=self._which(lang), parts="; ".join(parts))

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ..texts import t
+from ..texts import short_number, t
 from ..world import CATEGORIES, FIELD_KINDS
 from .base import (
     DIRECT_DISCRIMINATION,
@@ -101,7 +101,7 @@ class KnockOut(Rule):
             return t(f"label.{self.field}.{value}", lang)
         if kind == "bool":
             return t("common.yes" if value else "common.no", lang)
-        return f"{value:g}"
+        return short_number(value, lang)
 
     def describe(self, lang: str) -> str:
         return t("rule.knockout.describe", lang, field=t(f"field.{self.field}", lang),
@@ -115,7 +115,7 @@ class KnockOut(Rule):
         elif kind == "bool":
             shown = t("common.yes" if bool(raw) else "common.no", lang)
         else:
-            shown = f"{raw:g}"
+            shown = short_number(raw, lang)
         return t("reason.knockout", lang, rule=self.describe(lang), field=t(f"field.{self.field}", lang),
                  actual=shown)
 

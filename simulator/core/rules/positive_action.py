@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..texts import t
+from ..texts import short_number, t
 from .base import DIRECT_DISCRIMINATION, LAWFUL, GroupSelector, Legality, Param, Rule, RuleConfigError
 
 
@@ -49,7 +49,7 @@ class PositiveAction(Rule):
     def describe(self, lang: str) -> str:
         if self.mode == "bonus":
             return t("rule.positive.describe_bonus", lang, group=self.target.describe(lang),
-                     points=f"{self.bonus_points:g}")
+                     points=short_number(self.bonus_points, lang))
         return t("rule.positive.describe_tie", lang, group=self.target.describe(lang))
 
     def legality(self) -> Legality:

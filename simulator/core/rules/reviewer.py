@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..texts import t
+from ..texts import short_number, t
 from .base import DIRECT_DISCRIMINATION, LAWFUL, NEEDS_JUSTIFICATION, GroupSelector, Legality, Param, Rule
 
 PROFILES = ("rubber_stamp", "affinity_bias", "selective_adherence", "judge_first")
@@ -93,8 +93,8 @@ class SimulatedReviewer(Rule):
 
     def describe(self, lang: str) -> str:
         group = self._group()
-        return t(f"rule.reviewer.describe.{self.profile}", lang, strength=f"{self.strength:g}",
-                 adherence=f"{100 * self.adherence:g}", group=group.describe(lang) if group else "—")
+        return t(f"rule.reviewer.describe.{self.profile}", lang, strength=short_number(self.strength, lang), percent=short_number(round(100 * min(self.strength, 1.0), 1), lang),
+                 adherence=short_number(100 * self.adherence, lang), group=group.describe(lang) if group else "—")
 
     def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
         advised = bool(info["advice"][index]) if info and "advice" in info else None

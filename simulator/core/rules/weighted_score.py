@@ -11,7 +11,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..texts import t
+from ..texts import number, short_number, t
 from .base import (
     DIRECT_DISCRIMINATION,
     LAWFUL,
@@ -39,11 +39,11 @@ def check_cut(rule, path: str) -> None:
 
 def describe_cut(rule, lang: str) -> str:
     if rule.threshold is not None:
-        return t("rule.cut.threshold", lang, threshold=f"{rule.threshold:g}")
+        return t("rule.cut.threshold", lang, threshold=short_number(rule.threshold, lang))
     if rule.top_k is not None:
         return t("rule.cut.top_k", lang, k=rule.top_k)
     if rule.top_share is not None:
-        return t("rule.cut.top_share", lang, share=f"{100 * rule.top_share:g}")
+        return t("rule.cut.top_share", lang, share=short_number(100 * rule.top_share, lang))
     return t("rule.cut.none", lang)
 
 
@@ -51,9 +51,9 @@ def cut_reason(rule, lang: str, pool, index: int, info: dict | None) -> str:
     score = float(info["score"][index]) if info else float("nan")
     floor = info.get("floor") if info else None
     if rule.threshold is not None:
-        return t("reason.cut.threshold", lang, score=f"{score:.1f}", threshold=f"{rule.threshold:g}")
-    return t("reason.cut.rank", lang, score=f"{score:.1f}",
-             floor="—" if floor is None or not np.isfinite(floor) else f"{floor:.1f}", cut=describe_cut(rule, lang))
+        return t("reason.cut.threshold", lang, score=number(score, lang, 1), threshold=short_number(rule.threshold, lang))
+    return t("reason.cut.rank", lang, score=number(score, lang, 1),
+             floor="—" if floor is None or not np.isfinite(floor) else number(floor, lang, 1), cut=describe_cut(rule, lang))
 
 
 @dataclass
@@ -95,7 +95,7 @@ class WeightedScore(Rule):
         return Cut(self.threshold, self.top_k, self.top_share)
 
     def describe(self, lang: str) -> str:
-        parts = ", ".join(f"{t(f'feature.{k}', lang)} × {v:g}" for k, v in self.weights.items())
+        parts = ", ".join(f"{t(f'feature.{k}', lang)} × {short_number(v, lang)}" for k, v in self.weights.items())
         return t("rule.weighted.describe", lang, weights=parts, cut=describe_cut(self, lang))
 
     def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
