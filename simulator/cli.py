@@ -394,7 +394,7 @@ def cmd_audit(args) -> int:
 
     from .core.metrics import OVERALL, compare_table, headline
     from .core.stats import stratified_analysis
-    from .core.verdict import disagreement, format_p, format_ratio
+    from .core.verdict import disagreement, finding_sentences, format_p, format_ratio
 
     lang = args.lang
     frame = read_decisions(args.file)
@@ -469,20 +469,8 @@ def cmd_audit(args) -> int:
 
     finding = headline(all_groups, max_depth=1, attributes=None)
     crossed = headline(all_groups, max_depth=len(args.group), attributes=None) if len(args.group) > 1 else None
-    sentences = []
-    if finding is None:
-        sentences.append(t("verdict.no_data", lang))
-    else:
-        if finding["impact_ratio"] >= 0.8 and finding["p_value"] >= 0.05:
-            sentences.append(t("verdict.no_clear_gap", lang, group=finding["group"],
-                               ratio=format_ratio(finding["impact_ratio"], lang), p=format_p(finding["p_value"], lang)))
-        else:
-            sentences.append(t("verdict.comparison", lang, group=finding["group"], reference=finding["reference_group"],
-                               ratio=format_ratio(finding["impact_ratio"], lang),
-                               low=format_ratio(finding["impact_ratio_ci_low"], lang),
-                               high=format_ratio(finding["impact_ratio_ci_high"], lang), p=format_p(finding["p_value"], lang),
-                               selected=int(finding["selected"]), n=int(finding["n"]),
-                               ref_selected=finding["reference_selected"], ref_n=finding["reference_n"]))
+    sentences = finding_sentences(finding, lang, name=lambda attribute, group, lang: group)
+    if finding is not None:
         extra = disagreement(finding, lang)
         if extra:
             sentences.append(extra)

@@ -37,11 +37,14 @@ def format_ratio(x: float, lang: str) -> str:
     return "—" if x is None or not math.isfinite(x) else number(x, lang, 2)
 
 
-def comparison_sentence(row: dict, lang: str) -> str:
-    """'Group X is selected at 0.62 times the rate of group Y (95%: 0.51–0.75), Fisher p < 0.001.'"""
+def comparison_sentence(row: dict, lang: str, name=group_label) -> str:
+    """'Group X is selected at 0.62 times the rate of group Y (95%: 0.51–0.75), Fisher p < 0.001.'
+
+    ``name(attribute, group, lang)`` shows a group; audits of user files pass their raw values.
+    """
     return t("verdict.comparison", lang,
-             group=group_label(row["attribute"], row["group"], lang),
-             reference=group_label(row["attribute"], row["reference_group"], lang),
+             group=name(row["attribute"], row["group"], lang),
+             reference=name(row["attribute"], row["reference_group"], lang),
              ratio=format_ratio(row["impact_ratio"], lang),
              low=format_ratio(row["impact_ratio_ci_low"], lang), high=format_ratio(row["impact_ratio_ci_high"], lang),
              p=format_p(row["p_value"], lang),
@@ -78,20 +81,27 @@ def worst_stage(measurement: Measurement, attribute: str, group: str) -> dict | 
     return {"stage": stage, "impact_ratio": float(row["impact_ratio"]), "rule_id": rule_text}
 
 
+def finding_sentences(finding: dict | None, lang: str, name=group_label) -> list[str]:
+    """The headline finding in words: the comparison (or that there is no clear gap) and its caveats."""
+    if finding is None:
+        return [t("verdict.no_data", lang)]
+    out = []
+    if finding["impact_ratio"] >= 0.8 and finding["p_value"] >= 0.05:
+        out.append(t("verdict.no_clear_gap", lang, group=name(finding["attribute"], finding["group"], lang),
+                     ratio=format_ratio(finding["impact_ratio"], lang), p=format_p(finding["p_value"], lang)))
+    else:
+        out.append(comparison_sentence(finding, lang, name))
+    if finding["status"] == STATUS_FEW:
+        out.append(t("verdict.too_few", lang, n=integer(finding["n"], lang)))
+    return out
+
+
 def verdict(measurement: Measurement, lang: str) -> list[str]:
     """Sentences, most important first. The first one is the verdict line."""
     finding = headline(measurement.groups)
-    out: list[str] = []
+    out = finding_sentences(finding, lang)
     if finding is None:
-        out.append(t("verdict.no_data", lang))
         return out
-    if finding["impact_ratio"] >= 0.8 and finding["p_value"] >= 0.05:
-        out.append(t("verdict.no_clear_gap", lang, group=group_label(finding["attribute"], finding["group"], lang),
-                     ratio=format_ratio(finding["impact_ratio"], lang), p=format_p(finding["p_value"], lang)))
-    else:
-        out.append(comparison_sentence(finding, lang))
-    if finding["status"] == STATUS_FEW:
-        out.append(t("verdict.too_few", lang, n=integer(finding["n"], lang)))
     where = worst_stage(measurement, finding["attribute"], finding["group"])
     if where is not None and measurement.outcome.n_stages > 1:
         stage_name = measurement.stage_label(where["stage"], lang)
