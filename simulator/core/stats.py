@@ -222,15 +222,17 @@ def stratified_analysis(tables) -> StratifiedResult:
     if len(arr) == 0:
         raise ValueError("no stratum has both groups and both outcomes")
     st = StratifiedTable(np.transpose(arr, (1, 2, 0)))
-    corrected = st.test_null_odds(correction=True)
-    plain = st.test_null_odds(correction=False)
-    with warnings.catch_warnings():
-        # Breslow–Day warns on strata with zero cells; the statistic is still reported.
+    # Zero cells make some of these undefined (an infinite odds ratio or interval); they are
+    # reported as inf/NaN rather than warned about.
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
+        corrected = st.test_null_odds(correction=True)
+        plain = st.test_null_odds(correction=False)
         homogeneity = st.test_equal_odds(adjust=True)
-    low, high = st.oddsratio_pooled_confint()
+        low, high = st.oddsratio_pooled_confint()
+        pooled = st.oddsratio_pooled
     return StratifiedResult(
-        mh_odds_ratio=float(st.oddsratio_pooled),
+        mh_odds_ratio=float(pooled),
         mh_odds_ratio_ci=(float(low), float(high)),
         cmh_statistic=float(corrected.statistic),
         cmh_p_value=float(corrected.pvalue),
