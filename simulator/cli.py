@@ -514,6 +514,30 @@ def cmd_audit(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# recruitsim screenshot
+# ---------------------------------------------------------------------------------------------
+
+def cmd_screenshot(args) -> int:
+    import re
+
+    from .core.scenario import load
+
+    match = re.fullmatch(r"(\d{3,5})x(\d{3,5})", args.size)
+    if not match:
+        raise InputError(f"--size: expected WIDTHxHEIGHT such as 1600x1000, got {args.size!r}")
+    load(args.scenario)  # a bad scenario is reported before Qt starts
+    from .gui.screenshot import render_views
+
+    try:
+        written = render_views(args.scenario, args.out, args.lang, (int(match[1]), int(match[2])))
+    except OSError as exc:
+        raise InputError(f"{args.out}: cannot write there ({exc.strerror})") from None
+    for path in written:
+        print(path)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -543,6 +567,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strata", help="a column of strata (vacancy, round) for the Cochran–Mantel–Haenszel test")
     p.add_argument("--json", help="write all numbers as JSON to this file ('-' for standard output)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p = sub.add_parser("screenshot", help="render every view of a scenario to PNG files")
+    p.add_argument("scenario", help="a built-in scenario id or a scenario file")
+    p.add_argument("--out", required=True, help="folder for the PNG files (one per view)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--size", default="1600x1000", help="width x height in pixels (default 1600x1000)")
     return parser
 
 
@@ -552,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         return _open_app()
-    handler = {"scenarios": cmd_scenarios, "run": cmd_run, "audit": cmd_audit}[args.command]
+    handler = {"scenarios": cmd_scenarios, "run": cmd_run, "audit": cmd_audit, "screenshot": cmd_screenshot}[args.command]
     try:
         return handler(args)
     except (InputError, ScenarioError) as exc:

@@ -26,8 +26,8 @@ class RunResult:
 
 def run(scenario: Scenario, *, seed: int | None = None, size: int | None = None,
         progress: Callable[[float], None] | None = None, attribution: bool = True,
-        intersections=DEFAULT_INTERSECTIONS) -> RunResult:
-    """Generate the scenario's pool, screen it and measure the outcome."""
+        intersections=DEFAULT_INTERSECTIONS, stage_intersections: bool = True, pool: Pool | None = None) -> RunResult:
+    """Generate the scenario's pool (unless ``pool`` is given), screen it and measure the outcome."""
     report = progress or (lambda fraction: None)
     settings = copy.deepcopy(scenario.pool)
     if seed is not None:
@@ -35,10 +35,12 @@ def run(scenario: Scenario, *, seed: int | None = None, size: int | None = None,
     if size is not None:
         settings.size = size
     report(0.0)
-    pool = generate_pool(scenario.vacancy, settings)
+    if pool is None:
+        pool = generate_pool(scenario.vacancy, settings)
     report(0.4)
     outcome = run_pipeline(pool, scenario.pipeline)
     report(0.6)
-    measurement = measure(outcome, intersections=intersections, attribution=attribution)
+    measurement = measure(outcome, intersections=intersections, attribution=attribution,
+                          stage_intersections=stage_intersections)
     report(1.0)
     return RunResult(scenario, pool, outcome, measurement)

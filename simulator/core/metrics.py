@@ -199,14 +199,21 @@ class Measurement:
         return self.outcome.pipeline.stages[stage].title(lang)
 
 
-def measure(outcome: Outcome, intersections=DEFAULT_INTERSECTIONS, attribution: bool = True) -> Measurement:
-    """Measure an outcome per stage and overall, per attribute and for the given intersections."""
+def measure(outcome: Outcome, intersections=DEFAULT_INTERSECTIONS, attribution: bool = True,
+            stage_intersections: bool = True) -> Measurement:
+    """Measure an outcome per stage and overall, per attribute and for the given intersections.
+
+    ``stage_intersections=False`` measures intersections overall only (the app computes a stage's
+    intersection grid when it is shown, which keeps a re-run within its time budget).
+    """
     cube = count_cube(outcome)
     specs = []
     stages = [OVERALL] + list(range(outcome.n_stages))
     combos = [(a,) for a in PROTECTED_ATTRIBUTES] + [tuple(c) for c in intersections]
     for stage in stages:
         for combo in combos:
+            if len(combo) > 1 and stage != OVERALL and not stage_intersections:
+                continue
             names, n, selected = cube.table(combo, stage)
             specs.append(TableSpec(" × ".join(combo), names, n, selected, len(combo) > 1, stage, len(combo)))
     groups = compare_tables(specs)

@@ -1,0 +1,242 @@
+"""Numbers shaped for the views: funnel tables, intersection grids, the missed-talent density,
+what-if on one CV, and the comparison of two runs. Qt-free; the GUI only draws what these return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .metrics import OVERALL, STATUS_SUPPRESSED, Measurement
+from .pipeline import Outcome, run_pipeline
+from .pool import Pool, _derive
+from .world import CATEGORIES, code_of
+
+
+# ---------------------------------------------------------------------------------------------
+# Funnel
+# ---------------------------------------------------------------------------------------------
+
+def funnel(outcome: Outcome, attribute: str) -> pd.DataFrame:
+    """Per group: how many applied and how many remain after each stage (columns 0..n_stages)."""
+    pool = outcome.pool
+    size = len(CATEGORIES[attribute])
+    stops = outcome.n_stages + 1
+    counts = np.bincount(pool[attribute].astype(np.int64) * stops + outcome.stopped_at, minlength=size * stops)
+    counts = counts.reshape(size, stops)
+    remaining = counts[:, ::-1].cumsum(axis=1)[:, ::-1]  # remaining[g, s] = reached stage s
+    frame = pd.DataFrame(remaining, columns=list(range(stops)))
+    frame.insert(0, "group", CATEGORIES[attribute])
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# Intersections
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Grid:
+    """An intersection table laid out as rows x columns for a heatmap."""
+
+    rows: list[str]
+    columns: list[str]
+    impact_ratio: np.ndarray
+    rate: np.ndarray
+    n: np.ndarray
+    selected: np.ndarray
+    p_value: np.ndarray
+    status: np.ndarray  # object array of status strings
+    hidden_cells: int
+    hidden_candidates: int
+
+
+def intersection_grid(measurement: Measurement, row_attr: str, col_attr: str, stage: int = OVERALL,
+                      third: tuple[str, str] | None = None) -> Grid:
+    """Impact ratios of ``row_attr`` x ``col_attr``; ``third`` = (attribute, value) slices a 3-way table."""
+    from .metrics import TableSpec, compare_tables, count_cube
+
+    cube = count_cube(measurement.outcome)
+    attrs = (row_attr, col_attr) + ((third[0],) if third else ())
+    names, n, selected = cube.table(attrs, stage)
+    table = compare_tables([TableSpec(" × ".join(attrs), names, n, selected, True, stage, len(attrs))])
+    if third:
+        suffix = f" × {third[1]}"
+        table = table[table["group"].str.endswith(suffix)].reset_index(drop=True)
+    shape = (len(CATEGORIES[row_attr]), len(CATEGORIES[col_attr]))
+
+    def grid(column, dtype=float):
+        return table[column].to_numpy(dtype=dtype).reshape(shape)
+
+    status = table["status"].to_numpy(dtype=object).reshape(shape)
+    hidden = status == STATUS_SUPPRESSED
+    return Grid(list(CATEGORIES[row_attr]), list(CATEGORIES[col_attr]), grid("impact_ratio"), grid("rate"),
+                grid("n", np.int64), grid("selected", np.int64), grid("p_value"), status,
+                int(hidden.sum()), int(grid("n", np.int64)[hidden].sum()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Missed talent
+# ---------------------------------------------------------------------------------------------
+
+def screening_score(outcome: Outcome) -> tuple[np.ndarray, str, np.ndarray]:
+    """One score per candidate to plot against suitability, what it is, and who has one.
+
+    The score of the last stage that gives scores; if no stage scores, the number of stages passed.
+    Candidates rejected before the scoring stage have no score (third value False).
+    """
+    for s in range(outcome.n_stages - 1, -1, -1):
+        column = outcome.scores[:, s] if outcome.scores.shape[1] else None
+        if column is not None and not np.isnan(column).all():
+            scored = ~np.isnan(column)
+            return np.where(scored, column, np.nan).astype(np.float64), "score", scored
+    stages = np.minimum(outcome.stopped_at, outcome.n_stages).astype(np.float64)
+    return stages, "stages", np.ones(len(stages), dtype=bool)
+
+
+@dataclass
+class Density:
+    counts: np.ndarray  # (x bins, y bins)
+    x_edges: np.ndarray
+    y_edges: np.ndarray
+    y_kind: str
+    # Where candidates without a score are drawn (a band below the scores), or None.
+    unscored_band: tuple[float, float] | None = None
+
+
+def display_scores(outcome: Outcome) -> tuple[np.ndarray, str, tuple[float, float] | None]:
+    """Scores placed for drawing: extreme low scores clipped at the 1st percentile, and candidates
+    rejected before scoring put in a separate band below, so they do not stretch the axis."""
+    y, kind, scored = screening_score(outcome)
+    if kind == "stages" or scored.all():
+        return y, kind, None
+    values = y[scored]
+    low = float(np.quantile(values, 0.01)) if len(values) else 0.0
+    high = float(values.max()) if len(values) else 1.0
+    span = max(high - low, 1.0)
+    band = (low - 0.16 * span, low - 0.06 * span)
+    shown = np.where(scored, np.maximum(y, low), (band[0] + band[1]) / 2)
+    return shown, kind, band
+
+
+def missed_talent_density(outcome: Outcome, bins: int = 60) -> Density:
+    """A 2-D histogram of suitability (x) against screening score (y) for all candidates."""
+    x = outcome.pool["suitability"].astype(np.float64)
+    y, kind, band = display_scores(outcome)
+    x_edges = np.linspace(np.floor(x.min()), np.ceil(x.max()), bins + 1) if len(x) else np.linspace(-3, 3, bins + 1)
+    if kind == "stages":
+        y_edges = np.arange(-0.5, outcome.n_stages + 1.5, 1.0)
+    else:
+        low, high = (float(y.min()), float(y.max())) if len(y) else (0.0, 1.0)
+        y_edges = np.linspace(low, high + 1e-9 if high > low else low + 1, bins + 1)
+    counts, _, _ = np.histogram2d(x, y, bins=[x_edges, y_edges])
+    return Density(counts, x_edges, y_edges, kind, band)
+
+
+def missed_sample(outcome: Outcome, limit: int = 1500, seed: int = 0) -> np.ndarray:
+    """Indices of qualified-but-rejected candidates to mark individually (a fixed random sample)."""
+    idx = np.flatnonzero(outcome.pool["qualified"] & ~outcome.selected)
+    if len(idx) > limit:
+        idx = np.sort(np.random.default_rng(seed).choice(idx, limit, replace=False))
+    return idx
+
+
+# ---------------------------------------------------------------------------------------------
+# What-if on one CV
+# ---------------------------------------------------------------------------------------------
+
+WHAT_IFS = ("other_name", "no_gap", "dutch_diploma", "other_age")
+
+
+def what_if_changes(pool: Pool, index: int, change: str) -> dict:
+    """The column changes that make one what-if, for candidate ``index``."""
+    if change == "other_name":
+        dutch = code_of("region", "netherlands")
+        current = int(pool["name_region"][index])
+        return {"name_region": code_of("region", "morocco") if current == dutch else dutch}
+    if change == "no_gap":
+        return {"current_gap_months": 0, "past_gap_months": 0, "gap_reason": 0}
+    if change == "dutch_diploma":
+        return {"diploma_country": 0, "diploma_recognised": False}
+    if change == "other_age":
+        age = int(pool["age"][index])
+        new_age = 30 if age >= 40 else 55
+        # A younger birth date with the same CV: the graduation year moves with it.
+        return {"age": new_age, "graduation_year": int(pool["graduation_year"][index]) + (age - new_age)}
+    raise ValueError(f"unknown what-if {change!r} (expected one of {', '.join(WHAT_IFS)})")
+
+
+@dataclass
+class WhatIf:
+    change: str
+    changes: dict
+    selected_before: bool
+    selected_after: bool
+    stage_before: int
+    stage_after: int
+    outcome_after: Outcome
+
+    @property
+    def flipped(self) -> bool:
+        return self.selected_before != self.selected_after or self.stage_before != self.stage_after
+
+
+def what_if(outcome: Outcome, index: int, change: str) -> WhatIf:
+    """Change one thing on one CV, re-run the whole pipeline, and see whether the decision flips.
+
+    The full re-run keeps cuts exact: in a top-K shortlist the changed candidate competes with
+    everyone else, as in the real run.
+    """
+    pool = outcome.pool
+    changes = what_if_changes(pool, index, change)
+    columns = dict(pool.columns)  # shares the unchanged arrays
+    for key, value in changes.items():
+        columns[key] = columns[key].copy()
+        columns[key][index] = value
+    _derive(columns, pool.has_skill, pool.vacancy)  # age band, longest gap, unusual-CV flags
+    changed = Pool(pool.vacancy, pool.settings, columns, pool.has_skill, pool.skill_wording)
+    after = run_pipeline(changed, outcome.pipeline)
+    return WhatIf(change, changes, bool(outcome.selected[index]), bool(after.selected[index]),
+                  int(outcome.stopped_at[index]), int(after.stopped_at[index]), after)
+
+
+# ---------------------------------------------------------------------------------------------
+# Compare two runs
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Comparison:
+    same_pool: bool
+    groups: pd.DataFrame  # attribute, group, rate/impact ratio in A and B
+    flipped: np.ndarray  # indices of candidates whose final decision differs (same pool only)
+    flip_totals: pd.DataFrame  # per attribute group: newly selected, newly rejected
+
+
+def compare_runs(a: Measurement, b: Measurement, attributes=("gender", "age_band", "origin", "disability",
+                                                                "parent")) -> Comparison:
+    """Set run B beside frozen run A: group rates and ratios, and who flipped."""
+    ga = a.groups[(a.groups["stage"] == OVERALL) & (a.groups["depth"] == 1)]
+    gb = b.groups[(b.groups["stage"] == OVERALL) & (b.groups["depth"] == 1)]
+    cols = ["attribute", "group", "n", "selected", "rate", "impact_ratio", "p_value", "status"]
+    merged = ga[cols].merge(gb[cols], on=["attribute", "group"], suffixes=("_a", "_b"))
+    merged = merged[merged["attribute"].isin(attributes)].reset_index(drop=True)
+    pa, pb = a.outcome.pool, b.outcome.pool
+    same = (len(pa) == len(pb) and pa.settings.seed == pb.settings.seed
+            and np.array_equal(pa["suitability"], pb["suitability"]))
+    rows = []
+    flipped = np.array([], dtype=np.intp)
+    if same:
+        sel_a, sel_b = a.outcome.selected, b.outcome.selected
+        flipped = np.flatnonzero(sel_a != sel_b)
+        up = sel_b & ~sel_a
+        down = sel_a & ~sel_b
+        for attribute in attributes:
+            size = len(CATEGORIES[attribute])
+            ups = np.bincount(pb[attribute][up], minlength=size)
+            downs = np.bincount(pb[attribute][down], minlength=size)
+            for i, value in enumerate(CATEGORIES[attribute]):
+                rows.append({"attribute": attribute, "group": value, "newly_selected": int(ups[i]),
+                             "newly_rejected": int(downs[i])})
+    return Comparison(same, merged, flipped, pd.DataFrame(rows))
+

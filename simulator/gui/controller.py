@@ -1,0 +1,176 @@
+"""The app's model side: the current scenario, its last run, and re-running after every change.
+
+Widgets change ``controller.scenario`` (a core dataclass) and call ``changed()``; a short debounce
+merges quick edits into one run. Pools up to ``SYNC_LIMIT`` candidates are screened in the GUI
+thread (tens of milliseconds); larger ones run ``engine.run`` in a worker thread with progress and
+cancel, and stale results are dropped by a generation number.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import traceback
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from ..core import engine
+from ..core.pool import generate_pool
+from ..core.scenario import Scenario
+
+SYNC_LIMIT = 200_000
+DEBOUNCE_MS = 120
+
+
+class Cancelled(Exception):
+    pass
+
+
+class _WorkerSignals(QObject):
+    finished = Signal(object, int)
+    failed = Signal(str, int)
+    progress = Signal(float, int)
+
+
+class _RunTask(QRunnable):
+    def __init__(self, scenario: Scenario, generation: int, pool=None):
+        super().__init__()
+        self.scenario = scenario
+        self.generation = generation
+        self.pool = pool
+        self.cancelled = False
+        self.signals = _WorkerSignals()
+
+    def _progress(self, fraction: float) -> None:
+        if self.cancelled:
+            raise Cancelled()
+        self.signals.progress.emit(fraction, self.generation)
+
+    def run(self) -> None:
+        try:
+            result = engine.run(self.scenario, progress=self._progress, pool=self.pool, stage_intersections=False)
+        except Cancelled:
+            return
+        except Exception:  # reported in the window, never a crash
+            self.signals.failed.emit(traceback.format_exc(), self.generation)
+            return
+        self.signals.finished.emit(result, self.generation)
+
+
+def _pool_key(scenario: Scenario) -> str:
+    p = scenario.pool
+    return json.dumps({"size": p.size, "seed": p.seed, "shares": p.shares, "regions": p.region_weights,
+                       "parent": p.parent_by_age, "links": p.links, "neutral": not p.structural_links,
+                       "shift": p.suitability_shift, "names": p.dutch_first_name_second_gen,
+                       "skills": scenario.vacancy.relevant_skills, "qualified": scenario.vacancy.qualified_share},
+                      sort_keys=True)
+
+
+class Controller(QObject):
+    scenario_loaded = Signal()  # a new scenario: editors rebuild
+    result_ready = Signal(object)  # RunResult
+    busy = Signal(bool)
+    progress = Signal(float)
+    failed = Signal(str)
+    language_changed = Signal(str)
+    frozen_changed = Signal()
+
+    def __init__(self, lang: str = "en", parent=None):
+        super().__init__(parent)
+        self.lang = lang
+        self.scenario: Scenario | None = None
+        self.path = None  # where the scenario was loaded from / saved to (user files only)
+        self.result = None
+        self.frozen = None  # run A for comparison
+        self._pool = None
+        self._pool_key = None
+        self._generation = 0
+        self._task: _RunTask | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.run_now)
+
+    # -- scenario ------------------------------------------------------------------------------
+    def load(self, scenario: Scenario, path=None) -> None:
+        self.scenario = scenario
+        self.path = path
+        self.frozen = None
+        self.scenario_loaded.emit()
+        self.frozen_changed.emit()
+        self.run_now()
+
+    def changed(self) -> None:
+        """Something in the scenario changed: re-run after a short pause."""
+        self._timer.start()
+
+    def set_language(self, lang: str) -> None:
+        if lang != self.lang:
+            self.lang = lang
+            self.language_changed.emit(lang)
+
+    # -- running -------------------------------------------------------------------------------
+    def run_now(self) -> None:
+        self._timer.stop()
+        if self.scenario is None:
+            return
+        self.cancel()
+        self._generation += 1
+        scenario = copy.deepcopy(self.scenario)
+        key = _pool_key(scenario)
+        pool = self._pool if key == self._pool_key else None
+        if scenario.pool.size <= SYNC_LIMIT:
+            try:
+                if pool is None:
+                    pool = generate_pool(scenario.vacancy, scenario.pool)
+                    self._pool, self._pool_key = pool, key
+                result = engine.run(scenario, pool=pool, stage_intersections=False)
+            except Exception:
+                self.failed.emit(traceback.format_exc())
+                return
+            self._accept(result)
+            return
+        task = _RunTask(scenario, self._generation, pool)
+        task.signals.finished.connect(self._finished)
+        task.signals.failed.connect(self._failed)
+        task.signals.progress.connect(self._progressed)
+        self._task = task
+        self.busy.emit(True)
+        QThreadPool.globalInstance().start(task)
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancelled = True
+            self._task = None
+            self.busy.emit(False)
+
+    def wait(self, msecs: int = 60000) -> bool:
+        """Block until a running worker is done (tests, screenshots)."""
+        return QThreadPool.globalInstance().waitForDone(msecs)
+
+    def _progressed(self, fraction: float, generation: int) -> None:
+        if generation == self._generation:
+            self.progress.emit(fraction)
+
+    def _finished(self, result, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._task = None
+        self.busy.emit(False)
+        self._pool, self._pool_key = result.pool, _pool_key(result.scenario)
+        self._accept(result)
+
+    def _failed(self, report: str, generation: int) -> None:
+        if generation == self._generation:
+            self._task = None
+            self.busy.emit(False)
+            self.failed.emit(report)
+
+    def _accept(self, result) -> None:
+        self.result = result
+        self.result_ready.emit(result)
+
+    # -- compare -------------------------------------------------------------------------------
+    def freeze(self) -> None:
+        self.frozen = self.result
+        self.frozen_changed.emit()

@@ -1,0 +1,293 @@
+"""The main window: editors on the left, the verdict line and the views in the centre."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+                               QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
+
+from ..core.export import candidates_frame, write_csv
+from ..core.scenario import ScenarioError, load, save
+from ..core.texts import LANGUAGES, integer, pick, t
+from ..core.verdict import verdict
+from .controller import Controller
+from .dialogs import ScenarioGallery, show_error
+from .panels import PipelineEditor, PoolPanel, ScenarioPanel
+from .style import STYLE, configure_pyqtgraph
+from .views import VIEW_CLASSES
+
+DEFAULT_SCENARIO = "cv-gap"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: Controller | None = None, parent=None):
+        super().__init__(parent)
+        configure_pyqtgraph()
+        self.controller = controller or Controller()
+        c = self.controller
+        # --- left: lesson, pool, pipeline ---
+        self.scenario_panel = ScenarioPanel(c)
+        self.pool_panel = PoolPanel(c)
+        self.pipeline_editor = PipelineEditor(c)
+        self.editor_tabs = QTabWidget()
+        self.editor_tabs.addTab(self.pipeline_editor, "")
+        self.editor_tabs.addTab(self.pool_panel, "")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.scenario_panel)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.addWidget(scroll)
+        self.left.addWidget(self.editor_tabs)
+        self.left.setStretchFactor(0, 2)
+        self.left.setStretchFactor(1, 5)
+        self.left.setSizes([260, 640])
+        # --- centre: verdict and views ---
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict.setObjectName("verdict")
+        self.views = [cls(c) for cls in VIEW_CLASSES]
+        self.tabs = QTabWidget()
+        for view in self.views:
+            self.tabs.addTab(view, view.title())
+        self.tabs.currentChanged.connect(lambda _: self.tabs.currentWidget().refresh()
+                                         if self.tabs.currentWidget()._dirty else None)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.addWidget(self.verdict)
+        centre_layout.addWidget(self.tabs, 1)
+        self.split = QSplitter()
+        self.split.addWidget(self.left)
+        self.split.addWidget(centre)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 5)
+        self.split.setSizes([430, 1050])
+        self.setCentralWidget(self.split)
+        # --- status bar: progress and cancel for big pools ---
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setMaximumWidth(220)
+        self.cancel_button = QPushButton()
+        self.cancel_button.clicked.connect(c.cancel)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self.progress.hide()
+        self.cancel_button.hide()
+        self._build_menus()
+        c.result_ready.connect(self._show_result)
+        c.busy.connect(self._busy)
+        c.progress.connect(lambda f: self.progress.setValue(int(100 * f)))
+        c.failed.connect(lambda report: show_error(self, t("gui.error.run", c.lang), report, c.lang))
+        c.language_changed.connect(lambda _: self.retranslate())
+        c.scenario_loaded.connect(self._update_title)
+        self.retranslate()
+        self.resize(1480, 900)
+
+    # -- menus -----------------------------------------------------------------------------------
+    def _action(self, menu, key, slot, shortcut=None, checkable=False):
+        action = QAction(self)
+        action.setData(key)
+        action.triggered.connect(slot)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        menu.addAction(action)
+        self._actions.append(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self._actions: list[QAction] = []
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self._action(self.file_menu, "gui.menu.gallery", self.open_gallery, "Ctrl+O")
+        self._action(self.file_menu, "gui.menu.open_file", self.open_file, "Ctrl+Shift+O")
+        self._action(self.file_menu, "gui.menu.save", self.save, "Ctrl+S")
+        self._action(self.file_menu, "gui.menu.save_as", self.save_as, "Ctrl+Shift+S")
+        self.file_menu.addSeparator()
+        self._action(self.file_menu, "gui.menu.export_png", self.export_png, "Ctrl+E")
+        self._action(self.file_menu, "gui.menu.export_csv", self.export_csv, "Ctrl+Shift+E")
+        self.file_menu.addSeparator()
+        self._action(self.file_menu, "gui.menu.quit", self.close, "Ctrl+Q")
+        self.view_menu = bar.addMenu("")
+        self.presentation_action = self._action(self.view_menu, "gui.menu.presentation", self.toggle_presentation,
+                                                "F11", checkable=True)
+        self._action(self.view_menu, "gui.menu.freeze", self.controller.freeze, "Ctrl+F")
+        self.view_menu.addSeparator()
+        for i, view in enumerate(self.views):
+            self._action(self.view_menu, f"gui.view.{view.key}", lambda _=False, k=i: self.tabs.setCurrentIndex(k),
+                         f"Ctrl+{i + 1}")
+        self.language_menu = self.view_menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions = {}
+        for lang in LANGUAGES:
+            action = self._action(self.language_menu, f"gui.language.{lang}",
+                                  lambda _=False, code=lang: self.controller.set_language(code), checkable=True)
+            group.addAction(action)
+            self.language_actions[lang] = action
+        self.help_menu = bar.addMenu("")
+        self._action(self.help_menu, "gui.menu.about", self.about)
+
+    # -- language and look -----------------------------------------------------------------------
+    def retranslate(self) -> None:
+        lang = self.controller.lang
+        for action in self._actions:
+            action.setText(t(action.data(), lang))
+        self.file_menu.setTitle(t("gui.menu.file", lang))
+        self.view_menu.setTitle(t("gui.menu.view", lang))
+        self.language_menu.setTitle(t("gui.menu.language", lang))
+        self.help_menu.setTitle(t("gui.menu.help", lang))
+        self.language_actions[lang].setChecked(True)
+        self.editor_tabs.setTabText(0, t("gui.editor.pipeline", lang))
+        self.editor_tabs.setTabText(1, t("gui.editor.pool", lang))
+        self.cancel_button.setText(t("gui.cancel", lang))
+        for i, view in enumerate(self.views):
+            self.tabs.setTabText(i, view.title())
+            view.retranslate()
+        self.pool_panel.retranslate()
+        self._update_title()
+        if self.controller.result is not None:
+            self._show_verdict(self.controller.result)
+
+    def _update_title(self, *_) -> None:
+        sc = self.controller.scenario
+        name = pick(sc.title, self.controller.lang) if sc else ""
+        self.setWindowTitle(f"{t('cli.run.title', self.controller.lang)} — {name}" if name else
+                            t("cli.run.title", self.controller.lang))
+
+    def toggle_presentation(self, on: bool | None = None) -> None:
+        """Full screen, bigger fonts and thicker lines, editing panels hidden (F11)."""
+        STYLE.presentation = (not STYLE.presentation) if on is None else bool(on)
+        self.presentation_action.setChecked(STYLE.presentation)
+        self.left.setVisible(not STYLE.presentation)
+        font = QApplication.font()
+        font.setPointSizeF(self._base_font * STYLE.scale if hasattr(self, "_base_font") else font.pointSizeF())
+        QApplication.setFont(font)
+        if STYLE.presentation:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+        self.scenario_panel.refresh()
+        for view in self.views:
+            view.apply_style()
+        if self.controller.result is not None:
+            self._show_verdict(self.controller.result)
+
+    def showEvent(self, event):  # noqa: N802
+        if not hasattr(self, "_base_font"):
+            self._base_font = QApplication.font().pointSizeF()
+        super().showEvent(event)
+
+    # -- results ---------------------------------------------------------------------------------
+    def _show_result(self, result) -> None:
+        self._show_verdict(result)
+        current = self.tabs.currentWidget()
+        for view in self.views:
+            view.set_result(result) if view is current else self._mark(view, result)
+        lang = self.controller.lang
+        self.statusBar().showMessage(t("gui.status.done", lang, n=integer(len(result.pool), lang),
+                                       selected=integer(int(result.outcome.selected.sum()), lang)), 4000)
+
+    @staticmethod
+    def _mark(view, result) -> None:
+        view.result = result
+        view._dirty = True
+
+    def _show_verdict(self, result) -> None:
+        sentences = verdict(result.measurement, self.controller.lang)
+        self.verdict.setText(sentences[0])
+        self.verdict.setToolTip("\n\n".join(sentences[1:]))
+        self.verdict.setFont(STYLE.font(12.5, bold=True))
+
+    def _busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setValue(0)
+        if busy:
+            self.statusBar().showMessage(t("gui.status.running", self.controller.lang))
+
+    # -- files -----------------------------------------------------------------------------------
+    def load_scenario(self, ref) -> bool:
+        try:
+            scenario = load(ref)
+        except ScenarioError as exc:
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang), str(exc))
+            return False
+        path = Path(ref) if Path(str(ref)).suffix == ".toml" else None
+        self.controller.load(scenario, path)
+        return True
+
+    def open_gallery(self) -> None:
+        choice = ScenarioGallery.ask(self, self.controller.lang)
+        if choice:
+            self.load_scenario(choice)
+
+    def open_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, t("gui.menu.open_file", self.controller.lang), "",
+                                              t("gui.filter.scenario", self.controller.lang))
+        if path:
+            self.load_scenario(path)
+
+    def save(self) -> None:
+        if self.controller.path is None:
+            self.save_as()
+        else:
+            self._save_to(self.controller.path)
+
+    def save_as(self) -> None:
+        sc = self.controller.scenario
+        path, _ = QFileDialog.getSaveFileName(self, t("gui.menu.save_as", self.controller.lang), f"{sc.id}.toml",
+                                              t("gui.filter.scenario", self.controller.lang))
+        if path:
+            self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            save(self.controller.scenario, path)
+        except OSError as exc:
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang),
+                                t("gui.error.write", self.controller.lang, path=str(path), reason=exc.strerror or str(exc)))
+            return False
+        self.controller.path = path
+        self.statusBar().showMessage(t("gui.status.saved", self.controller.lang, path=str(path)), 4000)
+        return True
+
+    def export_png(self, path: str | None = None) -> bool:
+        view = self.tabs.currentWidget()
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, t("gui.menu.export_png", self.controller.lang),
+                                                  f"{view.key}.png", "PNG (*.png)")
+        if not path:
+            return False
+        if not view.grab().save(str(path), "PNG"):
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang),
+                                t("gui.error.write", self.controller.lang, path=str(path), reason="PNG"))
+            return False
+        return True
+
+    def export_csv(self, path: str | None = None) -> bool:
+        if self.controller.result is None:
+            return False
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, t("gui.menu.export_csv", self.controller.lang),
+                                                  "candidates.csv", "CSV (*.csv)")
+        if not path:
+            return False
+        try:
+            write_csv(candidates_frame(self.controller.result.outcome, self.controller.lang), path)
+        except OSError as exc:
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang),
+                                t("gui.error.write", self.controller.lang, path=str(path), reason=exc.strerror or str(exc)))
+            return False
+        return True
+
+    def about(self) -> None:
+        QMessageBox.about(self, t("gui.menu.about", self.controller.lang), t("gui.about", self.controller.lang))
+
+    def closeEvent(self, event):  # noqa: N802
+        self.controller.cancel()
+        self.controller.wait(5000)
+        super().closeEvent(event)

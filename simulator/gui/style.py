@@ -1,0 +1,68 @@
+"""Colours, fonts and sizes shared by every view, so a group has the same colour everywhere.
+
+The palette is Okabe–Ito, safe for the common forms of colour blindness. Presentation mode scales
+fonts and line widths for a projector.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont
+
+# Okabe–Ito, reordered so the first colours are the most distinct.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+GREY = "#9A9A9A"
+REFERENCE_LINE = "#444444"
+HIGHLIGHT = "#D55E00"
+
+
+class Style:
+    """Current look; presentation mode makes everything bigger."""
+
+    def __init__(self):
+        self.presentation = False
+
+    @property
+    def scale(self) -> float:
+        return 1.45 if self.presentation else 1.0
+
+    def font(self, points: float = 10, bold: bool = False) -> QFont:
+        font = QFont()
+        font.setPointSizeF(points * self.scale)
+        font.setBold(bool(bold))
+        return font
+
+    def pen_width(self, base: float = 1.0) -> float:
+        return base * (2.0 if self.presentation else 1.0)
+
+
+STYLE = Style()
+
+
+def group_colour(index: int) -> QColor:
+    return QColor(PALETTE[index % len(PALETTE)])
+
+
+def configure_pyqtgraph() -> None:
+    pg.setConfigOptions(background="w", foreground="k", antialias=True)
+
+
+def style_plot(plot: pg.PlotItem) -> None:
+    """Readable axes: larger tick fonts, no clipped labels."""
+    font = STYLE.font(10)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setTickFont(font)
+        axis.setTextPen(pg.mkPen("#222222"))
+        axis.setPen(pg.mkPen("#666666"))
+        axis.label.setFont(STYLE.font(10.5))
+    plot.showGrid(x=False, y=False)
+
+
+def compact_combo(combo, characters: int = 16):
+    """Let a combo box be narrower than its longest item (the popup still shows it in full)."""
+    from PySide6.QtWidgets import QComboBox
+
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo

@@ -1,0 +1,14 @@
+"""The result views, one per tab. Each asks core for numbers and only draws them."""
+
+from .candidates import CandidatesView
+from .compare import CompareView
+from .funnel import FunnelView
+from .intersections import IntersectionsView
+from .missed import MissedTalentView
+from .rates import RatesView
+from .rules import RulesView
+
+VIEW_CLASSES = (FunnelView, RatesView, IntersectionsView, MissedTalentView, RulesView, CandidatesView, CompareView)
+
+__all__ = ["VIEW_CLASSES", "FunnelView", "RatesView", "IntersectionsView", "MissedTalentView", "RulesView",
+           "CandidatesView", "CompareView"]

@@ -1,0 +1,124 @@
+"""What every view shares: lazy redraw, language, and attribute choosers."""
+
+from __future__ import annotations
+
+import traceback
+
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+
+from ...core.texts import t
+from ...core.world import CATEGORIES, PROTECTED_ATTRIBUTES
+from ..style import STYLE, compact_combo
+
+
+class View(QWidget):
+    """A tab. ``set_result`` stores the run; drawing happens when the view is (or becomes) visible."""
+
+    key = ""  # stable id: text key gui.view.<key>, screenshot file name
+
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.result = None
+        self._dirty = False
+
+    @property
+    def lang(self) -> str:
+        return self.controller.lang
+
+    def title(self) -> str:
+        return t(f"gui.view.{self.key}", self.lang)
+
+    def set_result(self, result) -> None:
+        self.result = result
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def refresh(self) -> None:
+        if self.result is None:
+            return
+        self._dirty = False
+        try:
+            self.render()
+        except Exception:  # a drawing bug must never take the app down: report it and go on
+            self.controller.failed.emit(traceback.format_exc())
+
+    def showEvent(self, event):  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def render(self) -> None:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        """Re-label controls; subclasses extend. Drawing is redone by the next refresh."""
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def apply_style(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+
+class AttributeChooser(QComboBox):
+    """A combo box of protected attributes (or any list of attribute keys), labelled in the language."""
+
+    def __init__(self, attributes=PROTECTED_ATTRIBUTES, lang="en", parent=None, default=None):
+        super().__init__(parent)
+        compact_combo(self, 14)
+        self.attributes = tuple(attributes)
+        for a in self.attributes:
+            self.addItem(a, a)
+        if default in self.attributes:
+            self.setCurrentIndex(self.attributes.index(default))
+        self.retranslate(lang)
+
+    def retranslate(self, lang: str) -> None:
+        for i, a in enumerate(self.attributes):
+            self.setItemText(i, t(f"attribute.{a}", lang))
+
+    def attribute(self) -> str:
+        return self.currentData()
+
+
+class StageChooser(QComboBox):
+    """Overall, or one stage of the pipeline."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        compact_combo(self, 18)
+
+    def refill(self, result, lang: str) -> None:
+        current = self.currentData()
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(t("gui.stage.overall", lang), -1)
+        if result is not None:
+            for s, stage in enumerate(result.outcome.pipeline.stages):
+                self.addItem(stage.title(lang), s)
+        index = self.findData(current)
+        self.setCurrentIndex(index if index >= 0 else 0)
+        self.blockSignals(False)
+
+    def stage(self) -> int:
+        data = self.currentData()
+        return -1 if data is None else int(data)
+
+
+def caption(text: str = "", points: float = 10, bold: bool = False) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setFont(STYLE.font(points, bold))
+    return label
+
+
+def value_label(attribute: str, value: str, lang: str) -> str:
+    return t(f"label.{attribute}.{value}", lang)
+
+
+def n_values(attribute: str) -> int:
+    return len(CATEGORIES[attribute])

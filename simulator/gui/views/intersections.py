@@ -1,0 +1,145 @@
+"""Intersections: a heatmap of impact ratios over two (or three) attributes, small cells hidden."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout
+
+from ...core.metrics import STATUS_NOT_ENOUGH, STATUS_SUPPRESSED
+from ...core.report import intersection_grid
+from ...core.texts import integer, number, t
+from ...core.world import CATEGORIES, INTERSECTION_ATTRIBUTES
+from ..style import STYLE, compact_combo, style_plot
+from .base import AttributeChooser, StageChooser, View, caption, value_label
+
+# Impact ratio 0 (dark red) through 0.8 (light) and 1.0 (white) to 1.5 and above (blue): a
+# diverging red–blue scale that stays readable with red–green colour blindness.
+COLOURS = pg.ColorMap(pos=np.array([0.0, 0.8, 1.0, 1.5]) / 1.5,
+                      color=[(178, 24, 43), (244, 165, 130), (247, 247, 247), (67, 147, 195)])
+HIDDEN = (215, 215, 215)
+
+
+class IntersectionsView(View):
+    key = "intersections"
+
+    def __init__(self, controller, parent=None):
+        super().__init__(controller, parent)
+        self.rows_chooser = AttributeChooser(INTERSECTION_ATTRIBUTES, self.lang, default="gender")
+        self.cols_chooser = AttributeChooser(INTERSECTION_ATTRIBUTES, self.lang, default="age_band")
+        self.third_chooser = compact_combo(QComboBox(), 20)
+        self.stage_chooser = StageChooser()
+        self.labels = [QLabel() for _ in range(4)]
+        for w in (self.rows_chooser, self.cols_chooser, self.third_chooser, self.stage_chooser):
+            w.currentIndexChanged.connect(self.refresh)
+        self.plot_widget = pg.PlotWidget()
+        self.plot_widget.setMouseEnabled(False, False)
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setMenuEnabled(False)
+        self.plot.invertY(True)
+        self.disclosure = caption()
+        self.explain = caption()
+        top = QGridLayout()
+        for k, (label, widget) in enumerate(zip(self.labels, (self.rows_chooser, self.cols_chooser,
+                                                              self.third_chooser, self.stage_chooser))):
+            top.addWidget(label, k // 2, 2 * (k % 2))
+            top.addWidget(widget, k // 2, 2 * (k % 2) + 1)
+        top.setColumnStretch(4, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.disclosure)
+        layout.addWidget(self.explain)
+        self._fill_third()
+        self.retranslate()
+
+    def _fill_third(self) -> None:
+        current = self.third_chooser.currentData()
+        self.third_chooser.blockSignals(True)
+        self.third_chooser.clear()
+        self.third_chooser.addItem(t("gui.intersections.no_third", self.lang), None)
+        used = {self.rows_chooser.attribute(), self.cols_chooser.attribute()}
+        for a in INTERSECTION_ATTRIBUTES:
+            if a in used:
+                continue
+            for v in CATEGORIES[a]:
+                self.third_chooser.addItem(f"{t(f'attribute.{a}', self.lang)}: {value_label(a, v, self.lang)}", (a, v))
+        index = self.third_chooser.findData(current)
+        self.third_chooser.setCurrentIndex(index if index >= 0 else 0)
+        self.third_chooser.blockSignals(False)
+
+    def retranslate(self) -> None:
+        for label, key in zip(self.labels, ("rows", "columns", "third", "stage")):
+            label.setText(t(f"gui.intersections.{key}", self.lang))
+        self.rows_chooser.retranslate(self.lang)
+        self.cols_chooser.retranslate(self.lang)
+        self.stage_chooser.refill(self.result, self.lang)
+        self._fill_third()
+        self.explain.setText(t("gui.intersections.explain", self.lang))
+        super().retranslate()
+
+    def set_result(self, result) -> None:
+        self.stage_chooser.refill(result, self.lang)
+        super().set_result(result)
+
+    def grid(self):
+        rows, cols = self.rows_chooser.attribute(), self.cols_chooser.attribute()
+        third = self.third_chooser.currentData()
+        if third is not None and third[0] in (rows, cols):
+            third = None
+        return intersection_grid(self.result.measurement, rows, cols, self.stage_chooser.stage(), third)
+
+    def render(self) -> None:
+        lang = self.lang
+        self._fill_third()
+        rows_attr, cols_attr = self.rows_chooser.attribute(), self.cols_chooser.attribute()
+        self.plot.clear()
+        if rows_attr == cols_attr:
+            self.disclosure.setText(t("gui.intersections.same", lang))
+            return
+        grid = self.grid()
+        n_rows, n_cols = grid.impact_ratio.shape
+        image = np.zeros((n_cols, n_rows, 3), dtype=np.ubyte)  # ImageItem is column-major (x, y)
+        for r in range(n_rows):
+            for c in range(n_cols):
+                status = grid.status[r, c]
+                ratio = grid.impact_ratio[r, c]
+                if status in (STATUS_SUPPRESSED, STATUS_NOT_ENOUGH) or not math.isfinite(ratio):
+                    colour = HIDDEN
+                else:
+                    colour = COLOURS.map(min(ratio, 1.5) / 1.5, mode="byte")[:3]
+                image[c, r] = colour
+                text = self._cell_text(grid, r, c, lang)
+                item = pg.TextItem(text, color="#111111", anchor=(0.5, 0.5))
+                flagged = math.isfinite(ratio) and ratio < 0.8 and status not in (STATUS_SUPPRESSED, STATUS_NOT_ENOUGH)
+                item.setFont(STYLE.font(9, bold=bool(flagged)))
+                item.setPos(c + 0.5, r + 0.5)
+                self.plot.addItem(item)
+        img = pg.ImageItem(image)
+        img.setZValue(-1)
+        self.plot.addItem(img)
+        self.plot.getAxis("left").setTicks([[(r + 0.5, value_label(rows_attr, v, lang)) for r, v in enumerate(grid.rows)]])
+        self.plot.getAxis("bottom").setTicks([[(c + 0.5, value_label(cols_attr, v, lang))
+                                               for c, v in enumerate(grid.columns)]])
+        self.plot.setXRange(0, n_cols, padding=0)
+        self.plot.setYRange(0, n_rows, padding=0)
+        style_plot(self.plot)
+        longest = max((len(value_label(rows_attr, v, lang)) for v in grid.rows), default=6)
+        self.plot.getAxis("left").setWidth(int(7.5 * STYLE.scale * longest))
+        self.disclosure.setText(t("gui.intersections.disclosure", lang, cells=grid.hidden_cells,
+                                  candidates=integer(grid.hidden_candidates, lang)))
+
+    @staticmethod
+    def _cell_text(grid, r, c, lang) -> str:
+        status = grid.status[r, c]
+        n = integer(int(grid.n[r, c]), lang)
+        if status == STATUS_SUPPRESSED:
+            return t("gui.intersections.hidden", lang, n=n)
+        if status == STATUS_NOT_ENOUGH or not math.isfinite(grid.impact_ratio[r, c]):
+            return t("gui.status.not_enough", lang) + f"\nn = {n}"
+        return f"{number(grid.impact_ratio[r, c], lang)}\n{number(100 * grid.rate[r, c], lang, 1)}% · n = {n}"
+
+    def data(self):
+        return self.grid()

@@ -1,0 +1,170 @@
+"""Missed talent: suitability against screening score, and who among the suitable was rejected."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+
+from ...core.report import display_scores, missed_sample, missed_talent_density
+from ...core.texts import integer, number, percent, t
+from ...core.world import UNUSUAL_CV_FLAGS
+from ..style import PALETTE, STYLE, style_plot
+from .base import AttributeChooser, View, caption, value_label
+
+SYMBOLS = ["o", "s", "t", "d", "+", "x"]
+
+
+def _nice_step(span: float) -> float:
+    """A round tick step giving about five ticks over ``span``."""
+    raw = max(span, 1e-9) / 5
+    power = 10 ** np.floor(np.log10(raw))
+    return float(min((m * power for m in (1, 2, 5, 10) if m * power >= raw), default=10 * power))
+
+
+class MissedTalentView(View):
+    key = "missed"
+
+    def __init__(self, controller, parent=None):
+        super().__init__(controller, parent)
+        self.plot_widget = pg.PlotWidget()
+        self.plot_widget.setMouseEnabled(False, False)
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setMenuEnabled(False)
+        self.legend = self.plot.addLegend(offset=(10, 10))
+        self.chooser = AttributeChooser(lang=self.lang, default="gender")
+        self.chooser.currentIndexChanged.connect(self.refresh)
+        self.groups_table = QTableWidget()
+        self.types_table = QTableWidget()
+        for table in (self.groups_table, self.types_table):
+            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            table.verticalHeader().setVisible(False)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            table.horizontalHeader().setStretchLastSection(True)
+        self.explain = caption()
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.chooser)
+        side_layout.addWidget(self.groups_table, 1)
+        side_layout.addWidget(self.types_table, 1)
+        split = QSplitter()
+        split.addWidget(self.plot_widget)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([900, 600])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.explain)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.chooser.retranslate(self.lang)
+        super().retranslate()
+
+    def render(self) -> None:
+        lang = self.lang
+        outcome = self.result.outcome
+        pool = outcome.pool
+        density = missed_talent_density(outcome)
+        self.plot.clear()
+        self.legend.clear()
+        counts = np.log1p(density.counts)
+        image = pg.ImageItem(counts)
+        image.setLookupTable(pg.colormap.get("CET-L2").getLookupTable(start=0.97, stop=0.25, nPts=256))
+        x0, x1 = density.x_edges[0], density.x_edges[-1]
+        y0, y1 = density.y_edges[0], density.y_edges[-1]
+        image.setRect(pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
+        self.plot.addItem(image)
+        # Suitable-but-rejected candidates, a fixed sample, marked by unusual-CV type.
+        sample = missed_sample(outcome)
+        y, kind, band = display_scores(outcome)
+        if kind == "stages":
+            jitter = np.random.default_rng(1).uniform(-0.3, 0.3, len(sample))
+        else:
+            jitter = np.zeros(len(sample))
+        x = pool["suitability"][sample].astype(float)
+        ys = y[sample] + jitter
+        plain = np.ones(len(sample), dtype=bool)
+        size = 7 * STYLE.scale
+        for i, flag in enumerate(UNUSUAL_CV_FLAGS):
+            mask = pool[f"unusual_{flag}"][sample] & plain
+            plain &= ~mask
+            if mask.any():
+                item = pg.ScatterPlotItem(x[mask], ys[mask], symbol=SYMBOLS[i % len(SYMBOLS)], size=size,
+                                          pen=pg.mkPen(PALETTE[(i + 1) % len(PALETTE)], width=1.2),
+                                          brush=pg.mkBrush(PALETTE[(i + 1) % len(PALETTE)]), hoverable=False)
+                self.plot.addItem(item)
+                self.legend.addItem(item, t(f"unusual.{flag}", lang))
+        if plain.any():
+            item = pg.ScatterPlotItem(x[plain], ys[plain], symbol="o", size=size * 0.8, pen=pg.mkPen("#333333"),
+                                      brush=pg.mkBrush(255, 255, 255, 200), hoverable=False)
+            self.plot.addItem(item)
+            self.legend.addItem(item, t("gui.missed.no_unusual", lang))
+        cut = float(pool["suitability"][pool["qualified"]].min()) if pool["qualified"].any() else 0.0
+        line = pg.InfiniteLine(pos=cut, angle=90, pen=pg.mkPen("#222222", width=STYLE.pen_width(1.5),
+                                                                 style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.plot.addItem(line)
+        label = pg.TextItem(t("gui.missed.suitable_line", lang), color="#222222", anchor=(0, 0))
+        label.setFont(STYLE.font(8.5))
+        label.setPos(cut, y1)
+        self.plot.addItem(label)
+        self.plot.setLabel("bottom", t("gui.missed.x", lang))
+        self.plot.setLabel("left", t("gui.missed.y_score" if kind == "score" else "gui.missed.y_stages", lang))
+        if kind == "stages":
+            names = [t("gui.missed.stopped_at", lang, stage=s.title(lang)) for s in outcome.pipeline.stages]
+            names.append(t("stage.selected", lang))
+            self.plot.getAxis("left").setTicks([[(i, n) for i, n in enumerate(names)]])
+        elif band is not None:
+            # Normal ticks for the scores, plus one label for the band of candidates without a score.
+
+            high = density.y_edges[-1]
+            step = _nice_step(high - band[1])
+            start = np.ceil(band[1] / step) * step
+            ticks = [(v, number(v, lang, 0)) for v in np.arange(start, high + step / 2, step)]
+            ticks.append(((band[0] + band[1]) / 2, t("gui.missed.unscored", lang)))
+            self.plot.getAxis("left").setTicks([ticks])
+        else:
+            self.plot.getAxis("left").setTicks(None)
+        self.plot.setXRange(x0, x1, padding=0)
+        self.plot.setYRange(y0, y1, padding=0.02)
+        style_plot(self.plot)
+        self.plot.setTitle(t("gui.missed.title", lang), size=f"{10 * STYLE.scale:.0f}pt")
+        self.explain.setText(t("gui.missed.explain", lang, shown=integer(len(sample), lang)))
+        self._fill_tables()
+
+    def _fill_tables(self) -> None:
+        lang = self.lang
+        m = self.result.measurement
+        attribute = self.chooser.attribute()
+        gt = m.ground_truth[m.ground_truth["attribute"] == attribute]
+        headers = [t("cli.col.group", lang), t("cli.col.qualified", lang), t("cli.col.qualified_selected", lang),
+                   t("cli.col.missed", lang), t("cli.col.tpr", lang)]
+        self._fill(self.groups_table, headers, [
+            [value_label(attribute, r.group, lang), integer(r.qualified, lang), integer(r.qualified_selected, lang),
+             integer(r.missed, lang), percent(r.tpr, lang) if r.qualified else "—"] for r in gt.itertuples()])
+        headers = [t("cli.col.unusual", lang), t("cli.col.qualified", lang), t("cli.col.rejected", lang),
+                   t("cli.col.missed_share", lang)]
+        self._fill(self.types_table, headers, [
+            [t(f"unusual.{r.type}", lang), integer(r.qualified, lang), integer(r.rejected, lang),
+             percent(r.missed_share, lang) if r.qualified else "—"] for r in m.unusual.itertuples()])
+
+    @staticmethod
+    def _fill(table, headers, rows) -> None:
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setRowCount(len(rows))
+        table.setHorizontalHeaderLabels(headers)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                item = QTableWidgetItem(str(value))
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+
+    def data(self):
+        return self.result.measurement.unusual
+
+

@@ -1,0 +1,211 @@
+"""The desktop app, driven through its real widgets with pytest-qt (headless)."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from simulator.core.scenario import builtin_ids
+from simulator.gui.app import create_window
+from simulator.gui.style import STYLE
+
+
+@pytest.fixture
+def window(qtbot):
+    w = create_window("en", "cv-gap")
+    qtbot.addWidget(w)
+    w.resize(1480, 920)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    STYLE.presentation = False
+    w.controller.wait()
+
+
+def wait_for_run(qtbot, window, action):
+    with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
+        action()
+
+
+def test_opens_with_default_scenario_run(window):
+    """`recruitsim` opens with the default scenario already run and a verdict shown."""
+    assert window.controller.result is not None
+    assert window.controller.scenario.id == "cv-gap"
+    assert "times the rate" in window.verdict.text()
+
+
+@pytest.mark.parametrize("sid", builtin_ids())
+def test_loads_each_builtin_scenario(qtbot, window, sid):
+    """Every built-in scenario loads and runs in the window, and every view draws it."""
+    wait_for_run(qtbot, window, lambda: window.load_scenario(sid))
+    assert window.controller.scenario.id == sid
+    for i, view in enumerate(window.views):
+        window.tabs.setCurrentIndex(i)
+        assert not view._dirty, view.key
+
+
+def test_switching_off_a_rule_changes_the_views(qtbot, window):
+    """Unticking the past-gap rule in the pipeline tree re-runs and raises mothers' rate in the views."""
+    window.tabs.setCurrentIndex(1)
+    rates = window.views[1]
+    rates.chooser.setCurrentIndex(rates.chooser.attributes.index("parent"))
+    before = rates.data().set_index("group").loc["yes", "rate"]
+    wait_for_run(qtbot, window, lambda: window.pipeline_editor.set_rule_enabled(0, 1, False))
+    after = rates.data().set_index("group").loc["yes", "rate"]
+    assert after > before + 0.03
+    assert not window.controller.scenario.pipeline.stages[0].rules[1].enabled
+
+
+def test_editing_a_rule_parameter_through_the_form(qtbot, window):
+    """Changing the gap limit in the rule form re-runs; a looser limit rejects fewer at the first stage."""
+    editor = window.pipeline_editor
+    editor.select(0, 1)
+    spin = editor.form.widgets["knockout_months"]
+    funnel = window.views[0]
+    window.tabs.setCurrentIndex(0)
+    before = funnel.data()[1].sum()
+    wait_for_run(qtbot, window, lambda: spin.setValue(24))
+    assert window.controller.scenario.pipeline.stages[0].rules[1].knockout_months == 24
+    assert funnel.data()[1].sum() > before
+
+
+def test_invalid_parameter_is_explained_and_not_applied(qtbot, window):
+    """A bad value in the form shows what is wrong, names the field, and leaves the scenario as it was."""
+    editor = window.pipeline_editor
+    editor.select(0, 0)
+    field = editor.form.widgets["value"]
+    field.setText("phd")
+    field.editingFinished.emit()
+    assert "stages[0].rules[0].value" in editor.form.error.text()
+    assert "education has no value 'phd'" in editor.form.error.text()
+    assert window.controller.scenario.pipeline.stages[0].rules[0].value == "mbo"
+
+
+def test_neutral_switch_removes_gender_gap_at_gap_rule(qtbot, window):
+    """Ticking 'no structural differences' makes the gap rule treat women and men alike."""
+    window.tabs.setCurrentIndex(1)
+    rates = window.views[1]
+    rates.stage_chooser.setCurrentIndex(1)  # the first stage, where the gap rule acts
+    woman_before = rates.data().set_index("group").loc["woman", "impact_ratio"]
+    wait_for_run(qtbot, window, lambda: window.pool_panel.neutral.setChecked(True))
+    rates.stage_chooser.setCurrentIndex(1)
+    rows = rates.data().set_index("group")
+    assert woman_before < 0.9
+    assert rows.loc["woman", "impact_ratio"] > 0.93 or rows.loc["woman", "reference"]
+
+
+def test_new_seed_button_changes_the_pool(qtbot, window):
+    """'New seed' draws another pool."""
+    old = window.controller.result.pool["suitability"].copy()
+    wait_for_run(qtbot, window, lambda: qtbot.mouseClick(window.pool_panel.new_seed, Qt.MouseButton.LeftButton))
+    assert not np.array_equal(old, window.controller.result.pool["suitability"])
+
+
+def test_language_switch_changes_visible_texts(qtbot, window):
+    """Switching to Dutch translates menus, tabs, the verdict and the views."""
+    assert window.tabs.tabText(0) == "Funnel"
+    window.language_actions["nl"].trigger()
+    assert window.tabs.tabText(0) == "Trechter"
+    assert window.file_menu.title() == "&Bestand"
+    assert "keer zo vaak" in window.verdict.text()
+    window.tabs.setCurrentIndex(1)
+    assert window.views[1].chooser_label.text() == "Groepeer op:"
+    assert window.pipeline_editor.add_stage.text() == "+ Fase"
+
+
+def test_compare_a_and_b(qtbot, window):
+    """Freeze A, switch a rule off, and Compare lists the flipped candidates and group totals."""
+    window.controller.freeze()
+    wait_for_run(qtbot, window, lambda: window.pipeline_editor.set_rule_enabled(0, 1, False))
+    window.tabs.setCurrentIndex(6)
+    compare = window.views[6]
+    comparison = compare.data()
+    assert comparison.same_pool and len(comparison.flipped) > 0
+    assert compare.flips.rowCount() == min(len(comparison.flipped), 500)
+    totals = comparison.flip_totals.set_index(["attribute", "group"])
+    assert totals.loc[("gender", "woman"), "newly_selected"] > 0
+
+
+def test_candidates_filter_card_and_what_if(qtbot, window):
+    """Filtering the table, opening a CV card with its reason, and a what-if that flips the decision."""
+    window.tabs.setCurrentIndex(5)
+    view = window.views[5]
+    view.set_filter("outcome", "rejected")
+    view.set_filter("unusual", "long_gap")
+    rows = view.data()
+    pool = window.controller.result.pool
+    assert len(rows) > 0 and pool["unusual_long_gap"][rows].all()
+    assert not window.controller.result.outcome.selected[rows].any()
+    index = int(np.flatnonzero((window.controller.result.outcome.rejected_by == 1) & pool["qualified"])[0])
+    view.show_candidate(index)
+    assert "gap of" in view.card.toPlainText()
+    result = view.run_what_if("no_gap")
+    assert result.stage_after > result.stage_before
+    assert "flips" in view.what_if_label.text()
+
+
+def test_export_png_and_csv(qtbot, window, tmp_path):
+    """Export writes the current view as a PNG and the candidates with their trails as CSV."""
+    png, csv = tmp_path / "view.png", tmp_path / "c.csv"
+    assert window.export_png(str(png)) and png.stat().st_size > 5000
+    assert window.export_csv(str(csv))
+    header = csv.read_text(encoding="utf-8").splitlines()[0]
+    assert "reason" in header and "stage_reached" in header
+
+
+def test_save_and_reload_scenario(qtbot, window, tmp_path):
+    """Save as writes the edited configuration; loading it gives the same rules."""
+    window.pipeline_editor.set_rule_enabled(0, 1, False)
+    path = tmp_path / "mine.toml"
+    assert window._save_to(path)
+    wait_for_run(qtbot, window, lambda: window.load_scenario(str(path)))
+    assert not window.controller.scenario.pipeline.stages[0].rules[1].enabled
+
+
+def test_presentation_mode(qtbot, window):
+    """F11 goes full screen with bigger fonts and the editors hidden; again returns."""
+    base = QApplication.font().pointSizeF()
+    window.presentation_action.trigger()
+    assert STYLE.presentation and not window.left.isVisible()
+    assert QApplication.font().pointSizeF() > base
+    window.presentation_action.trigger()
+    assert not STYLE.presentation and window.left.isVisible()
+    assert QApplication.font().pointSizeF() == pytest.approx(base)
+
+
+def test_large_pool_runs_in_a_worker_with_progress(qtbot, window):
+    """A pool above the synchronous limit runs in a worker thread, reporting progress, and can be cancelled."""
+    from simulator.gui import controller as ctl
+
+    c = window.controller
+    old = ctl.SYNC_LIMIT
+    ctl.SYNC_LIMIT = 1000
+    try:
+        with qtbot.waitSignal(c.busy, timeout=2000) as started:
+            window.pool_panel.size.setValue(3000)
+        assert started.args == [True]
+        with qtbot.waitSignal(c.result_ready, timeout=30000):
+            pass
+        assert len(c.result.pool) == 3000
+        c.scenario.pool.seed = 99
+        c.run_now()
+        c.cancel()
+        c.wait()
+        assert c.result.pool.settings.seed != 99  # the cancelled run never arrived
+    finally:
+        ctl.SYNC_LIMIT = old
+
+
+def test_screenshots_of_every_view(tmp_path):
+    """`recruitsim screenshot` writes one non-empty, colourful PNG per view at the requested size."""
+    from PySide6.QtGui import QImage
+
+    from simulator.gui.screenshot import render_views
+
+    written = render_views("taxi-licence", tmp_path, "nl", (1200, 800))
+    assert [p.stem for p in written] == ["funnel", "rates", "intersections", "missed", "rules", "candidates", "compare"]
+    for path in written:
+        image = QImage(str(path))
+        assert (image.width(), image.height()) == (1200, 800)
+        colours = {image.pixel(x, y) for x in range(0, 1200, 13) for y in range(0, 800, 13)}
+        assert len(colours) > 8, path.name
