@@ -209,3 +209,32 @@ def test_screenshots_of_every_view(tmp_path):
         assert (image.width(), image.height()) == (1200, 800)
         colours = {image.pixel(x, y) for x in range(0, 1200, 13) for y in range(0, 800, 13)}
         assert len(colours) > 8, path.name
+
+
+def test_qt_dialogs_in_dutch(qapp):
+    """Qt's own Dutch translations load, so standard buttons read 'Annuleren' in Dutch."""
+    from PySide6.QtCore import QCoreApplication
+
+    from simulator.gui.app import _install_translator
+
+    translator = _install_translator(qapp, "nl")
+    try:
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuleren"
+    finally:
+        qapp.removeTranslator(translator)
+
+
+def test_a_failing_view_reports_and_the_app_keeps_running(qtbot, window, monkeypatch):
+    """A bug while drawing a view is reported with its traceback; the window and other views go on."""
+    view = window.views[0]
+
+    def broken():
+        raise RuntimeError("drawing bug")
+
+    monkeypatch.setattr(view, "render", broken)
+    with qtbot.waitSignal(window.controller.failed, timeout=2000) as report:
+        monkeypatch.setattr("simulator.gui.main_window.show_error", lambda *a: None)
+        view.refresh()
+    assert "drawing bug" in report.args[0]
+    window.tabs.setCurrentIndex(1)
+    assert not window.views[1]._dirty

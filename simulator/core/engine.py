@@ -26,8 +26,12 @@ class RunResult:
 
 def run(scenario: Scenario, *, seed: int | None = None, size: int | None = None,
         progress: Callable[[float], None] | None = None, attribution: bool = True,
-        intersections=DEFAULT_INTERSECTIONS, stage_intersections: bool = True, pool: Pool | None = None) -> RunResult:
-    """Generate the scenario's pool (unless ``pool`` is given), screen it and measure the outcome."""
+        intersections=DEFAULT_INTERSECTIONS, stage_intersections: bool = True, pool: Pool | None = None,
+        lazy: bool = False) -> RunResult:
+    """Generate the scenario's pool (unless ``pool`` is given), screen it and measure the outcome.
+
+    ``lazy=True`` leaves the costlier measurements until they are first used (see metrics.Measurement).
+    """
     report = progress or (lambda fraction: None)
     settings = copy.deepcopy(scenario.pool)
     if seed is not None:
@@ -41,6 +45,6 @@ def run(scenario: Scenario, *, seed: int | None = None, size: int | None = None,
     outcome = run_pipeline(pool, scenario.pipeline)
     report(0.6)
     measurement = measure(outcome, intersections=intersections, attribution=attribution,
-                          stage_intersections=stage_intersections)
+                          stage_intersections=stage_intersections, lazy=lazy)
     report(1.0)
     return RunResult(scenario, pool, outcome, measurement)

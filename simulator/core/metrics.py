@@ -13,7 +13,8 @@ hidden cells and candidates is disclosed.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+import weakref
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -181,17 +182,57 @@ def count_cube(outcome: Outcome, attributes: tuple[str, ...] = PROTECTED_ATTRIBU
 # The full measurement of a run
 # ---------------------------------------------------------------------------------------------
 
-@dataclass
 class Measurement:
-    """Everything DESIGN.md §6 asks for, computed from one outcome."""
+    """Everything DESIGN.md §6 asks for, computed from one outcome.
 
-    outcome: Outcome
-    groups: pd.DataFrame  # one row per (stage, attribute, group)
-    suppressed: pd.DataFrame  # per (stage, attribute): hidden cells and candidates
-    ground_truth: pd.DataFrame  # per attribute group: TPR, FPR, precision, missed talent
-    unusual: pd.DataFrame  # per unusual-CV type: qualified, rejected, missed share
-    rules: pd.DataFrame  # per rule and group: removed first, rate now, rate without the rule
-    stratified: dict = field(default_factory=dict)
+    Single-attribute tables (every stage and overall), ground truth and unusual-CV counts are
+    computed at once. Intersections, per-rule attribution (which re-runs the pipeline once per rule)
+    and the stratified check are computed the first time they are asked for, so the app pays for
+    them only when a view shows them; ``measure(..., lazy=False)`` computes everything up front.
+    """
+
+    def __init__(self, outcome: Outcome, cube: CountCube, singles: pd.DataFrame, intersections,
+                 stage_intersections: bool, attribution: bool):
+        self.outcome = outcome
+        self.singles = singles  # one row per (stage, attribute, group) for single attributes
+        self.ground_truth = _ground_truth(cube)  # per attribute group: TPR, FPR, precision, missed talent
+        self.unusual = _unusual(outcome)  # per unusual-CV type: qualified, rejected, missed share
+        self._cube = cube
+        self._intersections = tuple(tuple(c) for c in intersections)
+        self._stage_intersections = stage_intersections
+        self._attribution = attribution
+        self._groups: pd.DataFrame | None = None
+        self._suppressed: pd.DataFrame | None = None
+        self._rules: pd.DataFrame | None = None
+        self._stratified: dict | None = None
+
+    @property
+    def groups(self) -> pd.DataFrame:
+        """One row per (stage, attribute or intersection, group)."""
+        if self._groups is None:
+            self._groups, self._suppressed = _with_intersections(self.outcome, self._cube, self.singles,
+                                                                  self._intersections, self._stage_intersections)
+        return self._groups
+
+    @property
+    def suppressed(self) -> pd.DataFrame:
+        """Per (stage, intersection): hidden cells and the candidates in them."""
+        self.groups  # noqa: B018 (computes both)
+        return self._suppressed
+
+    @property
+    def rules(self) -> pd.DataFrame:
+        """Per rule and group: removed first, final rate now, final rate without the rule."""
+        if self._rules is None:
+            self._rules = _attribution(self.outcome) if self._attribution else pd.DataFrame()
+        return self._rules
+
+    @property
+    def stratified(self) -> dict:
+        """CMH check of the headline comparison within education levels."""
+        if self._stratified is None:
+            self._stratified = _stratified_headline(self.outcome, self.singles)
+        return self._stratified
 
     def stage_label(self, stage: int, lang: str) -> str:
         if stage == OVERALL:
@@ -200,37 +241,47 @@ class Measurement:
 
 
 def measure(outcome: Outcome, intersections=DEFAULT_INTERSECTIONS, attribution: bool = True,
-            stage_intersections: bool = True) -> Measurement:
+            stage_intersections: bool = True, lazy: bool = False) -> Measurement:
     """Measure an outcome per stage and overall, per attribute and for the given intersections.
 
     ``stage_intersections=False`` measures intersections overall only (the app computes a stage's
-    intersection grid when it is shown, which keeps a re-run within its time budget).
+    intersection grid when it is shown). ``lazy=True`` leaves intersections, attribution and the
+    stratified check until first use (see ``Measurement``).
     """
     cube = count_cube(outcome)
+    specs = [TableSpec(a, *cube.table((a,), stage), False, stage, 1)
+             for stage in [OVERALL] + list(range(outcome.n_stages)) for a in PROTECTED_ATTRIBUTES]
+    m = Measurement(outcome, cube, compare_tables(specs), intersections, stage_intersections, attribution)
+    if not lazy:
+        m.groups, m.rules, m.stratified  # noqa: B018 (computes them now)
+    return m
+
+
+def _with_intersections(outcome, cube, singles, intersections, stage_intersections):
+    """The single-attribute table extended with the intersections, and the suppression disclosure."""
     specs = []
-    stages = [OVERALL] + list(range(outcome.n_stages))
-    combos = [(a,) for a in PROTECTED_ATTRIBUTES] + [tuple(c) for c in intersections]
-    for stage in stages:
-        for combo in combos:
-            if len(combo) > 1 and stage != OVERALL and not stage_intersections:
-                continue
+    for stage in [OVERALL] + list(range(outcome.n_stages)):
+        if stage != OVERALL and not stage_intersections:
+            continue
+        for combo in intersections:
             names, n, selected = cube.table(combo, stage)
-            specs.append(TableSpec(" × ".join(combo), names, n, selected, len(combo) > 1, stage, len(combo)))
-    groups = compare_tables(specs)
-    crossed = groups[groups["depth"] > 1].assign(hidden=lambda g: g["status"] == STATUS_SUPPRESSED)
-    crossed = crossed.assign(hidden_n=crossed["n"].where(crossed["hidden"], 0))
-    suppressed = (crossed.groupby(["stage", "attribute"], sort=False)
-                  .agg(cells=("hidden", "sum"), candidates=("hidden_n", "sum"), cells_total=("n", "size"))
-                  .reset_index().astype({"cells": int, "candidates": int, "cells_total": int}))
-    return Measurement(
-        outcome=outcome,
-        groups=groups,
-        suppressed=suppressed,
-        ground_truth=_ground_truth(cube),
-        unusual=_unusual(outcome),
-        rules=_attribution(outcome) if attribution else pd.DataFrame(),
-        stratified=_stratified_headline(outcome, groups),
-    )
+            specs.append(TableSpec(" × ".join(combo), names, n, selected, True, stage, len(combo)))
+    if not specs:
+        empty = pd.DataFrame(columns=["stage", "attribute", "cells", "candidates", "cells_total"])
+        return singles, empty
+    crossed = compare_tables(specs)
+    hidden = (crossed["status"] == STATUS_SUPPRESSED).to_numpy()
+    counts = crossed["n"].to_numpy()
+    disclosed = []
+    start = 0
+    for spec in specs:  # each table's rows are contiguous, in spec order
+        end = start + len(spec.groups)
+        mask = hidden[start:end]
+        disclosed.append({"stage": spec.stage, "attribute": spec.attribute, "cells": int(mask.sum()),
+                          "candidates": int(counts[start:end][mask].sum()), "cells_total": end - start})
+        start = end
+    groups = pd.concat([singles, crossed], ignore_index=True)
+    return groups, pd.DataFrame(disclosed, columns=["stage", "attribute", "cells", "candidates", "cells_total"])
 
 
 def _ground_truth(cube: CountCube) -> pd.DataFrame:
@@ -340,30 +391,62 @@ def _stratified_headline(outcome: Outcome, groups: pd.DataFrame) -> dict:
 # Choosing what to say
 # ---------------------------------------------------------------------------------------------
 
+_COLUMN_CACHE: dict[int, tuple] = {}
+
+
+def _columns(groups: pd.DataFrame) -> dict:
+    """The group table's columns as numpy arrays, built once per table and forgotten with it."""
+    entry = _COLUMN_CACHE.get(id(groups))
+    cached = entry[1] if entry is not None and entry[0]() is groups else None
+    if cached is None or cached["n_rows"] != len(groups):
+        parts = [a.split(" × ") for a in groups["attribute"]]
+        cached = {
+            "n_rows": len(groups),
+            "stage": groups["stage"].to_numpy(dtype=np.int64),
+            "depth": groups["depth"].to_numpy(dtype=np.int64),
+            "attribute": groups["attribute"].to_numpy(dtype=object),
+            "status": groups["status"].to_numpy(dtype=object),
+            "reference": groups["reference"].to_numpy(dtype=bool),
+            "impact_ratio": groups["impact_ratio"].to_numpy(dtype=float),
+            "p_value": groups["p_value"].to_numpy(dtype=float),
+            "parts": parts,
+            "headlines": {},
+        }
+        key = id(groups)
+        _COLUMN_CACHE[key] = (weakref.ref(groups, lambda _: _COLUMN_CACHE.pop(key, None)), cached)
+    return cached
+
+
 def headline(groups: pd.DataFrame, stage: int = OVERALL, max_depth: int = 1,
              attributes: tuple[str, ...] | None = INTERSECTION_ATTRIBUTES) -> dict | None:
     """The most important finding: the lowest impact ratio among groups with enough data.
 
     Only ``attributes`` (and their intersections) are considered: region of origin has many small
-    groups, and the lowest of many small comparisons is mostly chance.
+    groups, and the lowest of many small comparisons is mostly chance. Among significant findings
+    (Fisher p < 0.05) the lowest ratio wins; without any, the lowest ratio overall.
     """
-    rows = groups[(groups["stage"] == stage) & (groups["depth"] <= max_depth)
-                  & groups["status"].isin([STATUS_OK, STATUS_FEW]) & ~groups["reference"]
-                  & groups["impact_ratio"].notna()]
+    c = _columns(groups)
+    key = (stage, max_depth, attributes)
+    if key in c["headlines"]:
+        return c["headlines"][key]
+    status = c["status"]
+    ratio = c["impact_ratio"]
+    rows = ((c["stage"] == stage) & (c["depth"] <= max_depth) & ((status == STATUS_OK) | (status == STATUS_FEW))
+            & ~c["reference"] & np.isfinite(ratio))
     if attributes is not None:
-        parts = rows["attribute"].str.split(" × ")
-        rows = rows[[all(p in attributes for p in ps) for ps in parts]]
-    if rows.empty:
-        return None
-    ok = rows[rows["status"] == STATUS_OK]
-    pool = ok if not ok.empty else rows
-    # The lowest ratio among significant findings first; else the lowest ratio overall.
-    significant = pool[pool["p_value"] < 0.05]
-    best = (significant if not significant.empty else pool).sort_values("impact_ratio").iloc[0]
-    ref = groups[(groups["stage"] == stage) & (groups["attribute"] == best["attribute"]) & groups["reference"]].iloc[0]
-    out = best.to_dict()
-    out["reference_group"] = ref["group"]
-    out["reference_rate"] = ref["rate"]
-    out["reference_n"] = int(ref["n"])
-    out["reference_selected"] = int(ref["selected"])
-    return out
+        rows &= np.array([all(p in attributes for p in ps) for ps in c["parts"]], dtype=bool)
+    finding = None
+    if rows.any():
+        ok = rows & (status == STATUS_OK)
+        pool = ok if ok.any() else rows
+        significant = pool & (c["p_value"] < 0.05)
+        chosen = significant if significant.any() else pool
+        best = int(np.flatnonzero(chosen)[np.argmin(ratio[chosen])])
+        ref = np.flatnonzero((c["stage"] == stage) & (c["attribute"] == c["attribute"][best]) & c["reference"])[0]
+        finding = groups.iloc[best].to_dict()
+        finding["reference_group"] = groups["group"].iloc[ref]
+        finding["reference_rate"] = groups["rate"].iloc[ref]
+        finding["reference_n"] = int(groups["n"].iloc[ref])
+        finding["reference_selected"] = int(groups["selected"].iloc[ref])
+    c["headlines"][key] = finding
+    return finding

@@ -18,8 +18,7 @@ import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit
-from scipy.stats import norm
+from scipy.special import expit, ndtri
 
 from .world import (
     AGE_BAND_EDGES,
@@ -292,7 +291,7 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     rng = _stream(seed, "education")
     signal = 0.8 * ability + 0.6 * rng.standard_normal(n)
     # Shares none/vmbo/mbo/hbo/wo of about 5/15/38/27/15% [G, CBS education level of the labour force].
-    cutpoints = norm.ppf(np.cumsum([0.05, 0.15, 0.38, 0.27])) * np.sqrt(0.8 ** 2 + 0.6 ** 2)
+    cutpoints = ndtri(np.cumsum([0.05, 0.15, 0.38, 0.27])) * np.sqrt(0.8 ** 2 + 0.6 ** 2)
     education = np.searchsorted(cutpoints, signal).astype(np.int8)
     cols["education"] = education
     rng = _stream(seed, "diploma")

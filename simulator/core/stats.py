@@ -15,13 +15,9 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import hypergeom
-from statsmodels.stats.contingency_tables import StratifiedTable
-from statsmodels.stats.proportion import (
-    confint_proportions_2indep,
-    proportion_confint,
-    test_proportions_2indep,
-)
+
+# statsmodels and scipy.stats take most of a second to import; they are imported inside the
+# functions (Python caches them after the first call) so the app's window can open first.
 
 Z_95 = 1.959963984540054
 
@@ -32,6 +28,8 @@ def _counts(*arrays):
 
 def wilson_interval(selected, n, alpha: float = 0.05):
     """Wilson score interval for each selection rate (NaN where n == 0)."""
+    from statsmodels.stats.proportion import proportion_confint
+
     selected, n = _counts(selected, n)
     low = np.full(n.shape, np.nan)
     high = np.full(n.shape, np.nan)
@@ -49,6 +47,8 @@ def impact_ratio_interval(sel_focal, n_focal, sel_ref, n_ref, alpha: float = 0.0
     variant (0.5 added to the counts) is used and ``adjusted`` is True.
     Returns (low, high, adjusted).
     """
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     a, n1, b, n2 = _counts(sel_focal, n_focal, sel_ref, n_ref)
     low = np.full(a.shape, np.nan)
     high = np.full(a.shape, np.nan)
@@ -72,6 +72,8 @@ def impact_ratio_interval(sel_focal, n_focal, sel_ref, n_ref, alpha: float = 0.0
 
 def pooled_z(sel_focal, n_focal, sel_ref, n_ref):
     """Two-proportion z statistic with pooled variance (focal minus reference), NaN if undefined."""
+    from statsmodels.stats.proportion import test_proportions_2indep
+
     a, n1, b, n2 = _counts(sel_focal, n_focal, sel_ref, n_ref)
     z = np.full(a.shape, np.nan)
     pooled = (a + b) / np.maximum(n1 + n2, 1)
@@ -92,6 +94,8 @@ def fisher_exact_two_sided(a, b, c, d):
     Same definition as ``scipy.stats.fisher_exact``: the sum of the probabilities of all tables
     with the observed margins that are no more likely than the observed one.
     """
+    from scipy.stats import hypergeom
+
     a, b, c, d = _counts(a, b, c, d)
     total = a + b + c + d
     row1 = a + b
@@ -216,6 +220,8 @@ def stratified_analysis(tables) -> StratifiedResult:
     groups and columns selected / not selected. The odds ratio is for row 1 versus row 2.
     Strata with an empty row or column carry no information and are left out.
     """
+    from statsmodels.stats.contingency_tables import StratifiedTable
+
     arr = np.asarray(tables, dtype=float).reshape(-1, 2, 2)
     informative = (arr.sum(axis=2) > 0).all(axis=1) & (arr.sum(axis=1) > 0).all(axis=1)
     arr = arr[informative]

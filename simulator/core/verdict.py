@@ -64,7 +64,7 @@ def disagreement(row: dict, lang: str) -> str | None:
 
 def worst_stage(measurement: Measurement, attribute: str, group: str) -> dict | None:
     """The stage where this group's impact ratio is lowest, and the rule that removed most of it."""
-    g = measurement.groups
+    g = measurement.singles if " × " not in attribute else measurement.groups
     rows = g[(g["stage"] != OVERALL) & (g["attribute"] == attribute) & (g["group"] == group)
              & g["impact_ratio"].notna()]
     if rows.empty:
@@ -96,9 +96,14 @@ def finding_sentences(finding: dict | None, lang: str, name=group_label) -> list
     return out
 
 
+def verdict_line(measurement: Measurement, lang: str) -> str:
+    """The one sentence that matters most now (cheap: single attributes only)."""
+    return finding_sentences(headline(measurement.singles), lang)[0]
+
+
 def verdict(measurement: Measurement, lang: str) -> list[str]:
     """Sentences, most important first. The first one is the verdict line."""
-    finding = headline(measurement.groups)
+    finding = headline(measurement.singles)
     out = finding_sentences(finding, lang)
     if finding is None:
         return out

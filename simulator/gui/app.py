@@ -16,14 +16,15 @@ def _install_translator(app, lang: str):
     return translator
 
 
-def create_window(lang: str = "en", scenario: str | None = None):
-    """The main window with a scenario loaded and run (no event loop started)."""
+def create_window(lang: str = "en", scenario: str | None = None, load: bool = True):
+    """The main window, with a scenario loaded and run unless ``load`` is False (no event loop started)."""
     from .controller import Controller
     from .main_window import DEFAULT_SCENARIO, MainWindow
 
     controller = Controller(lang)
     window = MainWindow(controller)
-    window.load_scenario(scenario or DEFAULT_SCENARIO)
+    if load:
+        window.load_scenario(scenario or DEFAULT_SCENARIO)
     return window
 
 
@@ -33,9 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     from ..core.texts import t
     from .dialogs import show_error
 
+    from PySide6.QtCore import QTimer
+
+    from .main_window import DEFAULT_SCENARIO
+
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     app.setApplicationName("Recruitment Bias Simulator")
-    window = create_window()
+    window = create_window(load=False)
     translators = {"current": _install_translator(app, window.controller.lang)}
 
     def language(lang: str) -> None:
@@ -51,4 +56,6 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.excepthook = excepthook
     window.show()
+    # The window opens first; the default scenario (and the statistics libraries) load right after.
+    QTimer.singleShot(0, lambda: window.load_scenario(DEFAULT_SCENARIO))
     return app.exec()

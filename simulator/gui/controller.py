@@ -48,7 +48,8 @@ class _RunTask(QRunnable):
 
     def run(self) -> None:
         try:
-            result = engine.run(self.scenario, progress=self._progress, pool=self.pool, stage_intersections=False)
+            result = engine.run(self.scenario, progress=self._progress, pool=self.pool, stage_intersections=False,
+                                lazy=True)
         except Cancelled:
             return
         except Exception:  # reported in the window, never a crash
@@ -124,7 +125,7 @@ class Controller(QObject):
                 if pool is None:
                     pool = generate_pool(scenario.vacancy, scenario.pool)
                     self._pool, self._pool_key = pool, key
-                result = engine.run(scenario, pool=pool, stage_intersections=False)
+                result = engine.run(scenario, pool=pool, stage_intersections=False, lazy=True)
             except Exception:
                 self.failed.emit(traceback.format_exc())
                 return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
 from ..core.export import candidates_frame, write_csv
 from ..core.scenario import ScenarioError, load, save
 from ..core.texts import LANGUAGES, integer, pick, t
-from ..core.verdict import verdict
+from ..core.verdict import verdict, verdict_line
 from .controller import Controller
 from .dialogs import ScenarioGallery, show_error
 from .panels import PipelineEditor, PoolPanel, ScenarioPanel
@@ -197,10 +197,15 @@ class MainWindow(QMainWindow):
         view._dirty = True
 
     def _show_verdict(self, result) -> None:
-        sentences = verdict(result.measurement, self.controller.lang)
-        self.verdict.setText(sentences[0])
-        self.verdict.setToolTip("\n\n".join(sentences[1:]))
+        self.verdict.setText(verdict_line(result.measurement, self.controller.lang))
         self.verdict.setFont(STYLE.font(12.5, bold=True))
+        # The rest of the verdict (intersections, missed talent) is for the tooltip: computed right
+        # after this redraw rather than before it.
+        QTimer.singleShot(0, lambda: self._verdict_details(result))
+
+    def _verdict_details(self, result) -> None:
+        if result is self.controller.result:
+            self.verdict.setToolTip("\n\n".join(verdict(result.measurement, self.controller.lang)[1:]))
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

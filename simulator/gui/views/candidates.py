@@ -106,6 +106,9 @@ class CandidatesView(View):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Column widths come from the first rows only: measuring 100,000 rows would take seconds.
+        self.table.horizontalHeader().setResizeContentsPrecision(30)
+        self._sized = False
         self.table.horizontalHeader().setSectionsClickable(True)
         self.table.horizontalHeader().sectionClicked.connect(self._sort)
         self.table.selectionModel().selectionChanged.connect(self._selected)
@@ -247,7 +250,9 @@ class CandidatesView(View):
         self.model.set_data(self.result.outcome, rows, self.lang)
         self.count_label.setText(t("gui.candidates.count", self.lang, shown=integer(len(rows), self.lang),
                                    total=integer(len(self.result.pool), self.lang)))
-        self.table.resizeColumnsToContents()
+        if not self._sized and len(rows):
+            self.table.resizeColumnsToContents()
+            self._sized = True
         if len(rows):
             keep = self.current if self.current is not None and self.current in set(rows[:5000].tolist()) else None
             self.show_candidate(int(rows[0]) if keep is None else keep)

@@ -58,59 +58,74 @@ class MissedTalentView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.explain)
+        self._styled = None
         self.retranslate()
 
     def retranslate(self) -> None:
         self.chooser.retranslate(self.lang)
         super().retranslate()
 
+    def _make_items(self) -> None:
+        """Image, marks, line and labels, made once and then updated with new data."""
+        self.image = pg.ImageItem()
+        self.image.setLookupTable(pg.colormap.get("CET-L2").getLookupTable(start=0.97, stop=0.25, nPts=256))
+        self.plot.addItem(self.image)
+        self.marks = {}
+        for i, flag in enumerate(UNUSUAL_CV_FLAGS + ("none",)):
+            colour = PALETTE[(i + 1) % len(PALETTE)]
+            if flag == "none":
+                item = pg.ScatterPlotItem(symbol="o", pen=pg.mkPen("#333333"), brush=pg.mkBrush(255, 255, 255, 200),
+                                          hoverable=False)
+            else:
+                item = pg.ScatterPlotItem(symbol=SYMBOLS[i % len(SYMBOLS)], pen=pg.mkPen(colour, width=1.2),
+                                          brush=pg.mkBrush(colour), hoverable=False)
+            self.plot.addItem(item)
+            self.marks[flag] = item
+        self.cut_line = pg.InfiniteLine(angle=90)
+        self.cut_label = pg.TextItem("", color="#222222", anchor=(0, 0))
+        self.plot.addItem(self.cut_line)
+        self.plot.addItem(self.cut_label)
+        self._legend_key = None
+
     def render(self) -> None:
+        if not hasattr(self, "image"):
+            self._make_items()
         lang = self.lang
         outcome = self.result.outcome
         pool = outcome.pool
         density = missed_talent_density(outcome)
-        self.plot.clear()
-        self.legend.clear()
-        counts = np.log1p(density.counts)
-        image = pg.ImageItem(counts)
-        image.setLookupTable(pg.colormap.get("CET-L2").getLookupTable(start=0.97, stop=0.25, nPts=256))
+        self.image.setImage(np.log1p(density.counts), autoLevels=True)
         x0, x1 = density.x_edges[0], density.x_edges[-1]
         y0, y1 = density.y_edges[0], density.y_edges[-1]
-        image.setRect(pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
-        self.plot.addItem(image)
+        self.image.setRect(pg.QtCore.QRectF(x0, y0, x1 - x0, y1 - y0))
         # Suitable-but-rejected candidates, a fixed sample, marked by unusual-CV type.
         sample = missed_sample(outcome)
         y, kind, band = display_scores(outcome)
-        if kind == "stages":
-            jitter = np.random.default_rng(1).uniform(-0.3, 0.3, len(sample))
-        else:
-            jitter = np.zeros(len(sample))
+        jitter = np.random.default_rng(1).uniform(-0.3, 0.3, len(sample)) if kind == "stages" else 0.0
         x = pool["suitability"][sample].astype(float)
         ys = y[sample] + jitter
         plain = np.ones(len(sample), dtype=bool)
         size = 7 * STYLE.scale
-        for i, flag in enumerate(UNUSUAL_CV_FLAGS):
-            mask = pool[f"unusual_{flag}"][sample] & plain
+        present = []
+        for flag in UNUSUAL_CV_FLAGS + ("none",):
+            mask = plain.copy() if flag == "none" else pool[f"unusual_{flag}"][sample] & plain
             plain &= ~mask
+            self.marks[flag].setData(x[mask], ys[mask], size=size * (0.8 if flag == "none" else 1.0))
             if mask.any():
-                item = pg.ScatterPlotItem(x[mask], ys[mask], symbol=SYMBOLS[i % len(SYMBOLS)], size=size,
-                                          pen=pg.mkPen(PALETTE[(i + 1) % len(PALETTE)], width=1.2),
-                                          brush=pg.mkBrush(PALETTE[(i + 1) % len(PALETTE)]), hoverable=False)
-                self.plot.addItem(item)
-                self.legend.addItem(item, t(f"unusual.{flag}", lang))
-        if plain.any():
-            item = pg.ScatterPlotItem(x[plain], ys[plain], symbol="o", size=size * 0.8, pen=pg.mkPen("#333333"),
-                                      brush=pg.mkBrush(255, 255, 255, 200), hoverable=False)
-            self.plot.addItem(item)
-            self.legend.addItem(item, t("gui.missed.no_unusual", lang))
+                present.append(flag)
+        legend_key = (lang, tuple(present), STYLE.scale)
+        if legend_key != self._legend_key:
+            self.legend.clear()
+            for flag in present:
+                name = t("gui.missed.no_unusual", lang) if flag == "none" else t(f"unusual.{flag}", lang)
+                self.legend.addItem(self.marks[flag], name)
+            self._legend_key = legend_key
         cut = float(pool["suitability"][pool["qualified"]].min()) if pool["qualified"].any() else 0.0
-        line = pg.InfiniteLine(pos=cut, angle=90, pen=pg.mkPen("#222222", width=STYLE.pen_width(1.5),
-                                                                 style=pg.QtCore.Qt.PenStyle.DashLine))
-        self.plot.addItem(line)
-        label = pg.TextItem(t("gui.missed.suitable_line", lang), color="#222222", anchor=(0, 0))
-        label.setFont(STYLE.font(8.5))
-        label.setPos(cut, y1)
-        self.plot.addItem(label)
+        self.cut_line.setPos(cut)
+        self.cut_line.setPen(pg.mkPen("#222222", width=STYLE.pen_width(1.5), style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.cut_label.setText(t("gui.missed.suitable_line", lang))
+        self.cut_label.setFont(STYLE.font(8.5))
+        self.cut_label.setPos(cut, y1)
         self.plot.setLabel("bottom", t("gui.missed.x", lang))
         self.plot.setLabel("left", t("gui.missed.y_score" if kind == "score" else "gui.missed.y_stages", lang))
         if kind == "stages":
@@ -119,18 +134,18 @@ class MissedTalentView(View):
             self.plot.getAxis("left").setTicks([[(i, n) for i, n in enumerate(names)]])
         elif band is not None:
             # Normal ticks for the scores, plus one label for the band of candidates without a score.
-
-            high = density.y_edges[-1]
-            step = _nice_step(high - band[1])
+            step = _nice_step(y1 - band[1])
             start = np.ceil(band[1] / step) * step
-            ticks = [(v, number(v, lang, 0)) for v in np.arange(start, high + step / 2, step)]
+            ticks = [(v, number(v, lang, 0)) for v in np.arange(start, y1 + step / 2, step)]
             ticks.append(((band[0] + band[1]) / 2, t("gui.missed.unscored", lang)))
             self.plot.getAxis("left").setTicks([ticks])
         else:
             self.plot.getAxis("left").setTicks(None)
         self.plot.setXRange(x0, x1, padding=0)
         self.plot.setYRange(y0, y1, padding=0.02)
-        style_plot(self.plot)
+        if self._styled != (STYLE.scale, lang):
+            style_plot(self.plot)
+            self._styled = (STYLE.scale, lang)
         self.plot.setTitle(t("gui.missed.title", lang), size=f"{10 * STYLE.scale:.0f}pt")
         self.explain.setText(t("gui.missed.explain", lang, shown=integer(len(sample), lang)))
         self._fill_tables()
@@ -153,16 +168,21 @@ class MissedTalentView(View):
 
     @staticmethod
     def _fill(table, headers, rows) -> None:
-        table.clear()
-        table.setColumnCount(len(headers))
-        table.setRowCount(len(rows))
+        """Update the cells in place when the shape is unchanged (cheaper than rebuilding)."""
+        if table.columnCount() != len(headers) or table.rowCount() != len(rows):
+            table.clear()
+            table.setColumnCount(len(headers))
+            table.setRowCount(len(rows))
         table.setHorizontalHeaderLabels(headers)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                item = QTableWidgetItem(str(value))
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                table.setItem(r, c, item)
+                item = table.item(r, c)
+                if item is None:
+                    item = QTableWidgetItem()
+                    if c:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    table.setItem(r, c, item)
+                item.setText(str(value))
 
     def data(self):
         return self.result.measurement.unusual

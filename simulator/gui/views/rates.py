@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
@@ -42,6 +40,7 @@ class RatesView(View):
         layout.addLayout(top)
         layout.addLayout(plots, 1)
         layout.addWidget(self.explain)
+        self._styled = None
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -61,93 +60,120 @@ class RatesView(View):
         return g[(g["stage"] == self.stage_chooser.stage()) & (g["attribute"] == self.chooser.attribute())
                  ].reset_index(drop=True)
 
+    def _make_items(self) -> None:
+        """The plot items, made once and then updated with new data (much faster than re-creating)."""
+        self.items = {}
+        for name, widget in (("rate", self.rate_widget), ("ratio", self.ratio_widget)):
+            plot = widget.getPlotItem()
+            bars = pg.BarGraphItem(x0=[0], y=[0], height=0.6, width=[0])
+            errors = pg.ErrorBarItem(x=np.zeros(1), y=np.zeros(1), left=np.zeros(1), right=np.zeros(1), beam=0.2)
+            plot.addItem(bars)
+            plot.addItem(errors)
+            self.items[name] = {"plot": plot, "bars": bars, "errors": errors, "labels": []}
+        ratio_plot = self.items["ratio"]["plot"]
+        self.line = pg.InfiniteLine(pos=0.8, angle=90)
+        self.one = pg.InfiniteLine(pos=1.0, angle=90)
+        self.rule = pg.TextItem("", color=REFERENCE_LINE, anchor=(0, 1))
+        for item in (self.line, self.one, self.rule):
+            ratio_plot.addItem(item)
+
+    def _labels(self, name: str, count: int) -> list:
+        entry = self.items[name]
+        while len(entry["labels"]) < count:
+            label = pg.TextItem("", color="#222222", anchor=(0, 0.5))
+            entry["plot"].addItem(label)
+            entry["labels"].append(label)
+        for k, label in enumerate(entry["labels"]):
+            label.setVisible(k < count)
+        return entry["labels"]
+
     def render(self) -> None:
+        if not hasattr(self, "items"):
+            self._make_items()
         lang = self.lang
         attribute = self.chooser.attribute()
         rows = self.rows()
         rows = rows[rows["n"] > 0].reset_index(drop=True)
-        y = np.arange(len(rows))[::-1].astype(float)
+        count = len(rows)
+        y = np.arange(count)[::-1].astype(float)
         labels = [value_label(attribute, g, lang) for g in rows["group"]]
-        rate_plot = self.rate_widget.getPlotItem()
-        ratio_plot = self.ratio_widget.getPlotItem()
-        rate_plot.clear()
-        ratio_plot.clear()
-        max_rate = 0.0
-        max_ratio = 1.25
-        for i, row in rows.iterrows():
-            colour = group_colour(self._code(attribute, row["group"]))
-            weak = row["status"] in (STATUS_NOT_ENOUGH,)
-            brush = pg.mkBrush(GREY if weak else colour)
-            pen = pg.mkPen(colour.darker(130), width=STYLE.pen_width())
-            rate = row["rate"]
-            rate_plot.addItem(pg.BarGraphItem(x0=0, y=[y[i]], height=0.6, width=[100 * rate], brush=brush, pen=pen))
-            if not weak:
-                err = pg.ErrorBarItem(x=np.array([100 * rate]), y=np.array([y[i]]),
-                                      left=np.array([100 * (rate - row["rate_ci_low"])]),
-                                      right=np.array([100 * (row["rate_ci_high"] - rate)]), beam=0.2,
-                                      pen=pg.mkPen("#222222", width=STYLE.pen_width(1.5)))
-                rate_plot.addItem(err)
-                max_rate = max(max_rate, 100 * row["rate_ci_high"])
-            text = percent(rate, lang)
-            if weak:
-                text = t("gui.status.not_enough", lang)
-            elif row["status"] == STATUS_FEW:
+        width = STYLE.pen_width()
+        rate = rows["rate"].to_numpy(dtype=float)
+        ratio = rows["impact_ratio"].to_numpy(dtype=float)
+        status = rows["status"].to_numpy(dtype=object)
+        reference = rows["reference"].to_numpy(dtype=bool)
+        weak = status == STATUS_NOT_ENOUGH
+        colours = [group_colour(self._code(attribute, g)) for g in rows["group"]]
+        brushes = [pg.mkBrush(GREY if w else c) for w, c in zip(weak, colours)]
+        pens = [pg.mkPen(c.darker(130), width=width) for c in colours]
+        # rates with Wilson intervals
+        rate_items = self.items["rate"]
+        rate_items["bars"].setOpts(x0=np.zeros(count), y=y, height=0.6, width=100 * np.nan_to_num(rate), brushes=brushes,
+                                   pens=pens)
+        shown = ~weak
+        low = rows["rate_ci_low"].to_numpy(dtype=float)
+        high = rows["rate_ci_high"].to_numpy(dtype=float)
+        error_pen = pg.mkPen("#222222", width=STYLE.pen_width(1.5))
+        rate_items["errors"].setData(x=100 * rate[shown], y=y[shown], left=100 * (rate - low)[shown],
+                                     right=100 * (high - rate)[shown], beam=0.2, pen=error_pen)
+        for k, label in enumerate(self._labels("rate", count)):
+            text = t("gui.status.not_enough", lang) if weak[k] else percent(rate[k], lang)
+            if status[k] == STATUS_FEW:
                 text += " · " + t("gui.status.too_few", lang)
-            self._label(rate_plot, text, 0, y[i] + 0.42)
-            # impact ratio
-            ir = row["impact_ratio"]
-            if row["reference"]:
-                self._label(ratio_plot, t("gui.rates.reference", lang), 0.02, y[i] + 0.42)
-                ratio_plot.addItem(pg.BarGraphItem(x0=0, y=[y[i]], height=0.6, width=[1.0], brush=pg.mkBrush(colour),
-                                                   pen=pen))
-            elif weak or not math.isfinite(ir):
-                self._label(ratio_plot, t("gui.status.not_enough", lang), 0.02, y[i] + 0.42)
+            label.setText(text)
+            label.setFont(STYLE.font(8.5))
+            label.setPos(0, y[k] + 0.42)
+        max_rate = max(float(np.nanmax(np.where(shown, 100 * high, 0))) if count else 0.0, 5.0) * 1.1
+        # impact ratios with Katz intervals
+        ratio_items = self.items["ratio"]
+        drawn = reference | (~weak & np.isfinite(ratio))
+        ratio_width = np.where(reference, 1.0, np.where(drawn, ratio, 0.0))
+        ratio_items["bars"].setOpts(x0=np.zeros(count), y=y, height=0.6, width=ratio_width, brushes=brushes, pens=pens)
+        ir_low = rows["impact_ratio_ci_low"].to_numpy(dtype=float)
+        ir_high = rows["impact_ratio_ci_high"].to_numpy(dtype=float)
+        whiskers = drawn & ~reference & np.isfinite(ir_low) & np.isfinite(ir_high)
+        ratio_items["errors"].setData(x=ratio[whiskers], y=y[whiskers], left=(ratio - ir_low)[whiskers],
+                                      right=(ir_high - ratio)[whiskers], beam=0.2, pen=error_pen)
+        for k, label in enumerate(self._labels("ratio", count)):
+            if reference[k]:
+                text = t("gui.rates.reference", lang)
+            elif not drawn[k]:
+                text = t("gui.status.not_enough", lang)
             else:
-                ratio_plot.addItem(pg.BarGraphItem(x0=0, y=[y[i]], height=0.6, width=[ir], brush=brush, pen=pen))
-                lo, hi = row["impact_ratio_ci_low"], row["impact_ratio_ci_high"]
-                if math.isfinite(lo) and math.isfinite(hi):
-                    ratio_plot.addItem(pg.ErrorBarItem(x=np.array([ir]), y=np.array([y[i]]), left=np.array([ir - lo]),
-                                                       right=np.array([hi - ir]), beam=0.2,
-                                                       pen=pg.mkPen("#222222", width=STYLE.pen_width(1.5))))
-                    max_ratio = max(max_ratio, min(hi, 3.0))
-                note = f"{number(ir, lang)}  ({format_p(row['p_value'], lang)})"
-                if row["status"] == STATUS_FEW:
-                    note += " · " + t("gui.status.too_few", lang)
-                self._label(ratio_plot, note, 0.02, y[i] + 0.42)
-        line = pg.InfiniteLine(pos=0.8, angle=90, pen=pg.mkPen(REFERENCE_LINE, width=STYLE.pen_width(1.5),
-                                                                 style=pg.QtCore.Qt.PenStyle.DashLine))
-        ratio_plot.addItem(line)
-        rule = pg.TextItem(t("gui.rates.rule_of_thumb", lang), color=REFERENCE_LINE, anchor=(0, 1))
-        rule.setFont(STYLE.font(8.5))
-        rule.setPos(0.81, len(rows) - 0.35)
-        ratio_plot.addItem(rule)
-        ratio_plot.addItem(pg.InfiniteLine(pos=1.0, angle=90, pen=pg.mkPen("#BBBBBB", width=STYLE.pen_width())))
-        ticks = [[(y[i], labels[i]) for i in range(len(rows))]]
-        for plot, title, xmax in ((rate_plot, t("gui.rates.rate_title", lang), max(max_rate * 1.1, 5)),
-                                  (ratio_plot, t("gui.rates.ratio_title", lang), max_ratio * 1.05)):
+                text = f"{number(ratio[k], lang)}  ({format_p(rows['p_value'].iloc[k], lang)})"
+                if status[k] == STATUS_FEW:
+                    text += " · " + t("gui.status.too_few", lang)
+            label.setText(text)
+            label.setFont(STYLE.font(8.5))
+            label.setPos(0.02, y[k] + 0.42)
+        max_ratio = max(1.25, float(np.nanmax(np.where(whiskers, np.minimum(ir_high, 3.0), 0))) if count else 1.25)
+        self.line.setPen(pg.mkPen(REFERENCE_LINE, width=STYLE.pen_width(1.5), style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.one.setPen(pg.mkPen("#BBBBBB", width=width))
+        self.rule.setText(t("gui.rates.rule_of_thumb", lang))
+        self.rule.setFont(STYLE.font(8.5))
+        self.rule.setPos(0.81, count - 0.35)
+        ticks = [[(y[k], labels[k]) for k in range(count)]]
+        axis_width = int(8 * STYLE.scale * max((len(s) for s in labels), default=4))
+        for name, title, xmax in (("rate", t("gui.rates.rate_title", lang), max_rate),
+                                  ("ratio", t("gui.rates.ratio_title", lang), max_ratio * 1.05)):
+            plot = self.items[name]["plot"]
             plot.getAxis("left").setTicks(ticks)
+            plot.getAxis("left").setWidth(axis_width)
             plot.setTitle(title, size=f"{11 * STYLE.scale:.0f}pt")
             plot.setXRange(0, xmax, padding=0)
-            plot.setYRange(-0.6, len(rows) - 0.1, padding=0)
-            style_plot(plot)
-        rate_plot.setLabel("bottom", t("gui.rates.rate_axis", lang))
-        ratio_plot.setLabel("bottom", t("gui.rates.ratio_axis", lang))
-        ratio_plot.getAxis("left").setWidth(int(8 * STYLE.scale * max((len(s) for s in labels), default=4)))
-        rate_plot.getAxis("left").setWidth(int(8 * STYLE.scale * max((len(s) for s in labels), default=4)))
+            plot.setYRange(-0.6, count - 0.1, padding=0)
+        self.items["rate"]["plot"].setLabel("bottom", t("gui.rates.rate_axis", lang))
+        self.items["ratio"]["plot"].setLabel("bottom", t("gui.rates.ratio_axis", lang))
+        if self._styled != (STYLE.scale, lang):
+            for name in ("rate", "ratio"):
+                style_plot(self.items[name]["plot"])
+            self._styled = (STYLE.scale, lang)
 
     @staticmethod
     def _code(attribute, group):
         from ...core.world import CATEGORIES
 
         return CATEGORIES[attribute].index(group)
-
-    @staticmethod
-    def _label(plot, text, x, y):
-        item = pg.TextItem(text, color="#222222", anchor=(0, 0.5))
-        item.setFont(STYLE.font(8.5))
-        item.setPos(x, y)
-        plot.addItem(item)
-        return item
 
     def data(self):
         return self.rows()
