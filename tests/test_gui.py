@@ -238,3 +238,59 @@ def test_a_failing_view_reports_and_the_app_keeps_running(qtbot, window, monkeyp
     assert "drawing bug" in report.args[0]
     window.tabs.setCurrentIndex(1)
     assert not window.views[1]._dirty
+
+
+def test_gallery_lists_builtins_and_opens_the_choice(qtbot, window, monkeypatch):
+    """The gallery shows every built-in scenario; choosing one loads and runs it."""
+    from simulator.gui.dialogs import ScenarioGallery
+
+    gallery = ScenarioGallery("nl")
+    qtbot.addWidget(gallery)
+    ids = [gallery.list.item(i).data(256) for i in range(gallery.list.count())]
+    assert ids == builtin_ids()
+    assert "Taxichauffeur" in gallery.list.item(ids.index("taxi-licence")).text()
+    monkeypatch.setattr(ScenarioGallery, "ask", classmethod(lambda cls, parent, lang: "taxi-licence"))
+    wait_for_run(qtbot, window, window.open_gallery)
+    assert window.controller.scenario.id == "taxi-licence"
+
+
+def test_add_reorder_and_remove_rules_and_stages(qtbot, window):
+    """The pipeline editor adds a rule of a chosen kind, moves it, adds a stage and removes things."""
+    editor = window.pipeline_editor
+    pipeline = window.controller.scenario.pipeline
+    editor.select(1, 0)
+    wait_for_run(qtbot, window, lambda: editor.add_rule_of_kind("positive_action"))
+    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty", "positive_action"]
+    editor.select(1, 2)
+    wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.up, Qt.MouseButton.LeftButton))
+    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "positive_action", "gap_penalty"]
+    wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.remove, Qt.MouseButton.LeftButton))
+    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty"]
+    wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.add_stage, Qt.MouseButton.LeftButton))
+    assert len(pipeline.stages) == 3 and window.controller.result.outcome.n_stages == 3
+    editor.select(2, None)
+    wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.remove, Qt.MouseButton.LeftButton))
+    assert len(pipeline.stages) == 2
+
+
+def test_bad_pool_number_is_explained(qtbot, window):
+    """Typing a rate outside 0–1 in the links table shows a message and changes nothing."""
+    panel = window.pool_panel
+    before = dict(window.controller.scenario.pool.links["past_gap"])
+    item = panel.links.item(0, 2)
+    item.setText("1.7")
+    assert "1.7" in panel.message.text() and "0" in panel.message.text()
+    assert window.controller.scenario.pool.links["past_gap"] == before
+
+
+def test_bad_scenario_file_gives_a_message_not_a_crash(qtbot, window, tmp_path, monkeypatch):
+    """Opening a broken scenario file shows what is wrong and keeps the current scenario."""
+    from PySide6.QtWidgets import QMessageBox
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("schema_version = 1\nid = 'x'\n", encoding="utf-8")
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    assert not window.load_scenario(str(bad))
+    assert "bad.toml" in shown[0] and "title" in shown[0]
+    assert window.controller.scenario.id == "cv-gap"

@@ -66,3 +66,32 @@ def compact_combo(combo, characters: int = 16):
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(characters)
     return combo
+
+
+class LocaleAxis(pg.AxisItem):
+    """An axis whose tick numbers follow the language: 0,5 in Dutch, 0.5 in English."""
+
+    lang = "en"
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph's name)
+        strings = super().tickStrings(values, scale, spacing)
+        if self.lang == "nl":
+            strings = [s.replace(",", "\x00").replace(".", ",").replace("\x00", ".") for s in strings]
+        return strings
+
+
+def plot_widget() -> pg.PlotWidget:
+    """A plot with language-aware number axes, no mouse panning (a teaching chart, not an explorer)."""
+    widget = pg.PlotWidget(axisItems={"bottom": LocaleAxis("bottom"), "left": LocaleAxis("left")})
+    widget.setMouseEnabled(False, False)
+    widget.getPlotItem().setMenuEnabled(False)
+    return widget
+
+
+def set_axis_language(plot: pg.PlotItem, lang: str) -> None:
+    for name in ("bottom", "left"):
+        axis = plot.getAxis(name)
+        if isinstance(axis, LocaleAxis) and axis.lang != lang:
+            axis.lang = lang
+            axis.picture = None
+            axis.update()

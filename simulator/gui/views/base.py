@@ -109,10 +109,15 @@ class StageChooser(QComboBox):
         return -1 if data is None else int(data)
 
 
-def caption(text: str = "", points: float = 10, bold: bool = False) -> QLabel:
+def caption(text: str = "", points: float | None = None, bold: bool = False) -> QLabel:
+    """A wrapped label. Without ``points`` it follows the application font, so presentation mode
+    (which scales the application font) enlarges it too."""
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setFont(STYLE.font(points, bold))
+    if points is not None:
+        label.setFont(STYLE.font(points, bold))
+    elif bold:
+        label.setStyleSheet("font-weight: bold")
     return label
 
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core.report import funnel
 from ...core.texts import integer, percent, t
-from ..style import STYLE, group_colour, style_plot
+from ..style import plot_widget, set_axis_language, STYLE, group_colour, style_plot
 from .base import AttributeChooser, View, caption, value_label
 
 
@@ -21,7 +21,7 @@ class FunnelView(View):
         self.chooser.currentIndexChanged.connect(self.refresh)
         self.chooser_label = QLabel()
         self.explain = caption()
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = plot_widget()
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
         self.plot_widget.setMouseEnabled(False, False)
@@ -44,6 +44,7 @@ class FunnelView(View):
 
     def render(self) -> None:
         lang = self.lang
+        set_axis_language(self.plot, lang)
         outcome = self.result.outcome
         attribute = self.chooser.attribute()
         table = funnel(outcome, attribute)

@@ -12,7 +12,7 @@ from ...core.metrics import STATUS_NOT_ENOUGH, STATUS_SUPPRESSED
 from ...core.report import intersection_grid
 from ...core.texts import integer, number, t
 from ...core.world import CATEGORIES, INTERSECTION_ATTRIBUTES
-from ..style import STYLE, compact_combo, style_plot
+from ..style import plot_widget, set_axis_language, STYLE, compact_combo, style_plot
 from .base import AttributeChooser, StageChooser, View, caption, value_label
 
 # Impact ratio 0 (dark red) through 0.8 (light) and 1.0 (white) to 1.5 and above (blue): a
@@ -34,7 +34,7 @@ class IntersectionsView(View):
         self.labels = [QLabel() for _ in range(4)]
         for w in (self.rows_chooser, self.cols_chooser, self.third_chooser, self.stage_chooser):
             w.currentIndexChanged.connect(self.refresh)
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = plot_widget()
         self.plot_widget.setMouseEnabled(False, False)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
@@ -93,6 +93,7 @@ class IntersectionsView(View):
 
     def render(self) -> None:
         lang = self.lang
+        set_axis_language(self.plot, lang)
         self._fill_third()
         rows_attr, cols_attr = self.rows_chooser.attribute(), self.cols_chooser.attribute()
         self.plot.clear()

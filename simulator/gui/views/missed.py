@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from ...core.report import display_scores, missed_sample, missed_talent_density
 from ...core.texts import integer, number, percent, t
 from ...core.world import UNUSUAL_CV_FLAGS
-from ..style import PALETTE, STYLE, style_plot
+from ..style import plot_widget, set_axis_language, PALETTE, STYLE, style_plot
 from .base import AttributeChooser, View, caption, value_label
 
 SYMBOLS = ["o", "s", "t", "d", "+", "x"]
@@ -28,7 +28,7 @@ class MissedTalentView(View):
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
-        self.plot_widget = pg.PlotWidget()
+        self.plot_widget = plot_widget()
         self.plot_widget.setMouseEnabled(False, False)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
@@ -91,6 +91,7 @@ class MissedTalentView(View):
         if not hasattr(self, "image"):
             self._make_items()
         lang = self.lang
+        set_axis_language(self.plot, lang)
         outcome = self.result.outcome
         pool = outcome.pool
         density = missed_talent_density(outcome)

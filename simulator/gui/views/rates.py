@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 from ...core.metrics import STATUS_FEW, STATUS_NOT_ENOUGH
 from ...core.texts import number, percent, t
 from ...core.verdict import format_p
-from ..style import GREY, REFERENCE_LINE, STYLE, group_colour, style_plot
+from ..style import plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, group_colour, style_plot
 from .base import AttributeChooser, StageChooser, View, caption, value_label
 
 
@@ -24,8 +24,8 @@ class RatesView(View):
         self.stage_chooser.currentIndexChanged.connect(self.refresh)
         self.chooser_label, self.stage_label = QLabel(), QLabel()
         self.explain = caption()
-        self.rate_widget = pg.PlotWidget()
-        self.ratio_widget = pg.PlotWidget()
+        self.rate_widget = plot_widget()
+        self.ratio_widget = plot_widget()
         for w in (self.rate_widget, self.ratio_widget):
             w.setMouseEnabled(False, False)
             w.getPlotItem().setMenuEnabled(False)
@@ -91,6 +91,8 @@ class RatesView(View):
         if not hasattr(self, "items"):
             self._make_items()
         lang = self.lang
+        for item in self.items.values():
+            set_axis_language(item["plot"], lang)
         attribute = self.chooser.attribute()
         rows = self.rows()
         rows = rows[rows["n"] > 0].reset_index(drop=True)
