@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
                                QTextBrowser, QVBoxLayout)
 
-from ...core.texts import number, percent, t
+from ...core.texts import integer, number, percent, t
 from ...core.world import CATEGORIES
 from ..style import STYLE
 from .base import AttributeChooser, View, caption, value_label
@@ -88,7 +88,8 @@ class RulesView(View):
                     text = "—"
                 else:
                     row = cell.iloc[0]
-                    text = t("gui.rules.cell", lang, removed=percent(row["removed_share"], lang),
+                    text = t("gui.rules.cell", lang, count=integer(int(row["removed_first"]), lang),
+                             removed=percent(row["removed_share"], lang),
                              now=percent(row["rate_now"], lang), without=percent(row["rate_without"], lang))
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
