@@ -11,7 +11,6 @@ A candidate who fails a stage stops there.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,13 +37,6 @@ class Pipeline:
     def flat_rules(self) -> list[tuple[int, int, Rule]]:
         """Every rule with its stage index and position: its index here is its stable rule id."""
         return [(s, r, rule) for s, stage in enumerate(self.stages) for r, rule in enumerate(stage.rules)]
-
-    def without_rule(self, rule_id: int) -> "Pipeline":
-        """A copy with one rule switched off (for "what if this rule were gone")."""
-        clone = copy.deepcopy(self)
-        s, r, _ = clone.flat_rules()[rule_id]
-        clone.stages[s].rules[r].enabled = False
-        return clone
 
 
 @dataclass

@@ -152,16 +152,6 @@ def _missed_talent(measurement: Measurement, lang: str) -> list[str]:
     return out
 
 
-def legality_summary(outcome, lang: str) -> list[tuple[str, str, str]]:
-    """(rule description, legality label, explanation) for every active rule."""
-    out = []
-    for _, _, rule in outcome.pipeline.flat_rules():
-        if rule.enabled:
-            legal = rule.legality()
-            out.append((rule.describe(lang), legal.label(lang), legal.explain(lang)))
-    return out
-
-
 def groups_for_display(groups: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The group table with translated attribute and group names."""
     out = groups.copy()

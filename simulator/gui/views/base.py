@@ -7,7 +7,7 @@ import traceback
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ...core.texts import t
-from ...core.world import CATEGORIES, PROTECTED_ATTRIBUTES
+from ...core.world import PROTECTED_ATTRIBUTES
 from ..style import STYLE, compact_combo
 
 
@@ -123,7 +123,3 @@ def caption(text: str = "", points: float | None = None, bold: bool = False) -> 
 
 def value_label(attribute: str, value: str, lang: str) -> str:
     return t(f"label.{attribute}.{value}", lang)
-
-
-def n_values(attribute: str) -> int:
-    return len(CATEGORIES[attribute])
