@@ -514,6 +514,122 @@ def cmd_audit(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# recruitsim session
+# ---------------------------------------------------------------------------------------------
+
+def _open_session(path: str):
+    from .core.session import Session, SessionError
+
+    try:
+        return Session.open(path)
+    except SessionError as exc:
+        raise InputError(str(exc)) from None
+
+
+def session_report(session, lang: str) -> dict:
+    """Everything `session summary` shows, as plain data (also used by the app)."""
+    from .core import engine
+    from .core.review import feedback, versus
+
+    scenario = session.scenario()
+    result = engine.run(scenario, attribution=False, lazy=True)
+    decisions = session.decisions()
+    fb = feedback(result.outcome, decisions)
+    vs = versus(result.outcome, decisions)
+    queues = {}
+    for d in decisions:
+        queues[d.queue] = queues.get(d.queue, 0) + 1
+    return {
+        "file": str(session.path),
+        "participant": session.participant,
+        "created": session.meta("created"),
+        "scenario": scenario.id,
+        "title": scenario.title.get(lang, scenario.title.get("en")),
+        "seed": scenario.pool.seed,
+        "size": scenario.pool.size,
+        "decisions": len(decisions),
+        "reviewed": fb.decisions,
+        "versus_decisions": sum(d.versus for d in decisions),
+        "queues": queues,
+        "blind": sum(d.blind for d in decisions),
+        "judge_first": sum(d.judge_first for d in decisions),
+        "overrides": fb.overrides,
+        "override_rate": fb.override_rate,
+        "rubber_stamp": fb.rubber_stamp,
+        "recovered": fb.recovered,
+        "lost": fb.lost,
+        "wrongly_advanced": fb.wrongly_advanced,
+        "widened": fb.widened,
+        "groups": fb.groups.to_dict("records"),
+        "overrides_per_group": fb.per_group.to_dict("records"),
+        "versus": vs.to_dict("records") if len(vs) else [],
+        "notes": [{"time": time, "text": text} for time, text in session.notes()],
+    }
+
+
+def cmd_session(args) -> int:
+    from .core.texts import label
+
+    lang = args.lang
+    with _open_session(args.file) as session:
+        if args.action == "export":
+            import csv
+
+            participant = session.participant
+            try:
+                with open(args.csv, "w", encoding="utf-8", newline="") as fh:
+                    writer = csv.writer(fh, lineterminator="\n")
+                    writer.writerow(["participant", "time", "candidate_id", "queue", "machine_advice", "human_decision",
+                                     "first_decision", "overridden", "reason_code", "reason", "reason_text", "blind",
+                                     "judge_first", "versus", "seconds"])
+                    for d in session.decisions():
+                        writer.writerow([
+                            participant, d.time, d.candidate + 1, d.queue, _yes_no(d.machine_advice),
+                            _yes_no(d.human_decision), "" if d.first_decision is None else _yes_no(d.first_decision),
+                            _yes_no(d.overridden), d.reason_code, _reason_label(d.reason_code, lang), d.reason_text,
+                            _yes_no(d.blind), _yes_no(d.judge_first), _yes_no(d.versus),
+                            "" if d.seconds is None else f"{d.seconds:.1f}"])
+            except OSError as exc:
+                raise InputError(f"{args.csv}: cannot write the CSV file ({exc.strerror})") from None
+            print(t("cli.session.exported", lang, count=len(session.decisions()), path=args.csv))
+            return 0
+        report = session_report(session, lang)
+    if args.json:
+        _write_json(report, args.json)
+        if args.json == "-":
+            return 0
+    print(t("cli.session.title", lang, participant=report["participant"] or "—", title=report["title"],
+            seed=report["seed"], n=integer(report["size"], lang)))
+    print(t("cli.session.counts", lang, decisions=report["decisions"], reviewed=report["reviewed"],
+            versus=report["versus_decisions"], overrides=report["overrides"],
+            rate=_pct(report["override_rate"], lang)))
+    print(t("cli.session.talent", lang, recovered=report["recovered"], lost=report["lost"],
+            wrong=report["wrongly_advanced"]))
+    if report["rubber_stamp"]:
+        print("  " + t("review.flag.rubber_stamp", lang))
+    for w in report["widened"]:
+        print("  " + t("review.flag.widened", lang, group=label(w["attribute"], w["group"], lang),
+                       before=_num(w["before"], lang), after=_num(w["after"], lang)))
+    rows = [[label(g["attribute"], g["group"], lang), _num(g["impact_ratio_machine"], lang),
+             _num(g["impact_ratio_human"], lang)]
+            for g in report["groups"] if not g["reference_machine"] or not g["reference_human"]]
+    print()
+    print(_table([t("cli.col.group", lang), t("cli.session.ir_machine", lang), t("cli.session.ir_human", lang)], rows))
+    return 0
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _reason_label(code: str, lang: str) -> str:
+    from .core.texts import has_text
+
+    key = f"review.reason.{code}"
+    return t(key, lang) if has_text(key, lang) else code
+
+
+# ---------------------------------------------------------------------------------------------
 # recruitsim screenshot
 # ---------------------------------------------------------------------------------------------
 
@@ -567,6 +683,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strata", help="a column of strata (vacancy, round) for the Cochran–Mantel–Haenszel test")
     p.add_argument("--json", help="write all numbers as JSON to this file ('-' for standard output)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p = sub.add_parser("session", help="summarise or export a review session file")
+    session_sub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    q = session_sub.add_parser("summary", help="participant, scenario, counts and the before/after metrics")
+    q.add_argument("file")
+    q.add_argument("--json", help="write the summary as JSON to this file ('-' for standard output)")
+    q.add_argument("--lang", choices=LANGUAGES, default="en")
+    q = session_sub.add_parser("export", help="one CSV row per review decision")
+    q.add_argument("file")
+    q.add_argument("--csv", required=True, help="the CSV file to write")
+    q.add_argument("--lang", choices=LANGUAGES, default="en")
     p = sub.add_parser("screenshot", help="render every view of a scenario to PNG files")
     p.add_argument("scenario", help="a built-in scenario id or a scenario file")
     p.add_argument("--out", required=True, help="folder for the PNG files (one per view)")
@@ -581,7 +707,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         return _open_app()
-    handler = {"scenarios": cmd_scenarios, "run": cmd_run, "audit": cmd_audit, "screenshot": cmd_screenshot}[args.command]
+    handler = {"scenarios": cmd_scenarios, "run": cmd_run, "audit": cmd_audit, "session": cmd_session,
+               "screenshot": cmd_screenshot}[args.command]
     try:
         return handler(args)
     except (InputError, ScenarioError) as exc:
