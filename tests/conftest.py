@@ -1,4 +1,4 @@
-"""Shared test set-up: headless Qt, and small helpers for building pools and runs."""
+"""Shared test set-up: headless Qt, isolated user folders, and small helpers."""
 
 import os
 
@@ -6,6 +6,10 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from PySide6.QtCore import QStandardPaths  # noqa: E402
+
+# Tests never read or write the user's real application-data folders.
+QStandardPaths.setTestModeEnabled(True)
 
 
 @pytest.fixture

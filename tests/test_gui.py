@@ -203,7 +203,8 @@ def test_screenshots_of_every_view(tmp_path):
     from simulator.gui.screenshot import render_views
 
     written = render_views("taxi-licence", tmp_path, "nl", (1200, 800))
-    assert [p.stem for p in written] == ["funnel", "rates", "intersections", "missed", "rules", "candidates", "compare"]
+    assert [p.stem for p in written] == ["funnel", "rates", "intersections", "missed", "rules", "candidates", "compare",
+                                        "review"]
     for path in written:
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1200, 800)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from ..core import engine
 from ..core.pool import generate_pool
 from ..core.scenario import Scenario
+from ..core.session import Session
 
 SYNC_LIMIT = 200_000
 DEBOUNCE_MS = 120
@@ -58,6 +59,16 @@ class _RunTask(QRunnable):
         self.signals.finished.emit(result, self.generation)
 
 
+def default_session_dir():
+    """Where new review sessions are saved: the user's application-data folder."""
+    from pathlib import Path
+
+    from PySide6.QtCore import QStandardPaths
+
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".recruitsim") / "sessions"
+
+
 def _pool_key(scenario: Scenario) -> str:
     p = scenario.pool
     return json.dumps({"size": p.size, "seed": p.seed, "shares": p.shares, "regions": p.region_weights,
@@ -75,10 +86,13 @@ class Controller(QObject):
     failed = Signal(str)
     language_changed = Signal(str)
     frozen_changed = Signal()
+    session_changed = Signal()
 
-    def __init__(self, lang: str = "en", parent=None):
+    def __init__(self, lang: str = "en", parent=None, session_dir=None):
         super().__init__(parent)
         self.lang = lang
+        self.session = None  # the open review session file (core.session.Session)
+        self.session_dir = session_dir or default_session_dir()
         self.scenario: Scenario | None = None
         self.path = None  # where the scenario was loaded from / saved to (user files only)
         self.result = None
@@ -170,6 +184,20 @@ class Controller(QObject):
     def _accept(self, result) -> None:
         self.result = result
         self.result_ready.emit(result)
+
+    # -- review sessions ---------------------------------------------------------------------------
+    def set_session(self, session) -> None:
+        if self.session is not None and self.session is not session:
+            self.session.close()
+        self.session = session
+        self.session_changed.emit()
+
+    def open_session(self, path) -> None:
+        """Open a session file: its scenario and pool come back exactly, with every decision."""
+        session = Session.open(path)
+        scenario = session.scenario()
+        self.load(scenario)
+        self.set_session(session)
 
     # -- compare -------------------------------------------------------------------------------
     def freeze(self) -> None:

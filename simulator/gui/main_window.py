@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self._action(self.file_menu, "gui.menu.open_file", self.open_file, "Ctrl+Shift+O")
         self._action(self.file_menu, "gui.menu.save", self.save, "Ctrl+S")
         self._action(self.file_menu, "gui.menu.save_as", self.save_as, "Ctrl+Shift+S")
+        self._action(self.file_menu, "gui.menu.open_session", self.open_session)
         self.file_menu.addSeparator()
         self._action(self.file_menu, "gui.menu.export_png", self.export_png, "Ctrl+E")
         self._action(self.file_menu, "gui.menu.export_csv", self.export_csv, "Ctrl+Shift+E")
@@ -230,6 +231,26 @@ class MainWindow(QMainWindow):
         if choice:
             self.load_scenario(choice)
 
+    def open_session(self, path: str | None = None) -> bool:
+        """Restore a review session: scenario, pool and every decision; then show the feedback."""
+        from ..core.session import SUFFIX, SessionError
+
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, t("gui.menu.open_session", self.controller.lang),
+                                                  str(self.controller.session_dir),
+                                                  t("gui.filter.session", self.controller.lang, suffix=SUFFIX))
+        if not path:
+            return False
+        try:
+            self.controller.open_session(path)
+        except SessionError as exc:
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang), str(exc))
+            return False
+        review = self.views[-1]
+        self.tabs.setCurrentWidget(review)
+        review.show_feedback()
+        return True
+
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, t("gui.menu.open_file", self.controller.lang), "",
                                               t("gui.filter.scenario", self.controller.lang))
@@ -295,4 +316,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):  # noqa: N802
         self.controller.cancel()
         self.controller.wait(5000)
+        self.controller.set_session(None)  # every decision is already committed; this only closes the file
         super().closeEvent(event)

@@ -6,9 +6,11 @@ from .funnel import FunnelView
 from .intersections import IntersectionsView
 from .missed import MissedTalentView
 from .rates import RatesView
+from .review import ReviewView
 from .rules import RulesView
 
-VIEW_CLASSES = (FunnelView, RatesView, IntersectionsView, MissedTalentView, RulesView, CandidatesView, CompareView)
+VIEW_CLASSES = (FunnelView, RatesView, IntersectionsView, MissedTalentView, RulesView, CandidatesView, CompareView,
+                ReviewView)
 
 __all__ = ["VIEW_CLASSES", "FunnelView", "RatesView", "IntersectionsView", "MissedTalentView", "RulesView",
-           "CandidatesView", "CompareView"]
+           "CandidatesView", "CompareView", "ReviewView"]
