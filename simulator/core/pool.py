@@ -293,6 +293,9 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     # Shares none/vmbo/mbo/hbo/wo of about 5/15/38/27/15% [G, CBS education level of the labour force].
     cutpoints = ndtri(np.cumsum([0.05, 0.15, 0.38, 0.27])) * np.sqrt(0.8 ** 2 + 0.6 ** 2)
     education = np.searchsorted(cutpoints, signal).astype(np.int8)
+    # Nobody holds a diploma before the age at which it can be obtained (vmbo 16, mbo 18, hbo 21, wo 22).
+    highest_possible = np.searchsorted(np.array([18, 21, 22]), age, side="right") + 1
+    education = np.minimum(education, highest_possible).astype(np.int8)
     cols["education"] = education
     rng = _stream(seed, "diploma")
     foreign = rng.random(n) < _by_group(links["foreign_diploma"], "origin", origin)
