@@ -176,3 +176,19 @@ def test_a_name_is_needed(window):
     view.participant.clear()
     assert not view.start()
     assert "name" in view.setup_message.text() and window.controller.session is None
+
+
+def test_versus_rates_update_live_and_notes_are_saved(window):
+    """During you-versus-the-machine your rates per gender update after each card; notes go in the file."""
+    view = start(window, versus=True)
+    assert "appear here" in view.live.text()
+    view.decide(True)
+    view.reason.setCurrentIndex(1)
+    view.confirm()
+    assert "you 100.0%" in view.live.text()
+    view.stop_button.click()
+    view.note.setText("discussed in plenary")
+    view.note_button.click()
+    with Session.open(window.controller.session.path) as s:
+        assert s.notes()[0][1] == "discussed in plenary"
+    assert "discussed in plenary" in view.notes_label.text()

@@ -182,3 +182,17 @@ def test_cli_session_summary_and_export(tmp_path, capsys):
     assert len(rows) == 12 and rows[0]["reason"] == "potentieel ondanks het cv" and rows[0]["participant"] == "Ada"
     assert main(["session", "summary", str(tmp_path / "missing.rbsession")]) == 2
     assert "file not found" in capsys.readouterr().err
+
+
+def test_stored_v1_session_keeps_opening(tmp_path):
+    """A session file written with schema version 1 still opens, with its decisions and notes."""
+    import shutil
+    from pathlib import Path
+
+    fixture = Path(__file__).parent / "data" / "sessions" / "v1" / "taxi-licence.rbsession"
+    copy = tmp_path / fixture.name  # opening may add WAL files: never touch the stored fixture
+    shutil.copy(fixture, copy)
+    with Session.open(copy) as s:
+        assert s.participant == "Fixture" and s.scenario().id == "taxi-licence"
+        assert [d.reason_text for d in s.decisions()] == [f"fixture {i}" for i in range(4)]
+        assert s.notes()[0][1] == "fixture note" and s.integrity() == "ok"

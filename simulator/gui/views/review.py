@@ -124,6 +124,7 @@ class ReviewView(View):
         self.stop_button = QPushButton()
         self.stop_button.clicked.connect(self.show_feedback)
         self.card_hint = caption()
+        self.live = caption()
         decide = QGridLayout()
         decide.addWidget(self.advance_button, 0, 0)
         decide.addWidget(self.reject_button, 0, 1)
@@ -137,6 +138,7 @@ class ReviewView(View):
         layout.addWidget(self.progress)
         layout.addWidget(self.card, 1)
         layout.addWidget(self.advice)
+        layout.addWidget(self.live)
         layout.addLayout(decide)
         layout.addWidget(self.card_hint)
         self.stack.addWidget(page)
@@ -156,6 +158,11 @@ class ReviewView(View):
             table.horizontalHeader().setStretchLastSection(True)
         self.again_button = QPushButton()
         self.again_button.clicked.connect(lambda: self.stack.setCurrentIndex(0))
+        self.note = QLineEdit()
+        self.note_button = QPushButton()
+        self.note_button.clicked.connect(self.add_note)
+        self.note.returnPressed.connect(self.add_note)
+        self.notes_label = caption()
         self.table_titles = [caption(bold=True) for _ in range(3)]
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary)
@@ -167,6 +174,11 @@ class ReviewView(View):
         grid.addWidget(self.table_titles[2], 0, 1)
         grid.addWidget(self.versus_table, 1, 1)
         layout.addLayout(grid, 2)
+        notes = QHBoxLayout()
+        notes.addWidget(self.note, 1)
+        notes.addWidget(self.note_button)
+        layout.addWidget(self.notes_label)
+        layout.addLayout(notes)
         layout.addWidget(self.again_button)
         self.stack.addWidget(page)
 
@@ -213,6 +225,8 @@ class ReviewView(View):
         self.stop_button.setText(t("gui.review.stop", lang))
         self.card_hint.setText(t("gui.review.keys", lang))
         self.again_button.setText(t("gui.review.again", lang))
+        self.note.setPlaceholderText(t("gui.review.note_placeholder", lang))
+        self.note_button.setText(t("gui.review.add_note", lang))
         for title, key in zip(self.table_titles, ("groups", "overrides", "versus")):
             title.setText(t(f"gui.review.table.{key}", lang))
         self._session_changed()
@@ -296,6 +310,7 @@ class ReviewView(View):
         self.progress.setFormat(t("gui.review.progress", lang, i=self.position + 1, n=len(self.queue)))
         self.card.setHtml(self.card_html(index))
         self._show_advice(visible=not (self.mode["versus"] or self.mode["judge_first"]))
+        self._show_live()
         self._update_next()
         self.card_started = time.perf_counter()
         self.card_shown.emit(index)
@@ -331,6 +346,33 @@ class ReviewView(View):
             str(candidate_names(pool, np.array([i]))[0])
         table = "".join(f"<tr><td style='color:#555'>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in rows)
         return f"<h2>{e(name)}</h2><table cellpadding='3'>{table}</table>"
+
+    def _show_live(self) -> None:
+        """You versus the machine, so far: your selection rate per gender beside the machine's."""
+        if not self.mode["versus"]:
+            self.live.clear()
+            return
+        table = versus(self.result.outcome, self.controller.session.decisions(), attributes=("gender",))
+        if table.empty:
+            self.live.setText(t("gui.review.live_empty", self.lang))
+            return
+        parts = [t("gui.review.live_group", self.lang, group=value_label("gender", r.group, self.lang),
+                   n=integer(r.n, self.lang), you=percent(r.rate_you, self.lang),
+                   machine=percent(r.rate_machine, self.lang))
+                 for r in table.itertuples() if r.n > 0]
+        self.live.setText(t("gui.review.live", self.lang, groups="; ".join(parts)))
+
+    def add_note(self) -> None:
+        text = self.note.text().strip()
+        if text and self.controller.session is not None:
+            self.controller.session.add_note(text)
+            self.note.clear()
+            self._show_notes()
+
+    def _show_notes(self) -> None:
+        notes = self.controller.session.notes() if self.controller.session is not None else []
+        self.notes_label.setText(t("gui.review.notes", self.lang, count=len(notes),
+                                   notes=" · ".join(text for _, text in notes[-3:])))
 
     def _show_advice(self, visible: bool) -> None:
         if not visible:
@@ -423,6 +465,7 @@ class ReviewView(View):
                     t("gui.review.col.down", lang), t("gui.review.col.agreement", lang)],
                    [[value_label(r.attribute, r.group, lang), integer(r.reviewed, lang), integer(r.overrides_up, lang),
                      integer(r.overrides_down, lang), percent(r.agreement, lang)] for r in per.itertuples()])
+        self._show_notes()
         vs = versus(outcome, decisions)
         self.versus_table.setVisible(len(vs) > 0)
         self.table_titles[2].setVisible(len(vs) > 0)
