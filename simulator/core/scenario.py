@@ -20,13 +20,33 @@ from .pipeline import Pipeline, Stage
 from .pool import LINKS, PoolSettings, Vacancy, default_links
 from .resources import scenarios_dir
 from .rules import RuleConfigError, rule_from_dict
+from .teaching import (
+    GOAL_KINDS,
+    STEP_ACTIONS,
+    VIEW_KEYS,
+    BeforeAfter,
+    Challenge,
+    Goal,
+    QuizQuestion,
+    RuleChange,
+    Step,
+    apply_changes,
+)
 from .texts import LANGUAGES
+from .world import INTERSECTION_ATTRIBUTES
 from .world import CATEGORIES, skills_vocabulary
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v1_to_v2(data: dict) -> dict:
+    """Version 2 added quiz, walkthrough, challenges and before_after; a version 1 file has none."""
+    data["schema_version"] = 2
+    return data
+
 
 # Migrations from version N to N+1: each takes and returns the raw dict.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 MAX_POOL_SIZE = 5_000_000
 
@@ -54,6 +74,10 @@ class Scenario:
     mechanism: dict[str, str] = field(default_factory=dict)
     debrief: list[dict[str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    quiz: list[QuizQuestion] = field(default_factory=list)
+    walkthrough: list[Step] = field(default_factory=list)
+    challenges: list[Challenge] = field(default_factory=list)
+    before_after: BeforeAfter | None = None
     source_path: Path | None = None
 
 
@@ -118,7 +142,7 @@ def migrate(data: dict, source: str) -> dict:
 
 
 _TOP_KEYS = {"schema_version", "id", "title", "lesson", "goals", "mechanism", "debrief", "sources", "vacancy",
-             "pool", "stages"}
+             "pool", "stages", "quiz", "walkthrough", "challenges", "before_after"}
 
 
 def from_dict(data: dict, source: str = "<scenario>") -> Scenario:
@@ -140,7 +164,151 @@ def from_dict(data: dict, source: str = "<scenario>") -> Scenario:
     vacancy = _vacancy(data.get("vacancy", {}), source)
     pool = _pool(data.get("pool", {}), source)
     pipeline = _pipeline(data.get("stages"), source)
-    return Scenario(sid, title, lesson, vacancy, pool, pipeline, goals, mechanism, debrief, list(sources))
+    quiz = _quiz(data.get("quiz", []), source)
+    walkthrough = _walkthrough(data.get("walkthrough", []), source, pipeline)
+    challenges = _challenges(data.get("challenges", []), source)
+    before_after = _before_after(data.get("before_after"), source, pipeline)
+    return Scenario(sid, title, lesson, vacancy, pool, pipeline, goals, mechanism, debrief, list(sources), quiz,
+                    walkthrough, challenges, before_after)
+
+
+def _table(value, source, path) -> dict:
+    if not isinstance(value, dict):
+        raise ScenarioError(source, path, "expected a table")
+    return value
+
+
+def _known(data: dict, allowed: set, source: str, path: str) -> None:
+    for key in data:
+        if key not in allowed:
+            raise ScenarioError(source, f"{path}.{key}", f"unknown field (expected one of {', '.join(sorted(allowed))})")
+
+
+def _rule_ref(data, source, path, pipeline) -> tuple[int, int]:
+    stage, rule = data.get("stage"), data.get("rule")
+    if not isinstance(stage, int) or isinstance(stage, bool) or not 0 <= stage < len(pipeline.stages):
+        raise ScenarioError(source, f"{path}.stage", f"expected a stage number from 0 to {len(pipeline.stages) - 1}")
+    count = len(pipeline.stages[stage].rules)
+    if not isinstance(rule, int) or isinstance(rule, bool) or not 0 <= rule < count:
+        raise ScenarioError(source, f"{path}.rule", f"expected a rule number from 0 to {count - 1} in stage {stage}")
+    return stage, rule
+
+
+def _quiz(items, source) -> list[QuizQuestion]:
+    if not isinstance(items, list):
+        raise ScenarioError(source, "quiz", "expected a list of [[quiz]] tables")
+    out = []
+    for i, item in enumerate(items):
+        path = f"quiz[{i}]"
+        item = _table(item, source, path)
+        _known(item, {"question", "options", "answer", "explanation"}, source, path)
+        options = item.get("options")
+        if not isinstance(options, list) or len(options) < 2:
+            raise ScenarioError(source, f"{path}.options", "expected at least two options, each with en and nl")
+        answer = item.get("answer")
+        if not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer < len(options):
+            raise ScenarioError(source, f"{path}.answer", f"expected the number of the right option, 0 to {len(options) - 1}")
+        out.append(QuizQuestion(_texts(item.get("question"), source, f"{path}.question", required=True),
+                                [_texts(o, source, f"{path}.options[{k}]", required=True) for k, o in enumerate(options)],
+                                answer, _texts(item.get("explanation"), source, f"{path}.explanation", required=True)))
+    return out
+
+
+def _walkthrough(items, source, pipeline) -> list[Step]:
+    from .world import CATEGORIES
+
+    if not isinstance(items, list):
+        raise ScenarioError(source, "walkthrough", "expected a list of [[walkthrough]] steps")
+    out = []
+    for i, item in enumerate(items):
+        path = f"walkthrough[{i}]"
+        item = _table(item, source, path)
+        _known(item, {"action", "text", "view", "attribute", "stage", "rule", "enabled", "answer"}, source, path)
+        action = item.get("action")
+        if action not in STEP_ACTIONS:
+            raise ScenarioError(source, f"{path}.action", f"unknown action {action!r} (expected one of {', '.join(STEP_ACTIONS)})")
+        step = Step(action, _texts(item.get("text"), source, f"{path}.text", required=True))
+        if action == "view":
+            if item.get("view") not in VIEW_KEYS:
+                raise ScenarioError(source, f"{path}.view", f"expected one of {', '.join(VIEW_KEYS)}")
+            step.view = item["view"]
+            attribute = item.get("attribute")
+            if attribute is not None and attribute not in CATEGORIES:
+                raise ScenarioError(source, f"{path}.attribute", "unknown attribute")
+            step.attribute = attribute
+        elif action == "rule":
+            step.stage, step.rule = _rule_ref(item, source, path, pipeline)
+            if not isinstance(item.get("enabled"), bool):
+                raise ScenarioError(source, f"{path}.enabled", "expected true or false")
+            step.enabled = item["enabled"]
+        elif action == "ask":
+            step.answer = _texts(item.get("answer"), source, f"{path}.answer", required=True)
+        out.append(step)
+    return out
+
+
+def _challenges(items, source) -> list[Challenge]:
+    from .world import CATEGORIES
+
+    if not isinstance(items, list):
+        raise ScenarioError(source, "challenges", "expected a list of [[challenges]] tables")
+    out = []
+    for i, item in enumerate(items):
+        path = f"challenges[{i}]"
+        item = _table(item, source, path)
+        _known(item, {"id", "title", "text", "goals", "hint"}, source, path)
+        cid = item.get("id")
+        if not isinstance(cid, str) or not cid.strip():
+            raise ScenarioError(source, f"{path}.id", "is required: a short name for the challenge")
+        goals_data = item.get("goals")
+        if not isinstance(goals_data, list) or not goals_data:
+            raise ScenarioError(source, f"{path}.goals", "expected at least one goal")
+        goals = []
+        for k, g in enumerate(goals_data):
+            gpath = f"{path}.goals[{k}]"
+            g = _table(g, source, gpath)
+            _known(g, {"kind", "value", "attributes"}, source, gpath)
+            if g.get("kind") not in GOAL_KINDS:
+                raise ScenarioError(source, f"{gpath}.kind", f"expected one of {', '.join(GOAL_KINDS)}")
+            value = g.get("value", 0.0)
+            if g["kind"] not in ("lawful", "no_significant_gap"):
+                value = _number(value, source, f"{gpath}.value", 0)
+            attributes = g.get("attributes", list(INTERSECTION_ATTRIBUTES))
+            if not isinstance(attributes, list) or any(a not in CATEGORIES for a in attributes):
+                raise ScenarioError(source, f"{gpath}.attributes", "expected a list of attributes")
+            goals.append(Goal(g["kind"], float(value or 0.0), tuple(attributes)))
+        out.append(Challenge(cid, _texts(item.get("title"), source, f"{path}.title", required=True),
+                             _texts(item.get("text"), source, f"{path}.text", required=True), goals,
+                             _texts(item.get("hint", {}), source, f"{path}.hint", required=False)))
+    return out
+
+
+def _before_after(data, source, pipeline) -> BeforeAfter | None:
+    if data is None:
+        return None
+    data = _table(data, source, "before_after")
+    _known(data, {"label", "rules"}, source, "before_after")
+    rules = data.get("rules")
+    if not isinstance(rules, list) or not rules:
+        raise ScenarioError(source, "before_after.rules", "expected a list of {stage, rule, enabled and/or set}")
+    changes = []
+    for k, r in enumerate(rules):
+        rpath = f"before_after.rules[{k}]"
+        r = _table(r, source, rpath)
+        _known(r, {"stage", "rule", "enabled", "set"}, source, rpath)
+        stage, rule = _rule_ref(r, source, rpath, pipeline)
+        enabled = r.get("enabled")
+        if enabled is not None and not isinstance(enabled, bool):
+            raise ScenarioError(source, f"{rpath}.enabled", "expected true or false")
+        params = _table(r.get("set", {}), source, f"{rpath}.set")
+        if enabled is None and not params:
+            raise ScenarioError(source, rpath, "say what changes: enabled = true/false, or set = {parameter = value}")
+        changes.append(RuleChange(stage, rule, enabled, dict(params)))
+    try:
+        apply_changes(pipeline, changes)
+    except RuleConfigError as exc:
+        raise ScenarioError(source, f"before_after ({exc.path})", exc.message) from None
+    return BeforeAfter(_texts(data.get("label"), source, "before_after.label", required=True), changes)
 
 
 def _texts(value: Any, source: str, path: str, required: bool) -> dict[str, str]:
@@ -332,6 +500,20 @@ def to_dict(scenario: Scenario) -> dict:
     out["vacancy"] = {"title": scenario.vacancy.title, "relevant_skills": scenario.vacancy.relevant_skills,
                       "qualified_share": scenario.vacancy.qualified_share}
     out["pool"] = pool
+    if scenario.quiz:
+        out["quiz"] = [{"question": q.question, "options": q.options, "answer": q.answer,
+                        "explanation": q.explanation} for q in scenario.quiz]
+    if scenario.walkthrough:
+        out["walkthrough"] = [{k: v for k, v in step.__dict__.items() if v is not None} for step in scenario.walkthrough]
+    if scenario.challenges:
+        out["challenges"] = [{"id": c.id, "title": c.title, "text": c.text,
+                              "goals": [{"kind": g.kind, "value": g.value, "attributes": list(g.attributes)}
+                                        for g in c.goals], **({"hint": c.hint} if c.hint else {})}
+                             for c in scenario.challenges]
+    if scenario.before_after:
+        out["before_after"] = {"label": scenario.before_after.label, "rules": [
+            {"stage": c.stage, "rule": c.rule, **({} if c.enabled is None else {"enabled": c.enabled}),
+             **({"set": c.params} if c.params else {})} for c in scenario.before_after.changes]}
     out["stages"] = [
         {"name": stage.name, **({} if stage.enabled else {"enabled": False}),
          "rules": [rule.to_dict() for rule in stage.rules]}

@@ -1,0 +1,171 @@
+"""Teaching material in a scenario: quiz questions, a facilitator's walk-through, practice
+challenges with goals that are checked against the live numbers, and a before/after pair.
+
+Everything here is data from the scenario file plus pure functions; the app only shows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .metrics import OVERALL, STATUS_FEW, STATUS_OK, SUPPRESS_SHARE
+from .rules import DIRECT_DISCRIMINATION
+from .texts import integer, number, percent, pick, t
+from .world import INTERSECTION_ATTRIBUTES
+
+VIEW_KEYS = ("funnel", "rates", "intersections", "missed", "rules", "candidates", "compare", "review")
+STEP_ACTIONS = ("view", "say", "ask", "rule", "freeze")
+GOAL_KINDS = ("min_selected", "impact_ratio_at_least", "no_significant_gap", "max_missed_share", "lawful")
+
+
+@dataclass
+class QuizQuestion:
+    question: dict[str, str]
+    options: list[dict[str, str]]
+    answer: int  # index into options
+    explanation: dict[str, str]
+
+
+@dataclass
+class Step:
+    """One walk-through step. ``text`` is what the facilitator shows or says."""
+
+    action: str
+    text: dict[str, str] = field(default_factory=dict)
+    view: str | None = None  # action "view": which tab; optional group-by attribute
+    attribute: str | None = None
+    stage: int | None = None  # action "rule": which rule to switch, and to what
+    rule: int | None = None
+    enabled: bool | None = None
+    answer: dict[str, str] | None = None  # action "ask": hidden until revealed
+
+
+@dataclass
+class Goal:
+    kind: str
+    value: float = 0.0
+    attributes: tuple[str, ...] = INTERSECTION_ATTRIBUTES
+
+
+@dataclass
+class Challenge:
+    id: str
+    title: dict[str, str]
+    text: dict[str, str]
+    goals: list[Goal]
+    hint: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RuleChange:
+    stage: int
+    rule: int
+    enabled: bool | None = None
+    params: dict = field(default_factory=dict)  # parameters to set, as in a scenario file
+
+
+@dataclass
+class BeforeAfter:
+    """The scenario's "after": rules switched or changed, shown beside "before" in Compare."""
+
+    label: dict[str, str]
+    changes: list[RuleChange]
+
+
+def apply_changes(pipeline, changes: list[RuleChange]):
+    """A copy of the pipeline with the changes made (each changed rule validated as in a file)."""
+    import copy
+
+    from .rules import rule_from_dict
+
+    new = copy.deepcopy(pipeline)
+    for change in changes:
+        stage = new.stages[change.stage]
+        rule = stage.rules[change.rule]
+        if change.params:
+            rule = rule_from_dict({**rule.to_dict(), **change.params}, f"stages[{change.stage}].rules[{change.rule}]")
+        if change.enabled is not None:
+            rule.enabled = change.enabled
+        stage.rules[change.rule] = rule
+    return new
+
+
+# ---------------------------------------------------------------------------------------------
+# Checking challenges against a run
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class GoalResult:
+    goal: Goal
+    met: bool
+    message: str  # why it is (not) met, in plain language
+
+
+def check_goal(goal: Goal, measurement, lang: str) -> GoalResult:
+    """Whether a run meets one goal, and a sentence that says why (or why not)."""
+    from .verdict import group_label
+
+    outcome = measurement.outcome
+    selected = int(outcome.selected.sum())
+    if goal.kind == "min_selected":
+        met = selected >= goal.value
+        return GoalResult(goal, met, t("teach.goal.min_selected", lang, n=integer(selected, lang),
+                                       target=integer(int(goal.value), lang)))
+    if goal.kind == "max_missed_share":
+        pool = outcome.pool
+        qualified = int(pool["qualified"].sum())
+        missed = int((pool["qualified"] & ~outcome.selected).sum())
+        share = missed / qualified if qualified else 0.0
+        return GoalResult(goal, share <= goal.value + 1e-12,
+                          t("teach.goal.max_missed_share", lang, share=percent(share, lang, 0),
+                            target=percent(goal.value, lang, 0)))
+    if goal.kind == "lawful":
+        unlawful = [r for _, _, r in outcome.pipeline.flat_rules()
+                    if r.enabled and r.legality().level == DIRECT_DISCRIMINATION]
+        if unlawful:
+            return GoalResult(goal, False, t("teach.goal.unlawful", lang, rule=unlawful[0].describe(lang)))
+        return GoalResult(goal, True, t("teach.goal.lawful", lang))
+    g = measurement.singles
+    # Groups under 2% of the candidates are not judged (too few to tell), as for the reference group.
+    rows = g[(g["stage"] == OVERALL) & g["attribute"].isin(goal.attributes) & ~g["reference"]
+             & g["status"].isin([STATUS_OK, STATUS_FEW]) & (g["n"] >= SUPPRESS_SHARE * len(outcome.pool))]
+    if goal.kind == "impact_ratio_at_least":
+        finite = rows[rows["impact_ratio"].notna()]
+        if finite.empty:
+            return GoalResult(goal, False, t("teach.goal.no_data", lang))
+        worst = finite.sort_values("impact_ratio").iloc[0]
+        met = worst["impact_ratio"] >= goal.value
+        return GoalResult(goal, bool(met), t("teach.goal.ratio", lang,
+                                             group=group_label(worst["attribute"], worst["group"], lang),
+                                             ratio=number(worst["impact_ratio"], lang),
+                                             target=number(goal.value, lang)))
+    if goal.kind == "no_significant_gap":
+        significant = rows[rows["p_value"] < 0.05]
+        if significant.empty:
+            return GoalResult(goal, True, t("teach.goal.no_gap", lang))
+        worst = significant.sort_values("p_value").iloc[0]
+        p = worst["p_value"]
+        shown = t("stats.p_below", lang, limit=number(0.001, lang, 3)) if p < 0.001 else \
+            t("stats.p_equals", lang, p=number(p, lang, 3))
+        return GoalResult(goal, False, t("teach.goal.gap", lang,
+                                         group=group_label(worst["attribute"], worst["group"], lang), p=shown))
+    raise ValueError(f"unknown goal kind {goal.kind!r}")
+
+
+def check_challenge(challenge: Challenge, measurement, lang: str) -> list[GoalResult]:
+    return [check_goal(goal, measurement, lang) for goal in challenge.goals]
+
+
+def describe_goal(goal: Goal, lang: str) -> str:
+    value = goal.value
+    shown = percent(value, lang, 0) if goal.kind == "max_missed_share" else \
+        integer(int(value), lang) if goal.kind == "min_selected" else number(value, lang)
+    return t(f"teach.goal_text.{goal.kind}", lang, value=shown)
+
+
+def challenge_title(challenge: Challenge, lang: str) -> str:
+    return pick(challenge.title, lang)
+
+
+__all__ = ["QuizQuestion", "Step", "Goal", "Challenge", "BeforeAfter", "RuleChange", "apply_changes", "GoalResult", "check_goal", "check_challenge",
+           "describe_goal", "challenge_title", "VIEW_KEYS", "STEP_ACTIONS", "GOAL_KINDS"]
