@@ -88,11 +88,12 @@ class Controller(QObject):
     frozen_changed = Signal()
     session_changed = Signal()
 
-    def __init__(self, lang: str = "en", parent=None, session_dir=None):
+    def __init__(self, lang: str = "en", parent=None, session_dir=None, progress_path=None):
         super().__init__(parent)
         self.lang = lang
         self.session = None  # the open review session file (core.session.Session)
         self.session_dir = session_dir or default_session_dir()
+        self.progress_path = progress_path or default_session_dir().parent / "progress.json"
         self.scenario: Scenario | None = None
         self.path = None  # where the scenario was loaded from / saved to (user files only)
         self.result = None

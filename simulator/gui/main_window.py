@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -16,8 +16,10 @@ from ..core.verdict import verdict, verdict_line
 from .controller import Controller
 from .dialogs import ScenarioGallery, show_error
 from .panels import PipelineEditor, PoolPanel, ScenarioPanel
+from .practice import PracticePanel
 from .style import STYLE, configure_pyqtgraph
 from .views import VIEW_CLASSES
+from .walkthrough import WalkthroughBar
 
 DEFAULT_SCENARIO = "cv-gap"
 
@@ -32,9 +34,11 @@ class MainWindow(QMainWindow):
         self.scenario_panel = ScenarioPanel(c)
         self.pool_panel = PoolPanel(c)
         self.pipeline_editor = PipelineEditor(c)
+        self.practice = PracticePanel(c)
         self.editor_tabs = QTabWidget()
         self.editor_tabs.addTab(self.pipeline_editor, "")
         self.editor_tabs.addTab(self.pool_panel, "")
+        self.editor_tabs.addTab(self.practice, "")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.scenario_panel)
@@ -56,9 +60,11 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(view, view.title())
         self.tabs.currentChanged.connect(lambda _: self.tabs.currentWidget().refresh()
                                          if self.tabs.currentWidget()._dirty else None)
+        self.walkthrough = WalkthroughBar(self)
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
         centre_layout.addWidget(self.verdict)
+        centre_layout.addWidget(self.walkthrough)
         centre_layout.addWidget(self.tabs, 1)
         self.split = QSplitter()
         self.split.addWidget(self.left)
@@ -117,6 +123,17 @@ class MainWindow(QMainWindow):
         self.presentation_action = self._action(self.view_menu, "gui.menu.presentation", self.toggle_presentation,
                                                 "F11", checkable=True)
         self._action(self.view_menu, "gui.menu.freeze", self.controller.freeze, "Ctrl+F")
+        self.walk_action = self._action(self.view_menu, "gui.menu.walkthrough", self.show_walkthrough, "Ctrl+W",
+                                        checkable=True)
+        self._action(self.view_menu, "gui.menu.before_after", self.walkthrough.toggle_before_after, "B")
+        # Stepping keys work while the walk-through is shown (presentation mode shows it).
+        self.step_keys = []
+        for keys, slot in (("Space", self.walkthrough.forward), ("Right", self.walkthrough.forward),
+                           ("Backspace", self.walkthrough.back), ("Left", self.walkthrough.back)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.activated.connect(slot)
+            shortcut.setEnabled(False)
+            self.step_keys.append(shortcut)
         self.view_menu.addSeparator()
         for i, view in enumerate(self.views):
             self._action(self.view_menu, f"gui.view.{view.key}", lambda _=False, k=i: self.tabs.setCurrentIndex(k),
@@ -144,6 +161,7 @@ class MainWindow(QMainWindow):
         self.language_actions[lang].setChecked(True)
         self.editor_tabs.setTabText(0, t("gui.editor.pipeline", lang))
         self.editor_tabs.setTabText(1, t("gui.editor.pool", lang))
+        self.editor_tabs.setTabText(2, t("gui.editor.practice", lang))
         self.cancel_button.setText(t("gui.cancel", lang))
         for i, view in enumerate(self.views):
             self.tabs.setTabText(i, view.title())
@@ -164,6 +182,8 @@ class MainWindow(QMainWindow):
         STYLE.presentation = (not STYLE.presentation) if on is None else bool(on)
         self.presentation_action.setChecked(STYLE.presentation)
         self.left.setVisible(not STYLE.presentation)
+        self.show_walkthrough(STYLE.presentation and bool(self.controller.scenario and
+                                                          self.controller.scenario.walkthrough))
         font = QApplication.font()
         font.setPointSizeF(self._base_font * STYLE.scale if hasattr(self, "_base_font") else font.pointSizeF())
         QApplication.setFont(font)
@@ -176,6 +196,15 @@ class MainWindow(QMainWindow):
             view.apply_style()
         if self.controller.result is not None:
             self._show_verdict(self.controller.result)
+
+    def show_walkthrough(self, on: bool | None = None) -> None:
+        """Show or hide the facilitator's walk-through bar; the stepping keys work while it shows."""
+        on = (not self.walkthrough.isVisible()) if on is None else bool(on)
+        self.walkthrough.setVisible(on)
+        self.walk_action.setChecked(on)
+        for shortcut in self.step_keys:
+            shortcut.setEnabled(on)
+        self.walkthrough.show_step()
 
     def showEvent(self, event):  # noqa: N802
         if not hasattr(self, "_base_font"):

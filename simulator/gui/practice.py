@@ -1,0 +1,181 @@
+"""Practice: the scenario's challenges with goals checked live after every run, a quiz, and progress."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QPushButton, QRadioButton, QScrollArea,
+                               QVBoxLayout, QWidget)
+
+from ..core.progress import Progress
+from ..core.teaching import check_challenge, describe_goal
+from ..core.texts import pick, t
+
+
+class PracticePanel(QWidget):
+    def __init__(self, controller, parent=None):
+        super().__init__(parent)
+        self.controller = controller
+        self.progress = Progress(controller.progress_path)
+        self.results = {}  # challenge id -> list of GoalResult (latest run)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.body)
+        self.quiz_button = QPushButton()
+        self.quiz_button.clicked.connect(self.open_quiz)
+        self.reset_button = QPushButton()
+        self.reset_button.clicked.connect(self.reset_progress)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.quiz_button)
+        buttons.addWidget(self.reset_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        controller.result_ready.connect(self.check)
+        controller.scenario_loaded.connect(self.refresh)
+        controller.language_changed.connect(lambda _: self.refresh())
+
+    @property
+    def lang(self) -> str:
+        return self.controller.lang
+
+    def check(self, result=None) -> None:
+        """Check every challenge against the latest run; a met challenge is saved to the progress file."""
+        result = result or self.controller.result
+        sc = self.controller.scenario
+        if result is None or sc is None:
+            return
+        self.results = {c.id: check_challenge(c, result.measurement, self.lang) for c in sc.challenges}
+        for challenge in sc.challenges:
+            if all(r.met for r in self.results[challenge.id]):
+                self.progress.mark_challenge(sc.id, challenge.id)
+        self.refresh()
+
+    def refresh(self, *_) -> None:
+        sc = self.controller.scenario
+        lang = self.lang
+        self.quiz_button.setText(t("gui.practice.quiz", lang, count=len(sc.quiz) if sc else 0))
+        self.quiz_button.setEnabled(bool(sc and sc.quiz))
+        self.reset_button.setText(t("gui.practice.reset", lang))
+        if sc is None:
+            return
+        if not sc.challenges:
+            self.body.setText(f"<p>{html.escape(t('gui.practice.none', lang))}</p>")
+        parts = []
+        for challenge in sc.challenges:
+            done = self.progress.challenge_done(sc.id, challenge.id)
+            star = " ★" if done else ""
+            parts.append(f"<h3>{html.escape(pick(challenge.title, lang))}{star}</h3>"
+                         f"<p>{html.escape(pick(challenge.text, lang))}</p><ul>")
+            results = self.results.get(challenge.id, [])
+            for k, goal in enumerate(challenge.goals):
+                text = html.escape(describe_goal(goal, lang))
+                if k < len(results):
+                    r = results[k]
+                    mark, colour = ("✔", "#1B7837") if r.met else ("✘", "#B2182B")
+                    text = (f"<span style='color:{colour}'><b>{mark}</b></span> {text}<br>"
+                            f"<span style='color:#555'>{html.escape(r.message)}</span>")
+                parts.append(f"<li>{text}</li>")
+            parts.append("</ul>")
+            if results and all(r.met for r in results):
+                parts.append(f"<p style='color:#1B7837'><b>{html.escape(t('gui.practice.met', lang))}</b></p>")
+            elif challenge.hint:
+                parts.append(f"<p style='color:#555'><i>{html.escape(t('gui.practice.hint', lang))}: "
+                             f"{html.escape(pick(challenge.hint, lang))}</i></p>")
+        if sc.challenges:
+            self.body.setText("".join(parts))
+        right, answered = self.progress.quiz_score(sc.id)
+        self.summary.setText(t("gui.practice.progress", lang, done=self.progress.completed(), right=right,
+                               answered=answered))
+
+    def reset_progress(self) -> None:
+        self.progress.reset()
+        self.check()
+
+    def open_quiz(self) -> None:
+        sc = self.controller.scenario
+        if sc and sc.quiz:
+            QuizDialog(sc, self.progress, self.lang, self).exec()
+            self.refresh()
+
+
+class QuizDialog(QDialog):
+    """One question at a time; after 'Check', whether it was right and why."""
+
+    def __init__(self, scenario, progress: Progress, lang: str, parent=None):
+        super().__init__(parent)
+        self.scenario, self.progress, self.lang = scenario, progress, lang
+        self.index = 0
+        self.setWindowTitle(t("gui.practice.quiz_title", lang, title=pick(scenario.title, lang)))
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.options_box = QVBoxLayout()
+        self.group = QButtonGroup(self)
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextFormat(Qt.TextFormat.RichText)
+        self.check_button = QPushButton(t("gui.practice.check", lang))
+        self.next_button = QPushButton(t("gui.practice.next", lang))
+        self.check_button.clicked.connect(self.check)
+        self.next_button.clicked.connect(self.next)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.question)
+        layout.addLayout(self.options_box)
+        layout.addWidget(self.explanation)
+        layout.addLayout(buttons)
+        self.resize(640, 420)
+        self.show_question()
+
+    def show_question(self) -> None:
+        q = self.scenario.quiz[self.index]
+        self.question.setText(f"<b>{html.escape(pick(q.question, self.lang))}</b>")
+        for button in self.group.buttons():
+            self.group.removeButton(button)
+            button.deleteLater()
+        for k, option in enumerate(q.options):
+            button = QRadioButton(pick(option, self.lang))
+            self.group.addButton(button, k)
+            self.options_box.addWidget(button)
+        self.explanation.clear()
+        self.check_button.setEnabled(True)
+        self.next_button.setEnabled(False)
+
+    def choose(self, option: int) -> None:
+        self.group.button(option).setChecked(True)
+
+    def check(self) -> bool | None:
+        chosen = self.group.checkedId()
+        if chosen < 0:
+            self.explanation.setText(f"<i>{html.escape(t('gui.practice.choose', self.lang))}</i>")
+            return None
+        q = self.scenario.quiz[self.index]
+        right = chosen == q.answer
+        self.progress.record_answer(self.scenario.id, self.index, right)
+        verdict = t("gui.practice.right" if right else "gui.practice.wrong", self.lang)
+        colour = "#1B7837" if right else "#B2182B"
+        self.explanation.setText(f"<b style='color:{colour}'>{html.escape(verdict)}</b> "
+                                 f"{html.escape(pick(q.explanation, self.lang))}")
+        self.check_button.setEnabled(False)
+        self.next_button.setEnabled(True)
+        self.next_button.setText(t("gui.practice.next" if self.index + 1 < len(self.scenario.quiz)
+                                   else "gui.practice.done", self.lang))
+        return right
+
+    def next(self) -> None:
+        if self.index + 1 < len(self.scenario.quiz):
+            self.index += 1
+            self.show_question()
+        else:
+            self.accept()

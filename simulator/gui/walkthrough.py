@@ -1,0 +1,168 @@
+"""The facilitator's walk-through: step through a scenario's prepared steps with the keyboard.
+
+Space or → goes forward (on a question, the first press reveals the answer); Backspace or ← goes
+back and undoes what the step changed (a rule switched, a run frozen). B shows the scenario's
+"after" beside its "before" in Compare, and B again returns to "before".
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from ..core.teaching import apply_changes
+from ..core.texts import pick, t
+from .style import STYLE
+
+
+class WalkthroughBar(QFrame):
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        self.window = window
+        self.controller = window.controller
+        self.index = -1
+        self.revealed = False
+        self.undo: list = []  # one entry per step taken: how to undo it (or None)
+        self.before_pipeline = None  # set while the "after" of the before/after pair is shown
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("WalkthroughBar { background: #FFF8E1; }")
+        self.counter = QLabel()
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.back_button = QPushButton("◀")
+        self.next_button = QPushButton("▶")
+        self.back_button.clicked.connect(self.back)
+        self.next_button.clicked.connect(self.forward)
+        row = QHBoxLayout()
+        row.addWidget(self.counter)
+        row.addStretch(1)
+        row.addWidget(self.back_button)
+        row.addWidget(self.next_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.text)
+        self.controller.scenario_loaded.connect(self.reset)
+        self.controller.language_changed.connect(lambda _: self.show_step())
+        self.setVisible(False)
+
+    @property
+    def steps(self):
+        sc = self.controller.scenario
+        return sc.walkthrough if sc is not None else []
+
+    @property
+    def lang(self) -> str:
+        return self.controller.lang
+
+    def reset(self, *_) -> None:
+        self.index = -1
+        self.revealed = False
+        self.undo = []
+        self.before_pipeline = None
+        self.show_step()
+
+    # -- stepping ----------------------------------------------------------------------------------
+    def forward(self) -> None:
+        steps = self.steps
+        if 0 <= self.index < len(steps) and steps[self.index].action == "ask" and not self.revealed:
+            self.revealed = True  # the answer first, then the next step
+            self.show_step()
+            return
+        if self.index + 1 >= len(steps):
+            return
+        self.index += 1
+        self.revealed = False
+        self.undo.append(self._do(steps[self.index]))
+        self.show_step()
+
+    def back(self) -> None:
+        if self.index < 0:
+            return
+        undo = self.undo.pop()
+        if undo is not None:
+            undo()
+        self.index -= 1
+        self.revealed = False
+        if self.index >= 0:
+            self._show_view(self.steps[self.index])
+        self.show_step()
+
+    def _do(self, step):
+        """Carry out a step; return how to undo it (None if it changes nothing)."""
+        self._show_view(step)
+        if step.action == "rule":
+            rule = self.controller.scenario.pipeline.stages[step.stage].rules[step.rule]
+            previous = rule.enabled
+            self.window.pipeline_editor.set_rule_enabled(step.stage, step.rule, step.enabled)
+            self.controller.run_now()
+            return lambda: (self.window.pipeline_editor.set_rule_enabled(step.stage, step.rule, previous),
+                            self.controller.run_now())
+        if step.action == "freeze":
+            previous = self.controller.frozen
+            self.controller.freeze()
+            return lambda: self._restore_frozen(previous)
+        return None
+
+    def _restore_frozen(self, previous) -> None:
+        self.controller.frozen = previous
+        self.controller.frozen_changed.emit()
+
+    def _show_view(self, step) -> None:
+        if step.action != "view" or step.view is None:
+            return
+        for i, view in enumerate(self.window.views):
+            if view.key == step.view:
+                chooser = getattr(view, "chooser", None)
+                if step.attribute and chooser is not None and step.attribute in chooser.attributes:
+                    chooser.setCurrentIndex(chooser.attributes.index(step.attribute))
+                self.window.tabs.setCurrentIndex(i)
+                return
+
+    def show_step(self) -> None:
+        steps = self.steps
+        lang = self.lang
+        self.counter.setText(t("gui.walk.counter", lang, i=max(self.index + 1, 0), n=len(steps)))
+        self.counter.setFont(STYLE.font(9))
+        self.back_button.setEnabled(self.index >= 0)
+        self.next_button.setEnabled(self.index + 1 < len(steps) or (
+            0 <= self.index < len(steps) and steps[self.index].action == "ask" and not self.revealed))
+        if self.index < 0:
+            self.text.setText(html.escape(t("gui.walk.start", lang)))
+        else:
+            step = steps[self.index]
+            parts = [f"<b>{html.escape(pick(step.text, lang))}</b>"]
+            if step.action == "ask":
+                parts.append(html.escape(pick(step.answer, lang)) if self.revealed else
+                             f"<i>{html.escape(t('gui.walk.reveal', lang))}</i>")
+            self.text.setText("<br>".join(parts))
+        self.text.setFont(STYLE.font(12.5))
+        # A wrapped label does not ask its layout for the height it needs; reserve it.
+        self.text.setMinimumHeight(self.text.heightForWidth(max(self.text.width(), 600)))
+
+    # -- before / after ----------------------------------------------------------------------------
+    def toggle_before_after(self) -> bool:
+        """B: freeze "before" as A and show the scenario's "after" in Compare; again to go back."""
+        sc = self.controller.scenario
+        if sc is None or sc.before_after is None:
+            self.window.statusBar().showMessage(t("gui.walk.no_pair", self.lang), 4000)
+            return False
+        if self.before_pipeline is None:
+            self.controller.freeze()
+            self.before_pipeline = sc.pipeline
+            sc.pipeline = apply_changes(sc.pipeline, sc.before_after.changes)
+            message = t("gui.walk.after", self.lang, label=pick(sc.before_after.label, self.lang))
+        else:
+            sc.pipeline = self.before_pipeline
+            self.before_pipeline = None
+            message = t("gui.walk.before", self.lang)
+        self.window.pipeline_editor.rebuild()
+        self.controller.run_now()
+        for i, view in enumerate(self.window.views):
+            if view.key == "compare":
+                self.window.tabs.setCurrentIndex(i)
+        self.window.statusBar().showMessage(message, 6000)
+        return True

@@ -1,0 +1,106 @@
+"""Facilitator walk-through, before/after, practice challenges and the quiz, through the real widgets."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from simulator.core.progress import Progress
+from simulator.gui.controller import Controller
+from simulator.gui.main_window import MainWindow
+from simulator.gui.practice import QuizDialog
+from simulator.gui.style import STYLE
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    w = MainWindow(Controller("en", session_dir=tmp_path / "sessions", progress_path=tmp_path / "progress.json"))
+    w.load_scenario("cv-gap")
+    qtbot.addWidget(w)
+    w.resize(1480, 920)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    STYLE.presentation = False
+    w.close()
+
+
+def test_walkthrough_steps_reveal_and_undo(qtbot, window):
+    """Space steps forward (answers hidden until revealed), a rule step re-runs, and going back undoes it."""
+    window.toggle_presentation(True)
+    bar = window.walkthrough
+    assert bar.isVisible()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # step 1: say
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # step 2: funnel by gender
+    assert window.tabs.currentWidget().key == "funnel"
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # step 3: a question
+    assert "Press Space to reveal" in bar.text.text()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert "care" in bar.text.text() and bar.index == 2
+    for _ in range(3):  # intersections, freeze, switch the rule off
+        bar.forward()
+    rule = window.controller.scenario.pipeline.stages[0].rules[1]
+    assert not rule.enabled and window.controller.frozen is not None
+    assert window.controller.result.outcome.rule(1).enabled is False
+    qtbot.keyClick(window, Qt.Key.Key_Backspace)
+    assert rule.enabled and window.controller.result.outcome.rule(1).enabled
+    bar.back()  # undo the freeze
+    assert window.controller.frozen is None
+
+
+def test_before_after_is_one_key_away(qtbot, window):
+    """B shows the scenario's 'after' beside 'before' in Compare; B again goes back."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.tabs.setCurrentIndex(0)
+    qtbot.keyClick(window.tabs, Qt.Key.Key_B)
+    assert window.tabs.currentWidget().key == "compare"
+    assert not window.controller.scenario.pipeline.stages[0].rules[1].enabled
+    comparison = window.tabs.currentWidget().data()
+    assert comparison.same_pool and len(comparison.flipped) > 0
+    qtbot.keyClick(window.tabs, Qt.Key.Key_B)
+    assert window.controller.scenario.pipeline.stages[0].rules[1].enabled
+
+
+def test_typing_b_in_a_text_field_is_not_a_shortcut(qtbot, window):
+    """Letters typed into a text field go into the field, not to the before/after key."""
+    field = window.views[-1].participant
+    window.tabs.setCurrentWidget(window.views[-1])
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    field.setFocus()
+    qtbot.keyClicks(field, "Bob")
+    assert field.text() == "Bob"
+    assert window.controller.scenario.pipeline.stages[0].rules[1].enabled
+
+
+def test_challenge_checked_live_and_progress_saved(qtbot, window, tmp_path):
+    """The challenge's goals show ✘ by default; switching off the past-gap rule meets them and saves progress."""
+    practice = window.practice
+    assert "✘" in practice.body.text()
+    with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
+        window.pipeline_editor.set_rule_enabled(0, 1, False)
+    assert "Challenge met" in practice.body.text() and "✘" not in practice.body.text()
+    assert Progress(tmp_path / "progress.json").challenge_done("cv-gap", "fair-shortlist")
+    assert "1 challenges met" in practice.summary.text()
+    with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
+        window.pipeline_editor.set_rule_enabled(0, 1, True)  # back to the default: not met any more
+    assert "★" in practice.body.text()  # met once: still counted in the progress
+    qtbot.mouseClick(practice.reset_button, Qt.MouseButton.LeftButton)
+    assert not Progress(tmp_path / "progress.json").challenge_done("cv-gap", "fair-shortlist")
+    assert "0 challenges met" in practice.summary.text() and "★" not in practice.body.text()
+
+
+def test_quiz_explains_and_records(qtbot, window, tmp_path):
+    """A wrong answer is explained and recorded; the score shows in the practice summary."""
+    sc = window.controller.scenario
+    dialog = QuizDialog(sc, window.practice.progress, "nl", window)
+    qtbot.addWidget(dialog)
+    wrong = next(k for k in range(len(sc.quiz[0].options)) if k != sc.quiz[0].answer)
+    dialog.choose(wrong)
+    assert dialog.check() is False
+    assert "Niet helemaal" in dialog.explanation.text() and "effect" in dialog.explanation.text()
+    dialog.next()
+    dialog.choose(sc.quiz[1].answer)
+    assert dialog.check() is True
+    assert Progress(tmp_path / "progress.json").quiz_score("cv-gap") == (1, 2)
