@@ -33,7 +33,7 @@ def main():
             app.processEvents()
             window.resize(1480, 920)
             window.show()
-            review = window.views[-1]
+            review = window.view("review")
             window.tabs.setCurrentWidget(review)
             review.participant.setText("bench")
             review.count.setValue(60)

@@ -167,6 +167,8 @@ def cmd_run(args) -> int:
             "rules": _rules_json(m, lang),
             "stratified": m.stratified,
         }
+        if scenario.replay is not None:
+            data["replay"] = _replay_json(scenario, result.outcome, lang)
         _write_json(data, args.json)
         if args.json == "-":
             return 0
@@ -179,6 +181,8 @@ def cmd_run(args) -> int:
     if not pool.settings.structural_links:
         print(t("cli.run.neutral", lang))
     print()
+    if scenario.replay is not None:
+        _print_replay(scenario, result.outcome, lang)
     print(t("cli.run.verdict", lang))
     for sentence in sentences:
         print(f"  • {sentence}")
@@ -267,7 +271,7 @@ def cmd_run(args) -> int:
         st = m.stratified
         print(t("cli.run.stratified", lang, group=t(f"label.{st['attribute']}.{st['group']}", lang),
                 reference=t(f"label.{st['attribute']}.{st['reference_group']}", lang),
-                odds=_num(st["mh_odds_ratio"], lang), p=_p(st["cmh_p_value"], lang), bd=_p(st["breslow_day_p_value"], lang)))
+                odds=_num(st["odds_ratio_focal"], lang), p=_p(st["cmh_p_value"], lang), bd=_p(st["breslow_day_p_value"], lang)))
         print()
     print(t("cli.run.legend", lang))
     if args.csv:
@@ -278,6 +282,51 @@ def cmd_run(args) -> int:
 
 
 FEW = 30
+
+
+def _replay_json(scenario, outcome, lang: str) -> dict:
+    from .core.replay import replay_report, simulated_rates
+
+    report = replay_report(scenario.replay, lang)
+    return {
+        "study": scenario.replay.study.get(lang), "citation": scenario.replay.citation,
+        "groups": [_group_json(row, lang, None) for row in report.pooled.to_dict("records")],
+        "strata": {k: [_group_json(row, lang, None) for row in v.to_dict("records")]
+                   for k, v in report.per_stratum.items()},
+        "stratified": report.stratified,
+        "simulated": simulated_rates(scenario.replay, outcome, lang).to_dict("records"),
+    }
+
+
+def _print_replay(scenario, outcome, lang: str) -> None:
+    """The published figures exactly, with our statistics, then the simulation beside them."""
+    from .core.replay import replay_report, simulated_rates
+    from .core.texts import pick
+
+    replay = scenario.replay
+    report = replay_report(replay, lang)
+    print(t("cli.replay.heading", lang, study=pick(replay.study, lang), outcome=pick(replay.outcome, lang)))
+    frame = report.pooled.copy()
+    frame["group_label"] = frame["group"]
+    frame["attribute_label"] = t("cli.replay.all", lang)
+    print(_rates_table(frame, lang, by_attribute=True))
+    for stratum, table in report.per_stratum.items():
+        table = table.copy()
+        table["group_label"] = table["group"]
+        table["attribute_label"] = t("cli.replay.stratum", lang, stratum=stratum)
+        print(_rates_table(table, lang, by_attribute=True).split("\n", 1)[1])
+    for st in report.stratified:
+        print("  " + t("cli.audit.stratified", lang, group=st["group"], reference=st["reference_group"],
+                       strata=", ".join(report.per_stratum), odds=_num(st["odds_ratio_focal"], lang, 3),
+                       p=_p(st["cmh_p_value"], lang), bd=_p(st["breslow_day_p_value"], lang)))
+    sim = simulated_rates(replay, outcome, lang)
+    for row in sim.itertuples():
+        print("  " + t("cli.replay.simulated", lang, group=row.group, published=_pct(row.published_rate, lang),
+                       simulated=_pct(row.simulated_rate, lang), n=integer(row.simulated_n, lang),
+                       z=_num(row.z, lang)))
+    if replay.citation:
+        print("  " + replay.citation)
+    print()
 
 
 def _p(p, lang):
@@ -465,7 +514,7 @@ def cmd_audit(args) -> int:
                 except ValueError:
                     continue
                 stratified.append({"attribute": attribute, "group": focal, "reference_group": ref,
-                                   "strata_column": args.strata, **res.__dict__})
+                                   "strata_column": args.strata, **res.as_dict()})
 
     finding = headline(all_groups, max_depth=1, attributes=None)
     crossed = headline(all_groups, max_depth=len(args.group), attributes=None) if len(args.group) > 1 else None
@@ -479,7 +528,7 @@ def cmd_audit(args) -> int:
                                ratio=format_ratio(crossed["impact_ratio"], lang), p=format_p(crossed["p_value"], lang)))
         for st in stratified:
             if st["group"] == finding["group"] and st["attribute"] == finding["attribute"]:
-                sentences.append(t("verdict.stratified", lang, strata=st["strata_column"], odds=format_ratio(st["mh_odds_ratio"], lang),
+                sentences.append(t("verdict.stratified", lang, strata=st["strata_column"], odds=format_ratio(st["odds_ratio_focal"], lang),
                                    p=format_p(st["cmh_p_value"], lang), bd=format_p(st["breslow_day_p_value"], lang)))
     sentences.append(t("verdict.framing", lang))
 
@@ -506,7 +555,7 @@ def cmd_audit(args) -> int:
         print()
         for st in stratified:
             print("  " + t("cli.audit.stratified", lang, group=st["group"], reference=st["reference_group"],
-                           strata=st["strata_column"], odds=_num(st["mh_odds_ratio"], lang, 3), p=_p(st["cmh_p_value"], lang),
+                           strata=st["strata_column"], odds=_num(st["odds_ratio_focal"], lang, 3), p=_p(st["cmh_p_value"], lang),
                            bd=_p(st["breslow_day_p_value"], lang)))
     print()
     print(t("cli.run.legend", lang))

@@ -204,7 +204,7 @@ def test_screenshots_of_every_view(tmp_path):
 
     written = render_views("taxi-licence", tmp_path, "nl", (1200, 800))
     assert [p.stem for p in written] == ["funnel", "rates", "intersections", "missed", "rules", "candidates", "compare",
-                                        "review"]
+                                        "review", "study"]
     for path in written:
         image = QImage(str(path))
         assert (image.width(), image.height()) == (1200, 800)

@@ -19,13 +19,13 @@ def window(qtbot, tmp_path):
     w.resize(1480, 920)
     w.show()
     qtbot.waitExposed(w)
-    w.tabs.setCurrentWidget(w.views[-1])
+    w.tabs.setCurrentWidget(w.view("review"))
     yield w
     w.close()
 
 
 def review(window):
-    return window.views[-1]
+    return window.view("review")
 
 
 def start(window, **modes):
@@ -91,7 +91,7 @@ def test_blind_mode_hides_name_gender_age_and_origin(window):
     view.reason.setCurrentIndex(1)
     view.confirm()
     assert stored(window)[0].blind
-    window.views[-1].stack.setCurrentIndex(0)
+    window.view("review").stack.setCurrentIndex(0)
     sighted = start(window, blind=False)
     text = sighted.card.toPlainText()
     assert str(candidate_names(pool, np.array([sighted.current]))[0]) in text and "gender" in text

@@ -64,8 +64,8 @@ def test_before_after_is_one_key_away(qtbot, window):
 
 def test_typing_b_in_a_text_field_is_not_a_shortcut(qtbot, window):
     """Letters typed into a text field go into the field, not to the before/after key."""
-    field = window.views[-1].participant
-    window.tabs.setCurrentWidget(window.views[-1])
+    field = window.view("review").participant
+    window.tabs.setCurrentWidget(window.view("review"))
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     field.setFocus()

@@ -384,7 +384,7 @@ def _stratified_headline(outcome: Outcome, groups: pd.DataFrame) -> dict:
     except ValueError:
         return {}
     return {"attribute": attribute, "group": finding["group"], "reference_group": finding["reference_group"],
-            "strata": "education", **result.__dict__}
+            "strata": "education", **result.as_dict()}
 
 
 # ---------------------------------------------------------------------------------------------

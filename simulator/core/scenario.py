@@ -18,6 +18,7 @@ import tomli_w
 
 from .pipeline import Pipeline, Stage
 from .pool import LINKS, PoolSettings, Vacancy, default_links
+from .replay import Replay, ReplayRow
 from .resources import scenarios_dir
 from .rules import RuleConfigError, rule_from_dict
 from .teaching import (
@@ -78,6 +79,7 @@ class Scenario:
     walkthrough: list[Step] = field(default_factory=list)
     challenges: list[Challenge] = field(default_factory=list)
     before_after: BeforeAfter | None = None
+    replay: Replay | None = None
     source_path: Path | None = None
 
 
@@ -142,7 +144,7 @@ def migrate(data: dict, source: str) -> dict:
 
 
 _TOP_KEYS = {"schema_version", "id", "title", "lesson", "goals", "mechanism", "debrief", "sources", "vacancy",
-             "pool", "stages", "quiz", "walkthrough", "challenges", "before_after"}
+             "pool", "stages", "quiz", "walkthrough", "challenges", "before_after", "replay"}
 
 
 def from_dict(data: dict, source: str = "<scenario>") -> Scenario:
@@ -168,8 +170,44 @@ def from_dict(data: dict, source: str = "<scenario>") -> Scenario:
     walkthrough = _walkthrough(data.get("walkthrough", []), source, pipeline)
     challenges = _challenges(data.get("challenges", []), source)
     before_after = _before_after(data.get("before_after"), source, pipeline)
+    replay = _replay(data.get("replay"), source)
     return Scenario(sid, title, lesson, vacancy, pool, pipeline, goals, mechanism, debrief, list(sources), quiz,
-                    walkthrough, challenges, before_after)
+                    walkthrough, challenges, before_after, replay)
+
+
+def _replay(data, source) -> Replay | None:
+    from .rules.base import RuleConfigError, parse_group
+
+    if data is None:
+        return None
+    data = _table(data, source, "replay")
+    _known(data, {"study", "outcome", "rows", "citation"}, source, "replay")
+    rows_data = data.get("rows")
+    if not isinstance(rows_data, list) or len(rows_data) < 2:
+        raise ScenarioError(source, "replay.rows", "expected at least two [[replay.rows]] with group, n and selected")
+    rows = []
+    for k, r in enumerate(rows_data):
+        path = f"replay.rows[{k}]"
+        r = _table(r, source, path)
+        _known(r, {"group", "n", "selected", "stratum", "sim"}, source, path)
+        n = _number(r.get("n"), source, f"{path}.n", 1, whole=True)
+        selected = _number(r.get("selected"), source, f"{path}.selected", 0, n, whole=True)
+        stratum = r.get("stratum", "")
+        if not isinstance(stratum, str):
+            raise ScenarioError(source, f"{path}.stratum", "expected a text")
+        sim = None
+        if "sim" in r:
+            try:
+                sim = parse_group(r["sim"], f"{path}.sim")
+            except RuleConfigError as exc:
+                raise ScenarioError(source, exc.path, exc.message) from None
+        rows.append(ReplayRow(_texts(r.get("group"), source, f"{path}.group", required=True), n, selected, stratum,
+                              sim))
+    citation = data.get("citation", "")
+    if not isinstance(citation, str):
+        raise ScenarioError(source, "replay.citation", "expected a text")
+    return Replay(_texts(data.get("study"), source, "replay.study", required=True),
+                  _texts(data.get("outcome"), source, "replay.outcome", required=True), rows, citation)
 
 
 def _table(value, source, path) -> dict:
@@ -514,6 +552,12 @@ def to_dict(scenario: Scenario) -> dict:
         out["before_after"] = {"label": scenario.before_after.label, "rules": [
             {"stage": c.stage, "rule": c.rule, **({} if c.enabled is None else {"enabled": c.enabled}),
              **({"set": c.params} if c.params else {})} for c in scenario.before_after.changes]}
+    if scenario.replay:
+        out["replay"] = {"study": scenario.replay.study, "outcome": scenario.replay.outcome,
+                         **({"citation": scenario.replay.citation} if scenario.replay.citation else {}),
+                         "rows": [{"group": r.group, "n": r.n, "selected": r.selected,
+                                   **({"stratum": r.stratum} if r.stratum else {}),
+                                   **({"sim": r.sim.to_dict()} if r.sim else {})} for r in scenario.replay.rows]}
     out["stages"] = [
         {"name": stage.name, **({} if stage.enabled else {"enabled": False}),
          "rules": [rule.to_dict() for rule in stage.rules]}

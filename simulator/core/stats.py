@@ -200,7 +200,12 @@ def compare_many(sel_focal, n_focal, sel_ref, n_ref) -> dict:
 
 @dataclass(frozen=True)
 class StratifiedResult:
-    """Cochran–Mantel–Haenszel analysis of a 2x2 table per stratum."""
+    """Cochran–Mantel–Haenszel analysis of a 2x2 table per stratum.
+
+    ``mh_odds_ratio`` compares row 1 with row 2 (reference against focal group, as in R's
+    ``mantelhaen.test``); ``odds_ratio_focal`` is its inverse, the focal group's odds of being
+    selected against the reference group's — the direction the app reports in words.
+    """
 
     mh_odds_ratio: float
     mh_odds_ratio_ci: tuple[float, float]
@@ -211,6 +216,13 @@ class StratifiedResult:
     breslow_day_statistic: float
     breslow_day_p_value: float
     n_strata: int
+
+    @property
+    def odds_ratio_focal(self) -> float:
+        return 1.0 / self.mh_odds_ratio if self.mh_odds_ratio else float("inf")
+
+    def as_dict(self) -> dict:
+        return {**self.__dict__, "odds_ratio_focal": self.odds_ratio_focal}
 
 
 def stratified_analysis(tables) -> StratifiedResult:

@@ -13,7 +13,7 @@ from .rules import DIRECT_DISCRIMINATION
 from .texts import integer, number, percent, pick, t
 from .world import INTERSECTION_ATTRIBUTES
 
-VIEW_KEYS = ("funnel", "rates", "intersections", "missed", "rules", "candidates", "compare", "review")
+VIEW_KEYS = ("funnel", "rates", "intersections", "missed", "rules", "candidates", "compare", "review", "study")
 STEP_ACTIONS = ("view", "say", "ask", "rule", "freeze")
 GOAL_KINDS = ("min_selected", "impact_ratio_at_least", "no_significant_gap", "max_missed_share", "lawful")
 

@@ -30,6 +30,8 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "dutch_level": ("a2", "b1", "b2", "c1", "native"),
     "postcode_area": tuple(f"area_{i}" for i in range(1, 11)),
 }
+# The region a candidate's name comes from (a second-generation candidate may have a Dutch name).
+CATEGORIES["name_region"] = CATEGORIES["region"]
 
 # Attributes a screening decision must not turn on; the audit groups by these.
 PROTECTED_ATTRIBUTES: tuple[str, ...] = ("gender", "age_band", "origin", "region", "disability", "parent")

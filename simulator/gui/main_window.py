@@ -93,6 +93,10 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.resize(1480, 900)
 
+    def view(self, key: str):
+        """The view with this key (funnel, rates, …, review, study)."""
+        return next(v for v in self.views if v.key == key)
+
     # -- menus -----------------------------------------------------------------------------------
     def _action(self, menu, key, slot, shortcut=None, checkable=False):
         action = QAction(self)
@@ -275,7 +279,7 @@ class MainWindow(QMainWindow):
         except SessionError as exc:
             QMessageBox.warning(self, t("gui.error.title", self.controller.lang), str(exc))
             return False
-        review = self.views[-1]
+        review = self.view("review")
         self.tabs.setCurrentWidget(review)
         review.show_feedback()
         return True

@@ -32,6 +32,7 @@ NEW_RULES = {
     "learned_model": {"kind": "learned_model", "top_share": 0.5},
     "positive_action": {"kind": "positive_action", "mode": "tie_break"},
     "reviewer": {"kind": "reviewer", "profile": "rubber_stamp"},
+    "callback": {"kind": "callback", "base_rate": 0.3, "factors": []},
 }
 
 

@@ -85,6 +85,31 @@ def format_bias(value) -> str:
     return "; ".join(f"{a}: " + ", ".join(f"{k}={v:g}" for k, v in shifts.items()) for a, shifts in value.items())
 
 
+def format_factors(factors) -> str:
+    """[{when: {gender: [woman], parent: [yes]}, factor: 0.48}] -> 'gender: woman & parent: yes = 0.48'."""
+    parts = []
+    for entry in factors or []:
+        when = " & ".join(f"{a}: {', '.join([v] if isinstance(v, str) else v)}" for a, v in entry["when"].items())
+        parts.append(f"{when} = {float(entry['factor']):g}")
+    return "; ".join(parts)
+
+
+def parse_factors(text: str) -> list:
+    """The inverse of ``format_factors``; malformed parts are passed on for validation to report."""
+    out = []
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        if "=" not in part:
+            out.append({"when": part})
+            continue
+        conditions, factor = part.rsplit("=", 1)
+        when = {}
+        for condition in filter(None, (c.strip() for c in conditions.split("&"))):
+            attribute, _, values = condition.partition(":")
+            when[attribute.strip()] = [v.strip() for v in values.split(",") if v.strip()]
+        out.append({"when": when, "factor": parse_scalar(factor)})
+    return out
+
+
 def param_label(name: str, lang: str) -> str:
     key = f"gui.param.{name}"
     return t(key, lang) if has_text(key, lang) else name
@@ -193,6 +218,8 @@ class RuleForm(QWidget):
 
     @staticmethod
     def _text(p, value) -> str:
+        if p.name == "factors":
+            return format_factors(value)
         if p.name == "history_bias":
             from ..core.rules.learned_model import DEFAULT_HISTORY_BIAS
 
@@ -223,6 +250,8 @@ class RuleForm(QWidget):
                 text = widget.text()
                 if p.name == "history_bias":
                     value = parse_bias(text)
+                elif p.name == "factors":
+                    value = parse_factors(text)
                 elif kind == "str_list":
                     value = [v.strip() for v in text.split(",") if v.strip()]
                 elif kind == "mapping":

@@ -14,6 +14,7 @@ from .base import (
     Rule,
     RuleConfigError,
 )
+from .callback import Callback
 from .gap_penalty import GapPenalty
 from .keywords import KeywordMatch
 from .knockout import KnockOut
@@ -24,7 +25,8 @@ from .weighted_score import WeightedScore
 
 RULE_KINDS: dict[str, type[Rule]] = {
     cls.kind: cls
-    for cls in (KnockOut, KeywordMatch, WeightedScore, GapPenalty, LearnedModel, PositiveAction, SimulatedReviewer)
+    for cls in (KnockOut, KeywordMatch, WeightedScore, GapPenalty, LearnedModel, PositiveAction, SimulatedReviewer,
+                Callback)
 }
 
 
@@ -42,4 +44,5 @@ __all__ = [
     "RULE_KINDS", "rule_from_dict", "Rule", "Param", "Cut", "GroupSelector", "Legality", "RuleConfigError",
     "LAWFUL", "NEEDS_JUSTIFICATION", "DIRECT_DISCRIMINATION", "LEGALITY_LEVELS",
     "KnockOut", "KeywordMatch", "WeightedScore", "GapPenalty", "LearnedModel", "PositiveAction", "SimulatedReviewer",
+    "Callback",
 ]

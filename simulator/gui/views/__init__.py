@@ -8,9 +8,10 @@ from .missed import MissedTalentView
 from .rates import RatesView
 from .review import ReviewView
 from .rules import RulesView
+from .study import StudyView
 
 VIEW_CLASSES = (FunnelView, RatesView, IntersectionsView, MissedTalentView, RulesView, CandidatesView, CompareView,
-                ReviewView)
+                ReviewView, StudyView)
 
 __all__ = ["VIEW_CLASSES", "FunnelView", "RatesView", "IntersectionsView", "MissedTalentView", "RulesView",
-           "CandidatesView", "CompareView", "ReviewView"]
+           "CandidatesView", "CompareView", "ReviewView", "StudyView"]

@@ -1,0 +1,110 @@
+"""Replays of published studies: the published counts exactly, with the simulator's statistics of them.
+
+A scenario's ``[replay]`` lists the published numbers per group (and per stratum where the study has
+strata, such as Berkeley's departments). ``replay_report`` computes the same statistics as for a
+simulated run: pooled over strata, per stratum, and the Cochran–Mantel–Haenszel analysis across
+strata. Each group may name the pool group that plays it in the simulation (``sim``), so the
+simulated rates can be set beside the published ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .metrics import compare_table
+from .rules.base import GroupSelector
+from .stats import stratified_analysis
+from .texts import pick
+
+
+@dataclass
+class ReplayRow:
+    group: dict[str, str]
+    n: int
+    selected: int
+    stratum: str = ""
+    sim: GroupSelector | None = None
+
+
+@dataclass
+class Replay:
+    study: dict[str, str]
+    outcome: dict[str, str]  # what "selected" means: callback, admitted…
+    rows: list[ReplayRow]
+    citation: str = ""
+
+    def group_names(self, lang: str) -> list[str]:
+        seen = []
+        for row in self.rows:
+            name = pick(row.group, lang)
+            if name not in seen:
+                seen.append(name)
+        return seen
+
+    def strata(self) -> list[str]:
+        return sorted({row.stratum for row in self.rows if row.stratum})
+
+
+@dataclass
+class ReplayReport:
+    pooled: pd.DataFrame
+    per_stratum: dict[str, pd.DataFrame] = field(default_factory=dict)
+    stratified: list[dict] = field(default_factory=list)
+
+
+def replay_report(replay: Replay, lang: str) -> ReplayReport:
+    """The published figures and their statistics: pooled, per stratum, and across strata."""
+    names = replay.group_names(lang)
+
+    def table(rows, label):
+        n = np.array([sum(r.n for r in rows if pick(r.group, lang) == g) for g in names])
+        s = np.array([sum(r.selected for r in rows if pick(r.group, lang) == g) for g in names])
+        frame = compare_table(label, names, n, s, intersection=False)
+        frame["depth"] = 1
+        return frame
+
+    pooled = table(replay.rows, pick(replay.study, lang))
+    report = ReplayReport(pooled)
+    strata = replay.strata()
+    for stratum in strata:
+        report.per_stratum[stratum] = table([r for r in replay.rows if r.stratum == stratum], stratum)
+    if len(strata) > 1 and pooled["reference"].any():
+        ref = pooled.loc[pooled["reference"], "group"].iloc[0]
+        for focal in [g for g in names if g != ref]:
+            tables = []
+            for stratum in strata:
+                rows = [r for r in replay.rows if r.stratum == stratum]
+                a = [(r.selected, r.n - r.selected) for r in rows if pick(r.group, lang) == ref]
+                b = [(r.selected, r.n - r.selected) for r in rows if pick(r.group, lang) == focal]
+                if a and b:
+                    tables.append([list(a[0]), list(b[0])])
+            try:
+                result = stratified_analysis(tables)
+            except ValueError:
+                continue
+            report.stratified.append({"group": focal, "reference_group": ref, **result.as_dict()})
+    return report
+
+
+def simulated_rates(replay: Replay, outcome, lang: str) -> pd.DataFrame:
+    """Published rate beside the simulation's rate for every group that names its pool group."""
+    rows = []
+    selected = outcome.selected
+    for name in replay.group_names(lang):
+        members = [r for r in replay.rows if pick(r.group, lang) == name]
+        sim = next((r.sim for r in members if r.sim is not None), None)
+        if sim is None:
+            continue
+        n = sum(r.n for r in members)
+        published = sum(r.selected for r in members) / n if n else np.nan
+        mask = sim.mask(outcome.pool)
+        sim_n = int(mask.sum())
+        sim_rate = float(selected[mask].mean()) if sim_n else np.nan
+        se = np.sqrt(published * (1 - published) / sim_n) if sim_n else np.nan
+        rows.append({"group": name, "published_rate": published, "published_n": n, "simulated_rate": sim_rate,
+                     "simulated_n": sim_n, "standard_error": se,
+                     "z": (sim_rate - published) / se if se else np.nan})
+    return pd.DataFrame(rows)
