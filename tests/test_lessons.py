@@ -52,7 +52,52 @@ def _simpson(result):
     return woman["reference"] or woman["p_value"] >= 0.05
 
 
-LESSONS = {"cv-gap": _cv_gap, "biased-history": _biased_history, "taxi-licence": _taxi,
+def _age_knockout(result):
+    # sex x age: women 55+ are all rejected, though neither sex nor age alone shows a ratio of 0
+    cell = _row(result.measurement, "gender × age_band", "woman × 55_plus")
+    gender = _row(result.measurement, "gender", "woman")
+    return cell["selected"] == 0 and (gender["reference"] or gender["impact_ratio"] > 0.5)
+
+
+def _motherhood(result):
+    pool, selected = result.pool, result.outcome.selected
+    women = pool["gender"] == code_of("gender", "woman")
+    mothers = women & (pool["parent"] == 1)
+    return selected[mothers].mean() / selected[women & ~mothers].mean() < 0.7
+
+
+def _local_credentials(result):
+    return _row(result.measurement, "origin", "born_abroad")["impact_ratio"] < 0.5
+
+
+def _disability(result):
+    r = _row(result.measurement, "disability", "disclosed")
+    return r["impact_ratio"] < 0.8 and r["p_value"] < 0.05
+
+
+def _chess_club(result):
+    return _row(result.measurement, "gender", "woman")["impact_ratio"] < 0.8
+
+
+def _who_gets_seen(result):
+    pool, selected = result.pool, result.outcome.selected
+    women_share = (pool["gender"] == code_of("gender", "woman")).mean()
+    arabic = np.isin(pool["name_region"], [code_of("region", r) for r in ("morocco", "turkey", "other")])
+    return women_share > 0.9 and selected[arabic].mean() / selected[~arabic].mean() < 0.8
+
+
+def _human_override(result):
+    # The reviewer's decisions widen the gap the machine's advice already had.
+    outcome, pool = result.outcome, result.pool
+    advice = outcome.advice[0]
+    group = pool["origin"] != code_of("origin", "dutch")
+    ratio = lambda chosen: chosen[group].mean() / chosen[~group].mean()  # noqa: E731
+    return ratio(outcome.selected) < ratio(advice) - 0.05
+
+
+LESSONS = {"cv-gap": _cv_gap, "age-knockout": _age_knockout, "motherhood": _motherhood,
+           "local-credentials": _local_credentials, "disability": _disability, "chess-club": _chess_club,
+           "who-gets-seen": _who_gets_seen, "human-override": _human_override, "biased-history": _biased_history, "taxi-licence": _taxi,
            "dutch-names": _dutch_names, "names-us": _names_us, "simpson": _simpson}
 
 

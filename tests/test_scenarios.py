@@ -33,7 +33,9 @@ def test_builtin_runs_and_has_both_languages(sid):
     sc = load(sid)
     assert sc.id == sid
     for texts in (sc.title, sc.lesson, sc.vacancy.title, *sc.goals, *sc.debrief):
-        assert texts["en"].strip() and texts["nl"].strip() and texts["en"] != texts["nl"]
+        assert texts["en"].strip() and texts["nl"].strip()
+    for texts in (sc.lesson, *sc.goals, *sc.debrief):  # job titles may be the same word in both languages
+        assert texts["en"] != texts["nl"]
     result = engine.run(sc, size=2000, attribution=False)
     assert 0 < result.outcome.selected.sum() < 2000
 

@@ -126,8 +126,14 @@ def verdict(measurement: Measurement, lang: str) -> list[str]:
 
 
 def _intersection_note(measurement: Measurement, finding: dict, lang: str) -> list[str]:
+    """Point to an intersection only if it is worse than the headline and survives a Bonferroni
+    correction for the number of intersection cells tested (many cells give chance findings)."""
     worst = headline(measurement.groups, max_depth=3)
     if worst is None or worst.get("depth", 1) == 1 or worst["impact_ratio"] >= finding["impact_ratio"] - 0.05:
+        return []
+    g = measurement.groups
+    tested = int(((g["stage"] == OVERALL) & (g["depth"] > 1) & g["p_value"].notna() & ~g["reference"]).sum())
+    if worst["p_value"] >= 0.05 / max(tested, 1):
         return []
     return [t("verdict.intersection", lang, group=group_label(worst["attribute"], worst["group"], lang),
               ratio=format_ratio(worst["impact_ratio"], lang), p=format_p(worst["p_value"], lang))]

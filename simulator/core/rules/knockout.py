@@ -11,6 +11,7 @@ from ..texts import short_number, t
 from ..world import CATEGORIES, FIELD_KINDS
 from .base import (
     DIRECT_DISCRIMINATION,
+    GroupSelector,
     LAWFUL,
     NEEDS_JUSTIFICATION,
     Legality,
@@ -47,11 +48,14 @@ class KnockOut(Rule):
         Param("field", "choice", "driving_licence", choices=tuple(FIELD_KINDS)),
         Param("op", "choice", "==", choices=OPERATORS),
         Param("value", "any", True),
+        Param("only_for", "group", None),
     )
     enabled: bool = True
     field: str = "driving_licence"
     op: str = "=="
     value: Any = True
+    # Apply the test only to this group (everyone else passes): e.g. an age limit for women only.
+    only_for: GroupSelector | None = None
 
     def validate(self, path: str) -> None:
         kind = FIELD_KINDS[self.field]
@@ -84,13 +88,15 @@ class KnockOut(Rule):
         column = pool[self.field]
         value = self._encoded()
         if self.op == "in":
-            return np.isin(column, value)
-        if self.op == "not in":
-            return ~np.isin(column, value)
-        return {
-            "==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
-            ">": np.greater, ">=": np.greater_equal,
-        }[self.op](column, value)
+            ok = np.isin(column, value)
+        elif self.op == "not in":
+            ok = ~np.isin(column, value)
+        else:
+            ok = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
+                  ">": np.greater, ">=": np.greater_equal}[self.op](column, value)
+        if self.only_for is not None:
+            ok = ok | ~self.only_for.mask(pool)
+        return ok
 
     # -- explanation ----------------------------------------------------------------------------
     def _value_text(self, value, lang: str) -> str:
@@ -104,8 +110,11 @@ class KnockOut(Rule):
         return short_number(value, lang)
 
     def describe(self, lang: str) -> str:
-        return t("rule.knockout.describe", lang, field=t(f"field.{self.field}", lang),
+        text = t("rule.knockout.describe", lang, field=t(f"field.{self.field}", lang),
                  op=t(f"op.{self.op}", lang), value=self._value_text(self.value, lang))
+        if self.only_for is not None:
+            text += " " + t("rule.knockout.only_for", lang, group=self.only_for.describe(lang))
+        return text
 
     def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
         raw = pool[self.field][index]
@@ -120,7 +129,7 @@ class KnockOut(Rule):
                  actual=shown)
 
     def legality(self) -> Legality:
-        if self.field in _PROTECTED_FIELDS:
+        if self.field in _PROTECTED_FIELDS or (self.only_for is not None and self.only_for.attribute in _PROTECTED_FIELDS):
             return Legality(DIRECT_DISCRIMINATION, "legality.knockout.protected")
         if self.field == "experience_years" and self.op in ("<", "<="):
             return Legality(NEEDS_JUSTIFICATION, "legality.knockout.experience_cap")
