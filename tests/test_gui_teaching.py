@@ -37,8 +37,11 @@ def test_walkthrough_steps_reveal_and_undo(qtbot, window):
     assert "Press Space to reveal" in bar.text.text()
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert "care" in bar.text.text() and bar.index == 2
-    for _ in range(3):  # intersections, freeze, switch the rule off
-        bar.forward()
+    bar.forward()  # intersections
+    bar.forward()  # highlight: the live number for mothers
+    assert "impact ratio 0.5" in bar.text.text() and "95%" in bar.text.text()
+    bar.forward()  # freeze
+    bar.forward()  # switch the rule off
     rule = window.controller.scenario.pipeline.stages[0].rules[1]
     assert not rule.enabled and window.controller.frozen is not None
     assert window.controller.result.outcome.rule(1).enabled is False

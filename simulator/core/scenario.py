@@ -261,7 +261,7 @@ def _walkthrough(items, source, pipeline) -> list[Step]:
     for i, item in enumerate(items):
         path = f"walkthrough[{i}]"
         item = _table(item, source, path)
-        _known(item, {"action", "text", "view", "attribute", "stage", "rule", "enabled", "answer"}, source, path)
+        _known(item, {"action", "text", "view", "attribute", "stage", "rule", "enabled", "answer", "group"}, source, path)
         action = item.get("action")
         if action not in STEP_ACTIONS:
             raise ScenarioError(source, f"{path}.action", f"unknown action {action!r} (expected one of {', '.join(STEP_ACTIONS)})")
@@ -281,6 +281,16 @@ def _walkthrough(items, source, pipeline) -> list[Step]:
             step.enabled = item["enabled"]
         elif action == "ask":
             step.answer = _texts(item.get("answer"), source, f"{path}.answer", required=True)
+        elif action == "highlight":
+            attribute, group = item.get("attribute"), item.get("group")
+            parts = attribute.split(" × ") if isinstance(attribute, str) else []
+            values = group.split(" × ") if isinstance(group, str) else []
+            if not parts or any(a not in CATEGORIES for a in parts):
+                raise ScenarioError(source, f"{path}.attribute", "expected an attribute such as 'gender' or 'gender × parent'")
+            if len(values) != len(parts) or any(v not in CATEGORIES[a] for a, v in zip(parts, values)):
+                raise ScenarioError(source, f"{path}.group", f"expected values of {attribute}, such as "
+                                    f"'{' × '.join(CATEGORIES[a][0] for a in parts)}'")
+            step.attribute, step.group = attribute, group
         out.append(step)
     return out
 

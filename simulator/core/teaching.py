@@ -14,7 +14,7 @@ from .texts import integer, number, percent, pick, t
 from .world import INTERSECTION_ATTRIBUTES
 
 VIEW_KEYS = ("funnel", "rates", "intersections", "missed", "rules", "candidates", "compare", "review", "study")
-STEP_ACTIONS = ("view", "say", "ask", "rule", "freeze")
+STEP_ACTIONS = ("view", "say", "ask", "rule", "freeze", "highlight")
 GOAL_KINDS = ("min_selected", "impact_ratio_at_least", "no_significant_gap", "max_missed_share", "lawful")
 
 
@@ -38,6 +38,7 @@ class Step:
     rule: int | None = None
     enabled: bool | None = None
     answer: dict[str, str] | None = None  # action "ask": hidden until revealed
+    group: str | None = None  # action "highlight": the group (and ``attribute``) whose live number is shown
 
 
 @dataclass
@@ -156,6 +157,24 @@ def check_challenge(challenge: Challenge, measurement, lang: str) -> list[GoalRe
     return [check_goal(goal, measurement, lang) for goal in challenge.goals]
 
 
+def highlight_text(step: Step, measurement, lang: str) -> str:
+    """The live number a 'highlight' step points at: a group's rate and impact ratio, from this run."""
+    from .verdict import format_p, group_label
+
+    g = measurement.groups
+    rows = g[(g["stage"] == OVERALL) & (g["attribute"] == step.attribute) & (g["group"] == step.group)]
+    if rows.empty:
+        return t("teach.goal.no_data", lang)
+    r = rows.iloc[0]
+    if r["reference"]:
+        return t("teach.highlight.reference", lang, group=group_label(step.attribute, step.group, lang),
+                 rate=percent(r["rate"], lang))
+    return t("teach.highlight.group", lang, group=group_label(step.attribute, step.group, lang),
+             rate=percent(r["rate"], lang), ratio=number(r["impact_ratio"], lang),
+             low=number(r["impact_ratio_ci_low"], lang), high=number(r["impact_ratio_ci_high"], lang),
+             p=format_p(r["p_value"], lang))
+
+
 def describe_goal(goal: Goal, lang: str) -> str:
     value = goal.value
     shown = percent(value, lang, 0) if goal.kind == "max_missed_share" else \
@@ -168,4 +187,4 @@ def challenge_title(challenge: Challenge, lang: str) -> str:
 
 
 __all__ = ["QuizQuestion", "Step", "Goal", "Challenge", "BeforeAfter", "RuleChange", "apply_changes", "GoalResult", "check_goal", "check_challenge",
-           "describe_goal", "challenge_title", "VIEW_KEYS", "STEP_ACTIONS", "GOAL_KINDS"]
+           "describe_goal", "challenge_title", "highlight_text", "VIEW_KEYS", "STEP_ACTIONS", "GOAL_KINDS"]

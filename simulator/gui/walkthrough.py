@@ -12,7 +12,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from ..core.teaching import apply_changes
+from ..core.teaching import apply_changes, highlight_text
 from ..core.texts import pick, t
 from .style import STYLE
 
@@ -46,6 +46,7 @@ class WalkthroughBar(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.text)
         self.controller.scenario_loaded.connect(self.reset)
+        self.controller.result_ready.connect(lambda _: self.show_step() if self.isVisible() else None)
         self.controller.language_changed.connect(lambda _: self.show_step())
         self.setVisible(False)
 
@@ -138,6 +139,9 @@ class WalkthroughBar(QFrame):
             if step.action == "ask":
                 parts.append(html.escape(pick(step.answer, lang)) if self.revealed else
                              f"<i>{html.escape(t('gui.walk.reveal', lang))}</i>")
+            if step.action == "highlight" and self.controller.result is not None:
+                number_text = highlight_text(step, self.controller.result.measurement, lang)
+                parts.append(f"<span style='color:#B2182B; font-size:large'><b>{html.escape(number_text)}</b></span>")
             self.text.setText("<br>".join(parts))
         self.text.setFont(STYLE.font(12.5))
         # A wrapped label does not ask its layout for the height it needs; reserve it.
