@@ -80,7 +80,8 @@ def test_typing_b_in_a_text_field_is_not_a_shortcut(qtbot, window):
 def test_challenge_checked_live_and_progress_saved(qtbot, window, tmp_path):
     """The challenge's goals show ✘ by default; switching off the past-gap rule meets them and saves progress."""
     practice = window.practice
-    assert "✘" in practice.body.text()
+    window.editor_tabs.setCurrentWidget(practice)
+    qtbot.waitUntil(lambda: "✘" in practice.body.text())
     with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
         window.pipeline_editor.set_rule_enabled(0, 1, False)
     assert "Challenge met" in practice.body.text() and "✘" not in practice.body.text()
@@ -92,6 +93,14 @@ def test_challenge_checked_live_and_progress_saved(qtbot, window, tmp_path):
     qtbot.mouseClick(practice.reset_button, Qt.MouseButton.LeftButton)
     assert not Progress(tmp_path / "progress.json").challenge_done("cv-gap", "fair-shortlist")
     assert "0 challenges met" in practice.summary.text() and "★" not in practice.body.text()
+
+
+def test_progress_saved_while_practice_tab_is_hidden(qtbot, window, tmp_path):
+    """Meeting a challenge while another tab is shown is still saved, right after the redraw."""
+    window.editor_tabs.setCurrentIndex(0)
+    with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
+        window.pipeline_editor.set_rule_enabled(0, 1, False)
+    qtbot.waitUntil(lambda: Progress(tmp_path / "progress.json").challenge_done("cv-gap", "fair-shortlist"))
 
 
 def test_quiz_explains_and_records(qtbot, window, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QPushButton, QRadioButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
@@ -39,13 +39,20 @@ class PracticePanel(QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
-        controller.result_ready.connect(self.check)
+        controller.result_ready.connect(self._result)
         controller.scenario_loaded.connect(self.refresh)
         controller.language_changed.connect(lambda _: self.refresh())
 
     @property
     def lang(self) -> str:
         return self.controller.lang
+
+    def _result(self, result) -> None:
+        # Visible: check now. Hidden: right after the visible views have redrawn (progress is still saved).
+        if self.isVisible():
+            self.check(result)
+        else:
+            QTimer.singleShot(0, lambda: self.check(result) if result is self.controller.result else None)
 
     def check(self, result=None) -> None:
         """Check every challenge against the latest run; a met challenge is saved to the progress file."""
