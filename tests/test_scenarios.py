@@ -3,7 +3,6 @@
 import copy
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from simulator.core import engine

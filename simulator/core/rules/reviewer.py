@@ -18,7 +18,7 @@ All draws come from the pool's seed, so a run is reproducible.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np

@@ -123,3 +123,27 @@ def caption(text: str = "", points: float | None = None, bold: bool = False) -> 
 
 def value_label(attribute: str, value: str, lang: str) -> str:
     return t(f"label.{attribute}.{value}", lang)
+
+
+def fill_table(table, headers: list[str], rows: list[list], right_from: int = 1) -> None:
+    """Show ``rows`` in a QTableWidget, numbers right-aligned from column ``right_from`` on.
+
+    Cells are updated in place when the table keeps its shape (much cheaper than rebuilding).
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    if table.columnCount() != len(headers) or table.rowCount() != len(rows):
+        table.clear()
+        table.setColumnCount(len(headers))
+        table.setRowCount(len(rows))
+    table.setHorizontalHeaderLabels(headers)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = table.item(r, c)
+            if item is None:
+                item = QTableWidgetItem()
+                if c >= right_from:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+            item.setText(str(value))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
-from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QVBoxLayout, QWidget
 
 from ...core.report import display_scores, missed_sample, missed_talent_density
 from ...core.texts import integer, number, percent, t
 from ...core.world import UNUSUAL_CV_FLAGS
 from ..style import plot_widget, set_axis_language, PALETTE, STYLE, style_plot
-from .base import AttributeChooser, View, caption, value_label
+from .base import AttributeChooser, View, caption, fill_table, value_label
 
 SYMBOLS = ["o", "s", "t", "d", "+", "x"]
 
@@ -158,32 +157,14 @@ class MissedTalentView(View):
         gt = m.ground_truth[m.ground_truth["attribute"] == attribute]
         headers = [t("cli.col.group", lang), t("cli.col.qualified", lang), t("cli.col.qualified_selected", lang),
                    t("cli.col.missed", lang), t("cli.col.tpr", lang)]
-        self._fill(self.groups_table, headers, [
+        fill_table(self.groups_table, headers, [
             [value_label(attribute, r.group, lang), integer(r.qualified, lang), integer(r.qualified_selected, lang),
              integer(r.missed, lang), percent(r.tpr, lang) if r.qualified else "—"] for r in gt.itertuples()])
         headers = [t("cli.col.unusual", lang), t("cli.col.qualified", lang), t("cli.col.rejected", lang),
                    t("cli.col.missed_share", lang)]
-        self._fill(self.types_table, headers, [
+        fill_table(self.types_table, headers, [
             [t(f"unusual.{r.type}", lang), integer(r.qualified, lang), integer(r.rejected, lang),
              percent(r.missed_share, lang) if r.qualified else "—"] for r in m.unusual.itertuples()])
-
-    @staticmethod
-    def _fill(table, headers, rows) -> None:
-        """Update the cells in place when the shape is unchanged (cheaper than rebuilding)."""
-        if table.columnCount() != len(headers) or table.rowCount() != len(rows):
-            table.clear()
-            table.setColumnCount(len(headers))
-            table.setRowCount(len(rows))
-        table.setHorizontalHeaderLabels(headers)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                item = table.item(r, c)
-                if item is None:
-                    item = QTableWidgetItem()
-                    if c:
-                        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                    table.setItem(r, c, item)
-                item.setText(str(value))
 
     def data(self):
         return self.result.measurement.unusual

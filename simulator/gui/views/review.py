@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import math
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QStackedWidget, QTableWidget,
-                               QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+                               QTextBrowser, QVBoxLayout, QWidget)
 
 from ...core.export import candidate_names
 from ...core.review import QUEUE_KINDS, REASONS, Decision, build_queue, feedback, simulated_decisions, versus
@@ -21,9 +20,10 @@ from ...core.rules.reviewer import PROFILES
 from ...core.scenario import dumps
 from ...core.session import SUFFIX, Session, SessionError
 from ...core.texts import integer, number, percent, t
+from ...core.verdict import format_ratio
 from ...core.world import CATEGORIES, UNUSUAL_CV_FLAGS
 from ..style import compact_combo
-from .base import View, caption, value_label
+from .base import View, caption, fill_table, value_label
 
 VERSUS_SIZE = 20
 HIDDEN_IN_BLIND_MODE = ("name", "gender", "age", "origin")
@@ -454,13 +454,13 @@ class ReviewView(View):
         rows = []
         for r, row in enumerate(fb.groups.itertuples()):
             values = [f"{t(f'attribute.{row.attribute}', lang)}: {value_label(row.attribute, row.group, lang)}",
-                      self._ratio(row.impact_ratio_machine), self._ratio(row.impact_ratio_human)]
+                      format_ratio(row.impact_ratio_machine, lang), format_ratio(row.impact_ratio_human, lang)]
             for p, pf in profiles.items():
-                values.append(self._ratio(pf.groups.iloc[r]["impact_ratio_human"]))
+                values.append(format_ratio(pf.groups.iloc[r]["impact_ratio_human"], lang))
             rows.append(values)
-        self._fill(self.groups_table, headers, rows)
+        fill_table(self.groups_table, headers, rows)
         per = fb.per_group[fb.per_group["reviewed"] > 0]
-        self._fill(self.overrides_table,
+        fill_table(self.overrides_table,
                    [t("cli.col.group", lang), t("gui.review.col.reviewed", lang), t("gui.review.col.up", lang),
                     t("gui.review.col.down", lang), t("gui.review.col.agreement", lang)],
                    [[value_label(r.attribute, r.group, lang), integer(r.reviewed, lang), integer(r.overrides_up, lang),
@@ -470,29 +470,13 @@ class ReviewView(View):
         self.versus_table.setVisible(len(vs) > 0)
         self.table_titles[2].setVisible(len(vs) > 0)
         if len(vs):
-            self._fill(self.versus_table,
+            fill_table(self.versus_table,
                        [t("cli.col.group", lang), "n", t("gui.review.col.your_rate", lang),
                         t("gui.review.col.machine_rate", lang), t("gui.review.col.your_ir", lang),
                         t("gui.review.col.machine_ir", lang)],
                        [[value_label(r.attribute, r.group, lang), integer(r.n, lang), percent(r.rate_you, lang),
-                         percent(r.rate_machine, lang), self._ratio(r.impact_ratio_you),
-                         self._ratio(r.impact_ratio_machine)] for r in vs.itertuples() if r.n > 0])
-
-    def _ratio(self, value) -> str:
-        return "—" if value is None or not math.isfinite(value) else number(value, self.lang)
-
-    @staticmethod
-    def _fill(table, headers, rows) -> None:
-        table.clear()
-        table.setColumnCount(len(headers))
-        table.setRowCount(len(rows))
-        table.setHorizontalHeaderLabels(headers)
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                item = QTableWidgetItem(str(value))
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                table.setItem(r, c, item)
+                         percent(r.rate_machine, lang), format_ratio(r.impact_ratio_you, lang),
+                         format_ratio(r.impact_ratio_machine, lang)] for r in vs.itertuples() if r.n > 0])
 
     def data(self):
         return getattr(self, "feedback_data", None)

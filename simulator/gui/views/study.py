@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QHeaderView, QTableWidget, QVBoxLayout
 
 from ...core.replay import replay_report, simulated_rates
 from ...core.texts import integer, number, percent, pick, t
-from ...core.verdict import format_p
-from .base import View, caption
+from ...core.verdict import format_p, format_ratio
+from .base import View, caption, fill_table
 
 
 class StudyView(View):
@@ -55,18 +53,10 @@ class StudyView(View):
             for r in frame.itertuples():
                 ref = bool(r.reference)
                 rows.append([part, r.group, integer(r.n, lang), integer(r.selected, lang), percent(r.rate, lang),
-                             t("cli.note.reference", lang) if ref else self._n(r.impact_ratio),
-                             "" if ref else f"{self._n(r.impact_ratio_ci_low)}–{self._n(r.impact_ratio_ci_high)}",
+                             t("cli.note.reference", lang) if ref else format_ratio(r.impact_ratio, lang),
+                             "" if ref else f"{format_ratio(r.impact_ratio_ci_low, lang)}–{format_ratio(r.impact_ratio_ci_high, lang)}",
                              "" if ref else format_p(r.p_value, lang)])
-        self.table.setColumnCount(len(headers))
-        self.table.setHorizontalHeaderLabels(headers)
-        self.table.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            for c, value in enumerate(row):
-                item = QTableWidgetItem(str(value))
-                if c >= 2:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                self.table.setItem(i, c, item)
+        fill_table(self.table, headers, rows, right_from=2)
         notes = []
         for st in report.stratified:
             notes.append(t("cli.audit.stratified", lang, group=st["group"], reference=st["reference_group"],
@@ -79,9 +69,6 @@ class StudyView(View):
         if replay.citation:
             notes.append(f"<i>{replay.citation}</i>")
         self.notes.setText("<br>".join(notes))
-
-    def _n(self, value) -> str:
-        return "—" if value is None or not math.isfinite(value) else number(value, self.lang)
 
     def data(self):
         return self.report
