@@ -269,7 +269,8 @@ def cmd_run(args) -> int:
     print()
     if m.stratified:
         st = m.stratified
-        print(t("cli.run.stratified", lang, group=t(f"label.{st['attribute']}.{st['group']}", lang),
+        print(t("cli.run.stratified", lang, strata=t(f"field.{st['strata']}", lang),
+                group=t(f"label.{st['attribute']}.{st['group']}", lang),
                 reference=t(f"label.{st['attribute']}.{st['reference_group']}", lang),
                 odds=_num(st["odds_ratio_focal"], lang), p=_p(st["cmh_p_value"], lang), bd=_p(st["breslow_day_p_value"], lang)))
         print()

@@ -295,3 +295,24 @@ def test_bad_scenario_file_gives_a_message_not_a_crash(qtbot, window, tmp_path, 
     assert not window.load_scenario(str(bad))
     assert "bad.toml" in shown[0] and "title" in shown[0]
     assert window.controller.scenario.id == "cv-gap"
+
+
+def test_berkeley_rates_view_shows_the_within_vacancy_comparison_and_every_label(qtbot, window):
+    """With several vacancies the rates view puts the CMH comparison next to the pooled bars, and
+    every group's tick label fits the axis (pyqtgraph silently drops labels that do not)."""
+    from PySide6.QtGui import QFontMetrics
+
+    wait_for_run(qtbot, window, lambda: window.load_scenario("berkeley"))
+    rates = window.view("rates")
+    window.tabs.setCurrentWidget(rates)
+    rates.chooser.setCurrentIndex(rates.chooser.attributes.index("gender"))
+    assert rates.strata_note.isVisible()
+    assert "Mantel–Haenszel" in rates.strata_note.text()
+    axis = rates.items["rate"]["plot"].getAxis("left")
+    widest = max(QFontMetrics(axis.style["tickFont"] or QApplication.font()).horizontalAdvance(s) for s in ("women", "men"))
+    qtbot.waitUntil(lambda: axis.width() >= widest + 8, timeout=2000)
+    rates.chooser.setCurrentIndex(rates.chooser.attributes.index("origin"))
+    assert not rates.strata_note.isVisible()
+    wait_for_run(qtbot, window, lambda: window.load_scenario("cv-gap"))
+    window.tabs.setCurrentWidget(window.view("rates"))
+    assert not window.view("rates").strata_note.isVisible()

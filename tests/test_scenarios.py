@@ -17,6 +17,8 @@ from simulator.core.scenario import (
     save,
     to_dict,
 )
+from simulator.core.verdict import verdict
+from simulator.core.world import code_of
 
 FIXTURES = Path(__file__).parent / "data" / "scenarios"
 
@@ -124,6 +126,9 @@ value = true
         (lambda s: "colour = 'red'\n" + s, "colour", "unknown field"),
         (lambda s: s + "colour = 'red'\n", "stages[0].rules[0].colour", "unknown parameter"),
         (lambda s: s.replace("[[stages]]", "[[stage]]"), "stage", "unknown field"),
+        (lambda s: s + "[pool.applied_for]\nwomen = { vacancy_a = 1 }\n", "pool.applied_for.women", "expected a gender"),
+        (lambda s: s + "[pool.applied_for]\nwoman = { vacancy_z = 1 }\n", "pool.applied_for.woman.vacancy_z", "has no value"),
+        (lambda s: s + "[pool.applied_for]\nwoman = { vacancy_a = 0 }\n", "pool.applied_for.woman", "must not all be zero"),
     ],
 )
 def test_bad_files_name_file_field_and_problem(tmp_path, edit, where, words):
@@ -153,3 +158,29 @@ def test_saved_file_only_lists_changed_pool_settings(tmp_path):
     text = dumps(sc)
     assert "past_gap" in text and "foreign_diploma" not in text
     assert f"schema_version = {SCHEMA_VERSION}" in text
+
+
+def test_berkeley_pooled_gap_vanishes_within_vacancies_until_one_vacancy_treats_women_worse():
+    """berkeley: vacancies that treat everyone alike give a pooled gap with no gap within vacancies;
+    the 'after' (vacancy C selects women less) is flagged as direct discrimination and CMH finds it."""
+    from simulator.core.teaching import apply_changes
+
+    sc = load("berkeley")
+    result = engine.run(sc, attribution=False)
+    pool = result.pool
+    women = pool["gender"] == code_of("gender", "woman")
+    # applications follow the published numbers per department and sex (108 of 1,835 women in A)
+    share_a = (pool["applied_for"][women] == code_of("applied_for", "vacancy_a")).mean()
+    assert share_a == pytest.approx(108 / 1835, abs=0.015)
+    assert result.outcome.rule(0).legality().level == "lawful"
+    assert _rate(result.measurement, "gender", "woman")["impact_ratio"] < 0.8
+    assert result.measurement.stratified["strata"] == "applied_for"
+    assert result.measurement.stratified["cmh_p_value"] >= 0.05
+    assert any("the pooled gap comes from where people applied" in line for line in verdict(result.measurement, "en"))
+    after = copy.deepcopy(sc)
+    after.pipeline = apply_changes(sc.pipeline, sc.before_after.changes)
+    changed = engine.run(after, attribution=False)
+    assert changed.outcome.rule(0).legality().level == "direct_discrimination"
+    assert changed.measurement.stratified["cmh_p_value"] < 0.05
+    assert changed.measurement.stratified["odds_ratio_focal"] < 0.9
+    assert any("The gap remains within the vacancies" in line for line in verdict(changed.measurement, "en"))

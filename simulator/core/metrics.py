@@ -229,7 +229,7 @@ class Measurement:
 
     @property
     def stratified(self) -> dict:
-        """CMH check of the headline comparison within education levels."""
+        """CMH check of the headline comparison within strata (vacancies applied for, else education levels)."""
         if self._stratified is None:
             self._stratified = _stratified_headline(self.outcome, self.singles)
         return self._stratified
@@ -364,18 +364,20 @@ def _attribution(outcome: Outcome) -> pd.DataFrame:
 
 
 def _stratified_headline(outcome: Outcome, groups: pd.DataFrame) -> dict:
-    """CMH for the headline comparison within education levels: is the gap explained by education?"""
+    """CMH for the headline comparison within strata: the vacancies applied for when the pool has
+    several (Simpson's paradox), else education levels (is the gap explained by education?)."""
     finding = headline(groups)
     if finding is None or finding["depth"] != 1:
         return {}
     attribute = finding["attribute"]
     pool = outcome.pool
+    strata = "applied_for" if len(np.unique(pool["applied_for"])) > 1 else "education"
     focal = CATEGORIES[attribute].index(finding["group"])
     ref = CATEGORIES[attribute].index(finding["reference_group"])
-    levels = len(CATEGORIES["education"])
+    levels = len(CATEGORIES[strata])
     size = len(CATEGORIES[attribute])
-    # counts[education level, group, selected]
-    code = (pool["education"].astype(np.int32) * size + pool[attribute]) * 2 + outcome.selected
+    # counts[stratum, group, selected]
+    code = (pool[strata].astype(np.int32) * size + pool[attribute]) * 2 + outcome.selected
     counts = np.bincount(code, minlength=levels * size * 2).reshape(levels, size, 2)
     tables = [[[counts[e, ref, 1], counts[e, ref, 0]], [counts[e, focal, 1], counts[e, focal, 0]]]
               for e in range(levels)]
@@ -384,7 +386,7 @@ def _stratified_headline(outcome: Outcome, groups: pd.DataFrame) -> dict:
     except ValueError:
         return {}
     return {"attribute": attribute, "group": finding["group"], "reference_group": finding["reference_group"],
-            "strata": "education", **result.as_dict()}
+            "strata": strata, **result.as_dict()}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -157,6 +157,9 @@ class PoolSettings:
     suitability_shift: dict[str, dict[str, float]] = field(default_factory=dict)
     # Share of second-generation candidates with a Dutch first name.
     dutch_first_name_second_gen: float = 0.10
+    # Where several vacancies share one pool: relative numbers of applications per vacancy, by
+    # gender ({"woman": {"vacancy_a": 108, ...}, ...}). Empty: everyone applies for vacancy_a.
+    applied_for: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def effective_links(self) -> dict[str, dict[str, float]]:
         """The link rates the generator uses: as set, or neutralised when structural links are off."""
@@ -415,6 +418,16 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     cols["first_name_pick"] = rng.random(n).astype(np.float32)
     cols["family_name_pick"] = rng.random(n).astype(np.float32)
 
+    rng = _stream(seed, "applied_for")
+    applied = np.zeros(n, dtype=np.int8)
+    u = rng.random(n)
+    for g, weights in settings.applied_for.items():
+        mask = gender == code_of("gender", g)
+        probs = _normalise({v: weights.get(v, 0.0) for v in CATEGORIES["applied_for"]})
+        cdf = np.cumsum(list(probs.values()))
+        cdf[-1] = 1.0
+        applied[mask] = np.searchsorted(cdf, u[mask], side="right")
+    cols["applied_for"] = applied
     cols["tiebreak"] = _stream(seed, "tiebreak").random(n)
     _derive(cols, has_skill, vacancy)
     return Pool(vacancy, settings, cols, has_skill, wording)

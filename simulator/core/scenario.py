@@ -417,7 +417,7 @@ def _vacancy(data: Any, source: str) -> Vacancy:
 
 
 _POOL_KEYS = {"size", "seed", "structural_links", "shares", "region_weights", "parent_by_age", "links",
-              "suitability_shift", "dutch_first_name_second_gen"}
+              "suitability_shift", "dutch_first_name_second_gen", "applied_for"}
 
 
 def _pool(data: Any, source: str) -> PoolSettings:
@@ -459,6 +459,17 @@ def _pool(data: Any, source: str) -> PoolSettings:
             raise ScenarioError(source, f"pool.links.{name}", f"unknown link (expected one of {', '.join(LINKS)})")
         settings.links[name] = _group_table(rates, source, f"pool.links.{name}", LINKS[name].attribute,
                                             settings.links[name], 0, 1)
+    applied = data.get("applied_for", {})
+    if not isinstance(applied, dict):
+        raise ScenarioError(source, "pool.applied_for", "expected a table {gender = {vacancy_a = number, ...}}")
+    for gender_value, weights in applied.items():
+        if gender_value not in CATEGORIES["gender"]:
+            raise ScenarioError(source, f"pool.applied_for.{gender_value}",
+                                f"expected a gender ({', '.join(CATEGORIES['gender'])})")
+        settings.applied_for[gender_value] = _group_table(weights, source, f"pool.applied_for.{gender_value}",
+                                                          "applied_for", {}, 0, None)
+        if sum(settings.applied_for[gender_value].values()) <= 0:
+            raise ScenarioError(source, f"pool.applied_for.{gender_value}", "numbers must not all be zero")
     for attribute, shifts in data.get("suitability_shift", {}).items():
         if attribute not in CATEGORIES:
             raise ScenarioError(source, f"pool.suitability_shift.{attribute}", "unknown attribute")
@@ -529,6 +540,8 @@ def to_dict(scenario: Scenario) -> dict:
         pool["links"] = links
     if scenario.pool.suitability_shift:
         pool["suitability_shift"] = scenario.pool.suitability_shift
+    if scenario.pool.applied_for:
+        pool["applied_for"] = scenario.pool.applied_for
     if scenario.pool.dutch_first_name_second_gen != defaults.dutch_first_name_second_gen:
         pool["dutch_first_name_second_gen"] = scenario.pool.dutch_first_name_second_gen
     out: dict[str, Any] = {

@@ -119,6 +119,7 @@ def verdict(measurement: Measurement, lang: str) -> list[str]:
     extra = disagreement(finding, lang)
     if extra:
         out.append(extra)
+    out.extend(within_vacancies(measurement, lang))
     out.extend(_intersection_note(measurement, finding, lang))
     out.extend(_missed_talent(measurement, lang))
     out.append(t("verdict.framing", lang))
@@ -137,6 +138,20 @@ def _intersection_note(measurement: Measurement, finding: dict, lang: str) -> li
         return []
     return [t("verdict.intersection", lang, group=group_label(worst["attribute"], worst["group"], lang),
               ratio=format_ratio(worst["impact_ratio"], lang), p=format_p(worst["p_value"], lang))]
+
+
+def within_vacancies(measurement: Measurement, lang: str) -> list[str]:
+    """Where one pool applies for several vacancies, a pooled gap can come from where people applied
+    (Simpson's paradox): say what the comparison within vacancies shows."""
+    if not measurement.outcome.pool.settings.applied_for:
+        return []
+    st = measurement.stratified
+    if not st or st.get("strata") != "applied_for" or not np.isfinite(st.get("cmh_p_value", np.nan)):
+        return []
+    key = "verdict.within_vacancies_gap" if st["cmh_p_value"] < 0.05 else "verdict.within_vacancies_same"
+    return [t(key, lang, group=group_label(st["attribute"], st["group"], lang),
+              reference=group_label(st["attribute"], st["reference_group"], lang),
+              odds=format_ratio(st["odds_ratio_focal"], lang), p=format_p(st["cmh_p_value"], lang))]
 
 
 def _missed_talent(measurement: Measurement, lang: str) -> list[str]:

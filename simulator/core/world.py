@@ -32,6 +32,8 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 # The region a candidate's name comes from (a second-generation candidate may have a Dutch name).
 CATEGORIES["name_region"] = CATEGORIES["region"]
+# Which of several vacancies (departments, job families) a candidate applied for; one by default.
+CATEGORIES["applied_for"] = tuple(f"vacancy_{c}" for c in "abcdef")
 
 # Attributes a screening decision must not turn on; the audit groups by these.
 PROTECTED_ATTRIBUTES: tuple[str, ...] = ("gender", "age_band", "origin", "region", "disability", "parent")
@@ -94,6 +96,7 @@ FIELD_KINDS: dict[str, str] = {
     "postcode_area": "category",
     "graduation_year": "number",
     "skills_count": "number",
+    "applied_for": "category",
 }
 
 

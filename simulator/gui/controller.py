@@ -73,7 +73,7 @@ def _pool_key(scenario: Scenario) -> str:
     p = scenario.pool
     return json.dumps({"size": p.size, "seed": p.seed, "shares": p.shares, "regions": p.region_weights,
                        "parent": p.parent_by_age, "links": p.links, "neutral": not p.structural_links,
-                       "shift": p.suitability_shift, "names": p.dutch_first_name_second_gen,
+                       "shift": p.suitability_shift, "names": p.dutch_first_name_second_gen, "applied": p.applied_for,
                        "skills": scenario.vacancy.relevant_skills, "qualified": scenario.vacancy.qualified_share},
                       sort_keys=True)
 

@@ -14,7 +14,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..texts import number, percent, t
-from ..world import CATEGORIES
+from ..world import CATEGORIES, PROTECTED_ATTRIBUTES
 from .base import DIRECT_DISCRIMINATION, LAWFUL, Legality, Param, Rule, RuleConfigError, parse_group
 
 
@@ -75,6 +75,11 @@ class Callback(Rule):
         return t("reason.callback", lang, chance=percent(float(self.probability(pool)[index]), lang))
 
     def legality(self) -> Legality:
-        if any(float(e["factor"]) != 1.0 for e in self.factors):
+        unequal = [e for e in self.factors if float(e["factor"]) != 1.0]
+        # A name stands in for origin: treating names differently is direct discrimination on origin.
+        grounds = set(PROTECTED_ATTRIBUTES) | {"name_region"}
+        if any(grounds & set(e["when"]) for e in unequal):
             return Legality(DIRECT_DISCRIMINATION, "legality.callback.unequal")
+        if unequal:
+            return Legality(LAWFUL, "legality.callback.not_protected")
         return Legality(LAWFUL, "legality.callback.equal")

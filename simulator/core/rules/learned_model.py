@@ -117,7 +117,8 @@ class LearnedModel(Rule):
         return json.dumps({
             "seed": settings.seed, "shares": settings.shares, "links": settings.effective_links(),
             "regions": settings.region_weights, "parent": settings.parent_by_age,
-            "shift": settings.suitability_shift, "vacancy": pool.vacancy.relevant_skills,
+            "shift": settings.suitability_shift, "applied": settings.applied_for,
+            "vacancy": pool.vacancy.relevant_skills,
             "qualified": pool.vacancy.qualified_share,
             "rule": {k: getattr(self, k) for k in ("features", "history_size", "history_hire_share",
                                                    "age_penalty_per_year", "motherhood_penalty",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
-from ...core.metrics import STATUS_FEW, STATUS_NOT_ENOUGH
+from ...core.metrics import OVERALL, STATUS_FEW, STATUS_NOT_ENOUGH
 from ...core.texts import number, percent, t
-from ...core.verdict import format_p
+from ...core.verdict import format_p, within_vacancies
 from ..style import plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, group_colour, style_plot
 from .base import AttributeChooser, StageChooser, View, caption, value_label
 
@@ -24,6 +25,10 @@ class RatesView(View):
         self.stage_chooser.currentIndexChanged.connect(self.refresh)
         self.chooser_label, self.stage_label = QLabel(), QLabel()
         self.explain = caption()
+        # Where one pool applies for several vacancies, the within-vacancy comparison belongs next to
+        # the pooled bars (Simpson's paradox), not only in the verdict's tooltip.
+        self.strata_note = caption(bold=True)
+        self.strata_note.setVisible(False)
         self.rate_widget = plot_widget()
         self.ratio_widget = plot_widget()
         for w in (self.rate_widget, self.ratio_widget):
@@ -38,6 +43,7 @@ class RatesView(View):
         plots.addWidget(self.ratio_widget, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.strata_note)
         layout.addLayout(plots, 1)
         layout.addWidget(self.explain)
         self._styled = None
@@ -94,6 +100,11 @@ class RatesView(View):
         for item in self.items.values():
             set_axis_language(item["plot"], lang)
         attribute = self.chooser.attribute()
+        note = within_vacancies(self.result.measurement, lang)
+        shows_pooled = self.stage_chooser.stage() == OVERALL and self.result.measurement.stratified.get("attribute") == attribute
+        note = note if note and shows_pooled else []
+        self.strata_note.setText(note[0] if note else "")
+        self.strata_note.setVisible(bool(note))
         rows = self.rows()
         rows = rows[rows["n"] > 0].reset_index(drop=True)
         count = len(rows)
@@ -155,7 +166,9 @@ class RatesView(View):
         self.rule.setFont(STYLE.font(8.5))
         self.rule.setPos(0.81, count - 0.35)
         ticks = [[(y[k], labels[k]) for k in range(count)]]
-        axis_width = int(8 * STYLE.scale * max((len(s) for s in labels), default=4))
+        # Measure the labels: pyqtgraph drops a tick label that does not fit the axis width.
+        metrics = QFontMetrics(STYLE.font(10))
+        axis_width = max((metrics.horizontalAdvance(s) for s in labels), default=30) + 14
         for name, title, xmax in (("rate", t("gui.rates.rate_title", lang), max_rate),
                                   ("ratio", t("gui.rates.ratio_title", lang), max_ratio * 1.05)):
             plot = self.items[name]["plot"]
