@@ -184,3 +184,13 @@ def test_berkeley_pooled_gap_vanishes_within_vacancies_until_one_vacancy_treats_
     assert changed.measurement.stratified["cmh_p_value"] < 0.05
     assert changed.measurement.stratified["odds_ratio_focal"] < 0.9
     assert any("The gap remains within the vacancies" in line for line in verdict(changed.measurement, "en"))
+
+
+@pytest.mark.parametrize("sid, expected", [("cv-gap", True), ("motherhood", True), ("berkeley", False)])
+def test_verdict_names_an_intersection_only_when_the_intersection_itself_is_worse(sid, expected):
+    """The intersection sentence needs the cell to fall clearly below the rest of each of its groups:
+    mothers do; in berkeley (no intersection effect by construction) the lowest cell against the
+    highest one must not be reported as a 'larger gap'."""
+    result = engine.run(load(sid), attribution=False)
+    lines = verdict(result.measurement, "en")
+    assert any(line.startswith("Within an intersection") for line in lines) is expected

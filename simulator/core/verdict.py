@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from .metrics import OVERALL, STATUS_FEW, Measurement, headline
+from .stats import fisher_exact_two_sided
 from .texts import integer, label, number, t
+from .world import CATEGORIES
 
 
 def group_label(attribute: str, group: str, lang: str) -> str:
@@ -134,10 +136,30 @@ def _intersection_note(measurement: Measurement, finding: dict, lang: str) -> li
         return []
     g = measurement.groups
     tested = int(((g["stage"] == OVERALL) & (g["depth"] > 1) & g["p_value"].notna() & ~g["reference"]).sum())
-    if worst["p_value"] >= 0.05 / max(tested, 1):
+    alpha = 0.05 / max(tested, 1)
+    if worst["p_value"] >= alpha or not _worse_than_its_groups(measurement, worst, alpha):
         return []
     return [t("verdict.intersection", lang, group=group_label(worst["attribute"], worst["group"], lang),
               ratio=format_ratio(worst["impact_ratio"], lang), p=format_p(worst["p_value"], lang))]
+
+
+def _worse_than_its_groups(measurement: Measurement, cell_row, alpha: float) -> bool:
+    """Is the intersection itself worse — its rate clearly below the rest of each group it belongs to?
+    Without this, the lowest of many cells against the highest one looks 'larger' by chance alone
+    whenever a single-attribute gap exists (women × any origin inherit the women's gap)."""
+    pool, selected = measurement.outcome.pool, measurement.outcome.selected
+    parts = [pool[a] == CATEGORIES[a].index(v)
+             for a, v in zip(cell_row["attribute"].split(" × "), cell_row["group"].split(" × "))]
+    cell = np.logical_and.reduce(parts)
+    n_cell, s_cell = int(cell.sum()), int(selected[cell].sum())
+    for part in parts:
+        rest = part & ~cell
+        n_rest, s_rest = int(rest.sum()), int(selected[rest].sum())
+        if n_cell == 0 or n_rest == 0 or s_cell / n_cell >= s_rest / n_rest:
+            return False
+        if fisher_exact_two_sided(s_cell, n_cell - s_cell, s_rest, n_rest - s_rest)[0] >= alpha:
+            return False
+    return True
 
 
 def within_vacancies(measurement: Measurement, lang: str) -> list[str]:
