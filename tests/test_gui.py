@@ -248,7 +248,12 @@ def test_gallery_lists_builtins_and_opens_the_choice(qtbot, window, monkeypatch)
     gallery = ScenarioGallery("nl")
     qtbot.addWidget(gallery)
     ids = [gallery.list.item(i).data(256) for i in range(gallery.list.count())]
-    assert ids == builtin_ids()
+    assert sorted(i for i in ids if i) == builtin_ids()
+    # the 90-minute programme comes first, under headings that cannot be chosen
+    assert ids[0] is None and ids[1] == "dutch-names"
+    assert not gallery.list.item(0).flags() & Qt.ItemFlag.ItemIsSelectable
+    assert gallery.list.currentItem().data(256) == "dutch-names"
+    assert "Deel 1" in gallery.list.item(0).text() and "quiz:" in gallery.list.item(1).text()
     assert "Taxichauffeur" in gallery.list.item(ids.index("taxi-licence")).text()
     monkeypatch.setattr(ScenarioGallery, "ask", classmethod(lambda cls, parent, lang: "taxi-licence"))
     wait_for_run(qtbot, window, window.open_gallery)

@@ -96,3 +96,18 @@ def test_progress_is_kept_and_can_be_reset(tmp_path):
     assert fresh.completed() == 0 and (tmp_path / "progress.damaged.json").exists()
     fresh.mark_challenge("a", "b")
     assert json.loads(path.read_text(encoding="utf-8"))["challenges"]["a"]["b"]
+
+
+def test_workshop_programme_fills_90_minutes_with_builtins():
+    """The gallery's suggested programme uses only built-in scenarios, each once, and adds up to the
+    90 minutes its hint promises; every other built-in is still offered after it."""
+    from simulator.core.teaching import WORKSHOP_PROGRAMME, programme_minutes, programme_order
+
+    ids = [sid for part in WORKSHOP_PROGRAMME for sid, _ in part.scenarios]
+    assert len(ids) == len(set(ids)) and set(ids) <= set(builtin_ids())
+    assert programme_minutes() == 90
+    parts, rest = programme_order(builtin_ids())
+    assert sorted([sid for _, entries in parts for sid, _ in entries] + rest) == builtin_ids()
+    assert "taxi-licence" in ids  # the programme includes a lawful, explainable rule
+    parts, rest = programme_order(["cv-gap", "mine"])
+    assert [e for _, entries in parts for e in entries] == [("cv-gap", 10)] and rest == ["mine"]

@@ -188,3 +188,40 @@ def challenge_title(challenge: Challenge, lang: str) -> str:
 
 __all__ = ["QuizQuestion", "Step", "Goal", "Challenge", "BeforeAfter", "RuleChange", "apply_changes", "GoalResult", "check_goal", "check_challenge",
            "describe_goal", "challenge_title", "highlight_text", "VIEW_KEYS", "STEP_ACTIONS", "GOAL_KINDS"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A 90-minute workshop programme, so a facilitator can run a session from the gallery alone.
+# Each part has a heading (text key) and its scenarios with suggested minutes; the remaining
+# scenarios are listed after it for longer sessions and practice at home.
+@dataclass(frozen=True)
+class ProgrammePart:
+    heading: str  # text key
+    scenarios: tuple[tuple[str, int], ...]  # (scenario id, minutes)
+
+    @property
+    def minutes(self) -> int:
+        return sum(m for _, m in self.scenarios)
+
+
+WORKSHOP_PROGRAMME: tuple[ProgrammePart, ...] = (
+    ProgrammePart("programme.part_people", (("dutch-names", 10), ("human-override", 10))),
+    ProgrammePart("programme.part_rules", (("cv-gap", 10), ("age-knockout", 8), ("taxi-licence", 7))),
+    ProgrammePart("programme.part_models", (("biased-history", 10), ("chess-club", 10))),
+    ProgrammePart("programme.part_numbers", (("berkeley", 8), ("simpson", 7))),
+)
+CLOSING_MINUTES = 10
+
+
+def programme_minutes() -> int:
+    """Length of the suggested workshop, the closing debrief included."""
+    return sum(part.minutes for part in WORKSHOP_PROGRAMME) + CLOSING_MINUTES
+
+
+def programme_order(ids: list[str]) -> tuple[list[tuple[ProgrammePart, list[tuple[str, int]]]], list[str]]:
+    """The programme's parts with those of ``ids`` they use, and the ids not in the programme (in
+    their given order). Unknown ids in the programme are skipped, so a missing file never breaks it."""
+    present = set(ids)
+    parts = [(part, [(sid, m) for sid, m in part.scenarios if sid in present]) for part in WORKSHOP_PROGRAMME]
+    used = {sid for part in WORKSHOP_PROGRAMME for sid, _ in part.scenarios}
+    return parts, [sid for sid in ids if sid not in used]

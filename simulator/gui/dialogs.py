@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout)
 
 from ..core.scenario import ScenarioError, builtin_paths, load
-from ..core.texts import pick, t
+from ..core.teaching import CLOSING_MINUTES, programme_minutes, programme_order
+from ..core.texts import integer, pick, t
 
 
 class ScenarioGallery(QDialog):
@@ -20,15 +23,25 @@ class ScenarioGallery(QDialog):
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.setSpacing(4)
+        scenarios = {}
         for path in builtin_paths():
             try:
-                sc = load(path)
+                scenarios[path.stem] = load(path)
             except ScenarioError:
                 continue
-            item = QListWidgetItem(f"{pick(sc.title, lang)}\n{pick(sc.lesson, lang)[:220]}…")
-            item.setData(256, sc.id)
-            self.list.addItem(item)
-        self.list.setCurrentRow(0)
+        parts, rest = programme_order(list(scenarios))
+        for number, (part, entries) in enumerate(parts, start=1):
+            self._heading(t(part.heading, lang, number=integer(number, lang), minutes=integer(part.minutes, lang)))
+            for sid, minutes in entries:
+                self._add(scenarios[sid], minutes)
+        self._heading(t("programme.closing", lang, minutes=integer(CLOSING_MINUTES, lang),
+                        total=integer(programme_minutes(), lang)))
+        if rest:
+            self._heading(t("programme.more", lang))
+            for sid in rest:
+                self._add(scenarios[sid], None)
+        first = next(i for i in range(self.list.count()) if self.list.item(i).data(256))
+        self.list.setCurrentRow(first)
         self.list.itemDoubleClicked.connect(lambda _: self.accept())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         self.file_button = QPushButton(t("gui.menu.open_file", lang))
@@ -40,7 +53,31 @@ class ScenarioGallery(QDialog):
         layout.addWidget(QLabel(t("gui.gallery.hint", lang)))
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
-        self.resize(720, 520)
+        self.resize(820, 680)
+
+    def _heading(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # a heading, not a choice
+        item.setBackground(QColor("#E3EAF2"))
+        self.list.addItem(item)
+
+    def _add(self, sc, minutes: int | None) -> None:
+        lang = self.lang
+        title = pick(sc.title, lang)
+        if minutes is not None:
+            title = t("programme.item", lang, minutes=integer(minutes, lang), title=title)
+        extra = (t("programme.has_challenge", lang) if sc.challenges else "") + \
+            (t("programme.has_study", lang) if sc.replay else "")
+        features = t("programme.features", lang, quiz=integer(len(sc.quiz), lang),
+                     steps=integer(len(sc.walkthrough), lang), extra=extra)
+        lesson = pick(sc.lesson, lang)
+        lesson = lesson if len(lesson) <= 220 else lesson[:220].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
+        item = QListWidgetItem(f"{title}\n{lesson}\n{features}")
+        item.setData(256, sc.id)
+        self.list.addItem(item)
 
     def _file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, t("gui.menu.open_file", self.lang), "",
