@@ -418,9 +418,9 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     cols["first_name_pick"] = rng.random(n).astype(np.float32)
     cols["family_name_pick"] = rng.random(n).astype(np.float32)
 
-    rng = _stream(seed, "applied_for")
     applied = np.zeros(n, dtype=np.int8)
-    u = rng.random(n)
+    # Its own stream, drawn only when used: other columns stay the same with or without vacancies.
+    u = _stream(seed, "applied_for").random(n) if settings.applied_for else None
     for g, weights in settings.applied_for.items():
         mask = gender == code_of("gender", g)
         probs = _normalise({v: weights.get(v, 0.0) for v in CATEGORIES["applied_for"]})
