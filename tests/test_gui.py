@@ -255,7 +255,7 @@ def test_gallery_lists_builtins_and_opens_the_choice(qtbot, window, monkeypatch)
     assert gallery.list.currentItem().data(256) == "dutch-names"
     assert "Deel 1" in gallery.list.item(0).text() and "quiz:" in gallery.list.item(1).text()
     assert "Taxichauffeur" in gallery.list.item(ids.index("taxi-licence")).text()
-    monkeypatch.setattr(ScenarioGallery, "ask", classmethod(lambda cls, parent, lang: "taxi-licence"))
+    monkeypatch.setattr(ScenarioGallery, "ask", classmethod(lambda cls, parent, lang, progress_path=None: "taxi-licence"))
     wait_for_run(qtbot, window, window.open_gallery)
     assert window.controller.scenario.id == "taxi-licence"
 
@@ -321,3 +321,20 @@ def test_berkeley_rates_view_shows_the_within_vacancy_comparison_and_every_label
     wait_for_run(qtbot, window, lambda: window.load_scenario("cv-gap"))
     window.tabs.setCurrentWidget(window.view("rates"))
     assert not window.view("rates").strata_note.isVisible()
+
+
+def test_gallery_shows_the_learners_progress_per_scenario(qtbot, tmp_path):
+    """A learner at home sees in the gallery which challenges they met and how their quizzes went."""
+    from simulator.core.progress import Progress
+    from simulator.gui.dialogs import ScenarioGallery
+
+    path = tmp_path / "progress.json"
+    progress = Progress(path)
+    progress.mark_challenge("cv-gap", "fair-shortlist")
+    progress.record_answer("cv-gap", 0, True)
+    progress.record_answer("cv-gap", 1, False)
+    gallery = ScenarioGallery("en", progress_path=path)
+    qtbot.addWidget(gallery)
+    texts = {gallery.list.item(i).data(256): gallery.list.item(i).text() for i in range(gallery.list.count())}
+    assert "1 of 1 challenges met · quiz 1 of 2 answered right" in texts["cv-gap"]
+    assert "Your progress" not in texts["motherhood"]

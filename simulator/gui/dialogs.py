@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout)
 
+from ..core.progress import Progress
 from ..core.scenario import ScenarioError, builtin_paths, load
 from ..core.teaching import CLOSING_MINUTES, programme_minutes, programme_order
 from ..core.texts import integer, pick, t
@@ -15,9 +16,11 @@ from ..core.texts import integer, pick, t
 class ScenarioGallery(QDialog):
     """Pick a built-in scenario (title and lesson shown) or open a scenario file."""
 
-    def __init__(self, lang: str, parent=None):
+    def __init__(self, lang: str, parent=None, progress_path=None):
         super().__init__(parent)
         self.lang = lang
+        # The learner's own progress per scenario, if the app keeps it (read-only here).
+        self.progress = Progress(progress_path) if progress_path else None
         self.choice: str | None = None
         self.setWindowTitle(t("gui.gallery.title", lang))
         self.list = QListWidget()
@@ -75,6 +78,13 @@ class ScenarioGallery(QDialog):
                      steps=integer(len(sc.walkthrough), lang), extra=extra)
         lesson = pick(sc.lesson, lang)
         lesson = lesson if len(lesson) <= 220 else lesson[:220].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
+        if self.progress is not None:
+            done = sum(self.progress.challenge_done(sc.id, c.id) for c in sc.challenges)
+            right, answered = self.progress.quiz_score(sc.id)
+            if done or answered:
+                features += "\n" + t("programme.progress", lang, done=integer(done, lang),
+                                      total=integer(len(sc.challenges), lang), right=integer(right, lang),
+                                      answered=integer(answered, lang))
         item = QListWidgetItem(f"{title}\n{lesson}\n{features}")
         item.setData(256, sc.id)
         self.list.addItem(item)
@@ -93,9 +103,9 @@ class ScenarioGallery(QDialog):
         super().accept()
 
     @classmethod
-    def ask(cls, parent, lang: str) -> str | None:
+    def ask(cls, parent, lang: str, progress_path=None) -> str | None:
         """Show the gallery; the chosen scenario id or file path, or None. (Tests patch this.)"""
-        dialog = cls(lang, parent)
+        dialog = cls(lang, parent, progress_path)
         return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

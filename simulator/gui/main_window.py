@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
         return True
 
     def open_gallery(self) -> None:
-        choice = ScenarioGallery.ask(self, self.controller.lang)
+        choice = ScenarioGallery.ask(self, self.controller.lang, self.controller.progress_path)
         if choice:
             self.load_scenario(choice)
 
