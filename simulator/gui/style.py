@@ -95,3 +95,11 @@ def set_axis_language(plot: pg.PlotItem, lang: str) -> None:
             axis.lang = lang
             axis.picture = None
             axis.update()
+
+
+def fit_axis_to_labels(axis: pg.AxisItem, labels) -> None:
+    """Give a left axis room for its widest tick label: pyqtgraph silently drops labels that do not fit."""
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(STYLE.font(10))  # the tick font style_plot sets
+    axis.setWidth(max((metrics.horizontalAdvance(str(s)) for s in labels), default=30) + 14)

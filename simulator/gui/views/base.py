@@ -137,7 +137,10 @@ def fill_table(table, headers: list[str], rows: list[list], right_from: int = 1)
         table.clear()
         table.setColumnCount(len(headers))
         table.setRowCount(len(rows))
-    table.setHorizontalHeaderLabels(headers)
+    current = [table.horizontalHeaderItem(c).text() if table.horizontalHeaderItem(c) else None
+               for c in range(len(headers))]
+    if current != headers:
+        table.setHorizontalHeaderLabels(headers)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             item = table.item(r, c)
@@ -146,4 +149,6 @@ def fill_table(table, headers: list[str], rows: list[list], right_from: int = 1)
                 if c >= right_from:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 table.setItem(r, c, item)
-            item.setText(str(value))
+            text = str(value)
+            if item.text() != text:  # an unchanged cell need not be repainted
+                item.setText(text)

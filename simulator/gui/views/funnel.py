@@ -49,33 +49,48 @@ class FunnelView(View):
         attribute = self.chooser.attribute()
         table = funnel(outcome, attribute)
         steps = list(range(outcome.n_stages + 1))
-        applied = table[0].to_numpy(dtype=float)
+        counts = table[steps].to_numpy(dtype=float)  # rows: groups; columns: applied, after each stage
+        applied = counts[:, 0]
         shown = [i for i, n in enumerate(applied) if n > 0]
-        self.plot.clear()
-        self.legend.clear()
-        self.legend.setLabelTextSize(f"{10 * STYLE.scale:.0f}pt")
-        width = 0.8 / max(len(shown), 1)
-        for k, g in enumerate(shown):
-            share = table.loc[g, steps].to_numpy(dtype=float) / applied[g]
-            x = np.array(steps) - 0.4 + width * (k + 0.5)
-            colour = group_colour(g)
-            bars = pg.BarGraphItem(x=x, height=100 * share, width=width * 0.92, brush=colour,
-                                   pen=pg.mkPen(colour.darker(130), width=STYLE.pen_width()))
-            self.plot.addItem(bars)
-            self.legend.addItem(bars, value_label(attribute, table.loc[g, "group"], lang))
-            for xi, s, step in zip(x, share, steps):
-                label = pg.TextItem(integer(int(table.loc[g, step]), lang), color="#222222", anchor=(0.5, 1.0))
-                label.setFont(STYLE.font(8))
-                label.setPos(xi, 100 * s + 1)
-                self.plot.addItem(label)
         names = [t("gui.funnel.applied", lang)] + [stage.title(lang) for stage in outcome.pipeline.stages]
-        self.plot.getAxis("bottom").setTicks([[(i, name) for i, name in enumerate(names)]])
-        self.plot.getAxis("left").setTicks([[(v, percent(v / 100, lang, 0)) for v in range(0, 101, 20)]])
-        self.plot.setLabel("left", t("gui.funnel.y", lang))
-        self.plot.setYRange(0, 112, padding=0)
-        self.plot.setXRange(-0.6, outcome.n_stages + 0.6, padding=0)
-        style_plot(self.plot)
-        self.plot.getAxis("bottom").setHeight(int(36 * STYLE.scale))
+        layout_key = (attribute, tuple(shown), tuple(names), lang, STYLE.scale)
+        width = 0.8 / max(len(shown), 1)
+        if layout_key != getattr(self, "_layout_key", None):
+            # New groups, stages or language: build the items. A parameter change keeps this layout
+            # and only moves the existing bars and labels (much faster than re-creating them).
+            self._layout_key = layout_key
+            self.plot.clear()
+            self.legend.clear()
+            self.legend.setLabelTextSize(f"{10 * STYLE.scale:.0f}pt")
+            self._bars, self._labels = [], []
+            for k, g in enumerate(shown):
+                colour = group_colour(g)
+                bars = pg.BarGraphItem(x=np.zeros(len(steps)), height=np.zeros(len(steps)), width=width * 0.92,
+                                       brush=colour, pen=pg.mkPen(colour.darker(130), width=STYLE.pen_width()))
+                self.plot.addItem(bars)
+                self.legend.addItem(bars, value_label(attribute, table.loc[g, "group"], lang))
+                self._bars.append(bars)
+                row = []
+                for _ in steps:
+                    label = pg.TextItem("", color="#222222", anchor=(0.5, 1.0))
+                    label.setFont(STYLE.font(8))
+                    self.plot.addItem(label)
+                    row.append(label)
+                self._labels.append(row)
+            self.plot.getAxis("bottom").setTicks([[(i, name) for i, name in enumerate(names)]])
+            self.plot.getAxis("left").setTicks([[(v, percent(v / 100, lang, 0)) for v in range(0, 101, 20)]])
+            self.plot.setLabel("left", t("gui.funnel.y", lang))
+            self.plot.setYRange(0, 112, padding=0)
+            self.plot.setXRange(-0.6, outcome.n_stages + 0.6, padding=0)
+            style_plot(self.plot)
+            self.plot.getAxis("bottom").setHeight(int(36 * STYLE.scale))
+        for k, g in enumerate(shown):
+            share = counts[g] / applied[g]
+            x = np.array(steps) - 0.4 + width * (k + 0.5)
+            self._bars[k].setOpts(x=x, height=100 * share)
+            for label, xi, s, n in zip(self._labels[k], x, share, counts[g]):
+                label.setText(integer(int(n), lang))
+                label.setPos(xi, 100 * s + 1)
 
     def data(self):
         """The numbers drawn, for tests: the funnel table of the chosen attribute."""

@@ -12,7 +12,7 @@ from ...core.metrics import STATUS_NOT_ENOUGH, STATUS_SUPPRESSED
 from ...core.report import intersection_grid
 from ...core.texts import integer, number, t
 from ...core.world import CATEGORIES, INTERSECTION_ATTRIBUTES
-from ..style import plot_widget, set_axis_language, STYLE, compact_combo, style_plot
+from ..style import plot_widget, set_axis_language, STYLE, compact_combo, fit_axis_to_labels, style_plot
 from .base import AttributeChooser, StageChooser, View, caption, value_label
 
 # Impact ratio 0 (dark red) through 0.8 (light) and 1.0 (white) to 1.5 and above (blue): a
@@ -91,18 +91,42 @@ class IntersectionsView(View):
             third = None
         return intersection_grid(self.result.measurement, rows, cols, self.stage_chooser.stage(), third)
 
+    def _make_items(self) -> None:
+        """One image and a pool of cell labels, made once and then updated (faster than re-creating)."""
+        self.image = pg.ImageItem(np.zeros((1, 1, 3), dtype=np.ubyte))
+        self.image.setZValue(-1)
+        self.plot.addItem(self.image)
+        self.cell_labels: list[pg.TextItem] = []
+        self._styled = None
+        self._third_key = None
+
+    def _cell_label(self, k: int) -> pg.TextItem:
+        while len(self.cell_labels) <= k:
+            item = pg.TextItem("", color="#111111", anchor=(0.5, 0.5))
+            self.plot.addItem(item)
+            self.cell_labels.append(item)
+        return self.cell_labels[k]
+
     def render(self) -> None:
+        if not hasattr(self, "image"):
+            self._make_items()
         lang = self.lang
         set_axis_language(self.plot, lang)
-        self._fill_third()
         rows_attr, cols_attr = self.rows_chooser.attribute(), self.cols_chooser.attribute()
-        self.plot.clear()
+        third_key = (rows_attr, cols_attr, lang)
+        if third_key != self._third_key:
+            self._fill_third()
+            self._third_key = third_key
         if rows_attr == cols_attr:
+            self.image.setVisible(False)
+            for item in self.cell_labels:
+                item.setVisible(False)
             self.disclosure.setText(t("gui.intersections.same", lang))
             return
         grid = self.grid()
         n_rows, n_cols = grid.impact_ratio.shape
         image = np.zeros((n_cols, n_rows, 3), dtype=np.ubyte)  # ImageItem is column-major (x, y)
+        k = 0
         for r in range(n_rows):
             for c in range(n_cols):
                 status = grid.status[r, c]
@@ -112,23 +136,27 @@ class IntersectionsView(View):
                 else:
                     colour = COLOURS.map(min(ratio, 1.5) / 1.5, mode="byte")[:3]
                 image[c, r] = colour
-                text = self._cell_text(grid, r, c, lang)
-                item = pg.TextItem(text, color="#111111", anchor=(0.5, 0.5))
+                item = self._cell_label(k)
+                k += 1
+                item.setText(self._cell_text(grid, r, c, lang))
                 flagged = math.isfinite(ratio) and ratio < 0.8 and status not in (STATUS_SUPPRESSED, STATUS_NOT_ENOUGH)
                 item.setFont(STYLE.font(9, bold=bool(flagged)))
                 item.setPos(c + 0.5, r + 0.5)
-                self.plot.addItem(item)
-        img = pg.ImageItem(image)
-        img.setZValue(-1)
-        self.plot.addItem(img)
+                item.setVisible(True)
+        for item in self.cell_labels[k:]:
+            item.setVisible(False)
+        self.image.setImage(image, autoLevels=False, levels=(0, 255))
+        self.image.setRect(pg.QtCore.QRectF(0, 0, n_cols, n_rows))
+        self.image.setVisible(True)
         self.plot.getAxis("left").setTicks([[(r + 0.5, value_label(rows_attr, v, lang)) for r, v in enumerate(grid.rows)]])
         self.plot.getAxis("bottom").setTicks([[(c + 0.5, value_label(cols_attr, v, lang))
                                                for c, v in enumerate(grid.columns)]])
         self.plot.setXRange(0, n_cols, padding=0)
         self.plot.setYRange(0, n_rows, padding=0)
-        style_plot(self.plot)
-        longest = max((len(value_label(rows_attr, v, lang)) for v in grid.rows), default=6)
-        self.plot.getAxis("left").setWidth(int(7.5 * STYLE.scale * longest))
+        if self._styled != (STYLE.scale, lang):
+            style_plot(self.plot)
+            self._styled = (STYLE.scale, lang)
+        fit_axis_to_labels(self.plot.getAxis("left"), [value_label(rows_attr, v, lang) for v in grid.rows])
         self.disclosure.setText(t("gui.intersections.disclosure", lang, cells=grid.hidden_cells,
                                   candidates=integer(grid.hidden_candidates, lang)))
 

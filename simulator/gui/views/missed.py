@@ -85,6 +85,7 @@ class MissedTalentView(View):
         self.plot.addItem(self.cut_line)
         self.plot.addItem(self.cut_label)
         self._legend_key = None
+        self._chrome = None
 
     def render(self) -> None:
         if not hasattr(self, "image"):
@@ -122,31 +123,34 @@ class MissedTalentView(View):
             self._legend_key = legend_key
         cut = float(pool["suitability"][pool["qualified"]].min()) if pool["qualified"].any() else 0.0
         self.cut_line.setPos(cut)
-        self.cut_line.setPen(pg.mkPen("#222222", width=STYLE.pen_width(1.5), style=pg.QtCore.Qt.PenStyle.DashLine))
-        self.cut_label.setText(t("gui.missed.suitable_line", lang))
-        self.cut_label.setFont(STYLE.font(8.5))
         self.cut_label.setPos(cut, y1)
-        self.plot.setLabel("bottom", t("gui.missed.x", lang))
-        self.plot.setLabel("left", t("gui.missed.y_score" if kind == "score" else "gui.missed.y_stages", lang))
         if kind == "stages":
             names = [t("gui.missed.stopped_at", lang, stage=s.title(lang)) for s in outcome.pipeline.stages]
             names.append(t("stage.selected", lang))
-            self.plot.getAxis("left").setTicks([[(i, n) for i, n in enumerate(names)]])
+            ticks = [[(i, n) for i, n in enumerate(names)]]
         elif band is not None:
             # Normal ticks for the scores, plus one label for the band of candidates without a score.
             step = _nice_step(y1 - band[1])
             start = np.ceil(band[1] / step) * step
-            ticks = [(v, number(v, lang, 0)) for v in np.arange(start, y1 + step / 2, step)]
-            ticks.append(((band[0] + band[1]) / 2, t("gui.missed.unscored", lang)))
-            self.plot.getAxis("left").setTicks([ticks])
+            scores = [(float(v), number(v, lang, 0)) for v in np.arange(start, y1 + step / 2, step)]
+            ticks = [scores + [((band[0] + band[1]) / 2, t("gui.missed.unscored", lang))]]
         else:
-            self.plot.getAxis("left").setTicks(None)
+            ticks = None
+        # Titles, fonts and ticks re-lay out the plot: set them only when they change (a parameter
+        # change usually moves only the data).
+        chrome = (lang, STYLE.scale, kind, repr(ticks))
+        if chrome != self._chrome:
+            self._chrome = chrome
+            self.cut_line.setPen(pg.mkPen("#222222", width=STYLE.pen_width(1.5), style=pg.QtCore.Qt.PenStyle.DashLine))
+            self.cut_label.setText(t("gui.missed.suitable_line", lang))
+            self.cut_label.setFont(STYLE.font(8.5))
+            self.plot.setLabel("bottom", t("gui.missed.x", lang))
+            self.plot.setLabel("left", t("gui.missed.y_score" if kind == "score" else "gui.missed.y_stages", lang))
+            self.plot.getAxis("left").setTicks(ticks)
+            style_plot(self.plot)
+            self.plot.setTitle(t("gui.missed.title", lang), size=f"{10 * STYLE.scale:.0f}pt")
         self.plot.setXRange(x0, x1, padding=0)
         self.plot.setYRange(y0, y1, padding=0.02)
-        if self._styled != (STYLE.scale, lang):
-            style_plot(self.plot)
-            self._styled = (STYLE.scale, lang)
-        self.plot.setTitle(t("gui.missed.title", lang), size=f"{10 * STYLE.scale:.0f}pt")
         self.explain.setText(t("gui.missed.explain", lang, shown=integer(len(sample), lang)))
         self._fill_tables()
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core.metrics import OVERALL, STATUS_FEW, STATUS_NOT_ENOUGH
 from ...core.texts import number, percent, t
 from ...core.verdict import format_p, within_vacancies
-from ..style import plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, group_colour, style_plot
+from ..style import (plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
+                     style_plot)
 from .base import AttributeChooser, StageChooser, View, caption, value_label
 
 
@@ -62,7 +62,8 @@ class RatesView(View):
         super().set_result(result)
 
     def rows(self):
-        g = self.result.measurement.groups
+        # Single attributes only: the singles table is ready, the intersections are computed lazily.
+        g = self.result.measurement.singles
         return g[(g["stage"] == self.stage_chooser.stage()) & (g["attribute"] == self.chooser.attribute())
                  ].reset_index(drop=True)
 
@@ -166,14 +167,11 @@ class RatesView(View):
         self.rule.setFont(STYLE.font(8.5))
         self.rule.setPos(0.81, count - 0.35)
         ticks = [[(y[k], labels[k]) for k in range(count)]]
-        # Measure the labels: pyqtgraph drops a tick label that does not fit the axis width.
-        metrics = QFontMetrics(STYLE.font(10))
-        axis_width = max((metrics.horizontalAdvance(s) for s in labels), default=30) + 14
         for name, title, xmax in (("rate", t("gui.rates.rate_title", lang), max_rate),
                                   ("ratio", t("gui.rates.ratio_title", lang), max_ratio * 1.05)):
             plot = self.items[name]["plot"]
             plot.getAxis("left").setTicks(ticks)
-            plot.getAxis("left").setWidth(axis_width)
+            fit_axis_to_labels(plot.getAxis("left"), labels)
             plot.setTitle(title, size=f"{11 * STYLE.scale:.0f}pt")
             plot.setXRange(0, xmax, padding=0)
             plot.setYRange(-0.6, count - 0.1, padding=0)
