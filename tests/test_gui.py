@@ -338,3 +338,24 @@ def test_gallery_shows_the_learners_progress_per_scenario(qtbot, tmp_path):
     texts = {gallery.list.item(i).data(256): gallery.list.item(i).text() for i in range(gallery.list.count())}
     assert "1 of 1 challenges met · quiz 1 of 2 answered right" in texts["cv-gap"]
     assert "Your progress" not in texts["motherhood"]
+
+
+def test_intersection_colours_mean_the_same_ratio_in_every_run(qtbot, window):
+    """The heatmap colours a cell by its impact ratio on a fixed scale (no per-run auto-levels),
+    and a parameter change updates the same cells rather than stacking new ones."""
+    import math
+
+    from simulator.gui.views.intersections import COLOURS
+
+    view = window.view("intersections")
+    window.tabs.setCurrentWidget(view)
+    grid = view.grid()
+    image = view.image.image
+    assert [float(x) for x in view.image.levels] == [0.0, 255.0]
+    r, c = next((r, c) for r in range(grid.impact_ratio.shape[0]) for c in range(grid.impact_ratio.shape[1])
+                if math.isfinite(grid.impact_ratio[r, c]) and grid.status[r, c] == "ok")
+    expected = COLOURS.map(min(grid.impact_ratio[r, c], 1.5) / 1.5, mode="byte")[:3]
+    assert list(image[c, r]) == list(expected)
+    labels = len(view.cell_labels)
+    wait_for_run(qtbot, window, lambda: qtbot.mouseClick(window.pool_panel.new_seed, Qt.MouseButton.LeftButton))
+    assert len(view.cell_labels) == labels
