@@ -318,6 +318,7 @@ def test_berkeley_rates_view_shows_the_within_vacancy_comparison_and_every_label
     qtbot.waitUntil(lambda: axis.width() >= widest + 8, timeout=2000)
     rates.chooser.setCurrentIndex(rates.chooser.attributes.index("origin"))
     assert not rates.strata_note.isVisible()
+    assert "vacancy applied for" in window.view("candidates").card_html(0)
     wait_for_run(qtbot, window, lambda: window.load_scenario("cv-gap"))
     window.tabs.setCurrentWidget(window.view("rates"))
     assert not window.view("rates").strata_note.isVisible()
