@@ -31,3 +31,17 @@ def test_quoted_output_is_real(command, body, capsys, monkeypatch):
 def test_readme_has_quoted_commands():
     """The tour is still there (the test above would pass vacuously without it)."""
     assert len(BLOCKS) >= 3
+
+
+def test_scenario_format_doc_covers_every_key_and_rule_kind():
+    """docs/scenario-format.md names every top-level key, pool key, rule kind and parameter, step
+    action and goal kind the loader accepts, so the reference cannot silently fall behind the code."""
+    from simulator.core.rules import RULE_KINDS
+    from simulator.core.scenario import _POOL_KEYS, _TOP_KEYS
+    from simulator.core.teaching import GOAL_KINDS, STEP_ACTIONS, VIEW_KEYS
+
+    text = (README.parent / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    names = set(_TOP_KEYS) | set(_POOL_KEYS) | set(RULE_KINDS) | set(GOAL_KINDS) | set(STEP_ACTIONS) | set(VIEW_KEYS)
+    names |= {p.name for cls in RULE_KINDS.values() for p in cls.PARAMS}
+    missing = sorted(n for n in names if f"`{n}`" not in text)
+    assert not missing, missing
