@@ -20,3 +20,19 @@ def small_scenario():
     scenario = load("cv-gap")
     scenario.pool.size = 3000
     return scenario
+
+
+@pytest.fixture
+def show_window(qtbot):
+    """Show a main window at the size the GUI tests assume; presentation mode is reset afterwards."""
+    from simulator.gui.style import STYLE
+
+    def show(window):
+        qtbot.addWidget(window)
+        window.resize(1480, 920)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    yield show
+    STYLE.presentation = False

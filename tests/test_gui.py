@@ -11,14 +11,9 @@ from simulator.gui.style import STYLE
 
 
 @pytest.fixture
-def window(qtbot):
-    w = create_window("en", "cv-gap")
-    qtbot.addWidget(w)
-    w.resize(1480, 920)
-    w.show()
-    qtbot.waitExposed(w)
+def window(show_window):
+    w = show_window(create_window("en", "cv-gap"))
     yield w
-    STYLE.presentation = False
     w.controller.wait()
 
 

@@ -12,13 +12,10 @@ from simulator.gui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(show_window, tmp_path):
     w = MainWindow(Controller("en", session_dir=tmp_path / "sessions"))
     w.load_scenario("cv-gap")
-    qtbot.addWidget(w)
-    w.resize(1480, 920)
-    w.show()
-    qtbot.waitExposed(w)
+    show_window(w)
     w.tabs.setCurrentWidget(w.view("review"))
     yield w
     w.close()

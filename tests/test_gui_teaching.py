@@ -7,19 +7,13 @@ from simulator.core.progress import Progress
 from simulator.gui.controller import Controller
 from simulator.gui.main_window import MainWindow
 from simulator.gui.practice import QuizDialog
-from simulator.gui.style import STYLE
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(show_window, tmp_path):
     w = MainWindow(Controller("en", session_dir=tmp_path / "sessions", progress_path=tmp_path / "progress.json"))
     w.load_scenario("cv-gap")
-    qtbot.addWidget(w)
-    w.resize(1480, 920)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    STYLE.presentation = False
+    yield show_window(w)
     w.close()
 
 

@@ -371,7 +371,7 @@ def _stratified_headline(outcome: Outcome, groups: pd.DataFrame) -> dict:
         return {}
     attribute = finding["attribute"]
     pool = outcome.pool
-    strata = "applied_for" if len(np.unique(pool["applied_for"])) > 1 else "education"
+    strata = "applied_for" if pool.settings.several_vacancies() else "education"
     focal = CATEGORIES[attribute].index(finding["group"])
     ref = CATEGORIES[attribute].index(finding["reference_group"])
     levels = len(CATEGORIES[strata])

@@ -14,6 +14,8 @@ defaults from reference/domain-facts.md §5 (most are flagged there as modelling
 from __future__ import annotations
 
 import copy
+import dataclasses
+import json
 import zlib
 from dataclasses import dataclass, field
 
@@ -139,6 +141,16 @@ class Vacancy:
     qualified_share: float = 0.30
 
 
+def world_key(vacancy: Vacancy, settings: "PoolSettings", with_size: bool = True) -> str:
+    """Everything ``generate_pool`` depends on, as a stable string: the cache key for a generated pool
+    (and, without the size, for a model trained on a history drawn from the same world)."""
+    data = dataclasses.asdict(settings)
+    if not with_size:
+        del data["size"]
+    data["vacancy"] = [list(vacancy.relevant_skills), vacancy.qualified_share]
+    return json.dumps(data, sort_keys=True, default=str)
+
+
 @dataclass
 class PoolSettings:
     """Everything that decides the pool. Shares are normalised; links are rates per group."""
@@ -160,6 +172,11 @@ class PoolSettings:
     # Where several vacancies share one pool: relative numbers of applications per vacancy, by
     # gender ({"woman": {"vacancy_a": 108, ...}, ...}). Empty: everyone applies for vacancy_a.
     applied_for: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def several_vacancies(self) -> bool:
+        """Does this pool apply for more than one vacancy (so comparisons belong within vacancies)?"""
+        used = {v for weights in self.applied_for.values() for v, w in weights.items() if w > 0}
+        return len(used) > 1
 
     def effective_links(self) -> dict[str, dict[str, float]]:
         """The link rates the generator uses: as set, or neutralised when structural links are off."""

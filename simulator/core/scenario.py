@@ -222,12 +222,17 @@ def _known(data: dict, allowed: set, source: str, path: str) -> None:
             raise ScenarioError(source, f"{path}.{key}", f"unknown field (expected one of {', '.join(sorted(allowed))})")
 
 
+def _is_index(value, count: int) -> bool:
+    """A whole number from 0 to count - 1 (TOML booleans are not numbers here)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < count
+
+
 def _rule_ref(data, source, path, pipeline) -> tuple[int, int]:
     stage, rule = data.get("stage"), data.get("rule")
-    if not isinstance(stage, int) or isinstance(stage, bool) or not 0 <= stage < len(pipeline.stages):
+    if not _is_index(stage, len(pipeline.stages)):
         raise ScenarioError(source, f"{path}.stage", f"expected a stage number from 0 to {len(pipeline.stages) - 1}")
     count = len(pipeline.stages[stage].rules)
-    if not isinstance(rule, int) or isinstance(rule, bool) or not 0 <= rule < count:
+    if not _is_index(rule, count):
         raise ScenarioError(source, f"{path}.rule", f"expected a rule number from 0 to {count - 1} in stage {stage}")
     return stage, rule
 
@@ -244,7 +249,7 @@ def _quiz(items, source) -> list[QuizQuestion]:
         if not isinstance(options, list) or len(options) < 2:
             raise ScenarioError(source, f"{path}.options", "expected at least two options, each with en and nl")
         answer = item.get("answer")
-        if not isinstance(answer, int) or isinstance(answer, bool) or not 0 <= answer < len(options):
+        if not _is_index(answer, len(options)):
             raise ScenarioError(source, f"{path}.answer", f"expected the number of the right option, 0 to {len(options) - 1}")
         out.append(QuizQuestion(_texts(item.get("question"), source, f"{path}.question", required=True),
                                 [_texts(o, source, f"{path}.options[{k}]", required=True) for k, o in enumerate(options)],

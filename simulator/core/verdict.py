@@ -13,7 +13,6 @@ import pandas as pd
 from .metrics import OVERALL, STATUS_FEW, Measurement, headline
 from .stats import fisher_exact_two_sided
 from .texts import integer, label, number, t
-from .world import CATEGORIES
 
 
 def group_label(attribute: str, group: str, lang: str) -> str:
@@ -147,14 +146,11 @@ def _worse_than_its_groups(measurement: Measurement, cell_row, alpha: float) -> 
     """Is the intersection itself worse — its rate clearly below the rest of each group it belongs to?
     Without this, the lowest of many cells against the highest one looks 'larger' by chance alone
     whenever a single-attribute gap exists (women × any origin inherit the women's gap)."""
-    pool, selected = measurement.outcome.pool, measurement.outcome.selected
-    parts = [pool[a] == CATEGORIES[a].index(v)
-             for a, v in zip(cell_row["attribute"].split(" × "), cell_row["group"].split(" × "))]
-    cell = np.logical_and.reduce(parts)
-    n_cell, s_cell = int(cell.sum()), int(selected[cell].sum())
-    for part in parts:
-        rest = part & ~cell
-        n_rest, s_rest = int(rest.sum()), int(selected[rest].sum())
+    singles = measurement.singles.set_index(["stage", "attribute", "group"])
+    n_cell, s_cell = int(cell_row["n"]), int(cell_row["selected"])
+    for attribute, value in zip(cell_row["attribute"].split(" × "), cell_row["group"].split(" × ")):
+        group = singles.loc[(OVERALL, attribute, value)]
+        n_rest, s_rest = int(group["n"]) - n_cell, int(group["selected"]) - s_cell
         if n_cell == 0 or n_rest == 0 or s_cell / n_cell >= s_rest / n_rest:
             return False
         if fisher_exact_two_sided(s_cell, n_cell - s_cell, s_rest, n_rest - s_rest)[0] >= alpha:
@@ -165,7 +161,7 @@ def _worse_than_its_groups(measurement: Measurement, cell_row, alpha: float) -> 
 def within_vacancies(measurement: Measurement, lang: str) -> list[str]:
     """Where one pool applies for several vacancies, a pooled gap can come from where people applied
     (Simpson's paradox): say what the comparison within vacancies shows."""
-    if not measurement.outcome.pool.settings.applied_for:
+    if not measurement.outcome.pool.settings.several_vacancies():
         return []
     st = measurement.stratified
     if not st or st.get("strata") != "applied_for" or not np.isfinite(st.get("cmh_p_value", np.nan)):

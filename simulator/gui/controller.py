@@ -9,13 +9,12 @@ cancel, and stale results are dropped by a generation number.
 from __future__ import annotations
 
 import copy
-import json
 import traceback
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from ..core import engine
-from ..core.pool import generate_pool
+from ..core.pool import generate_pool, world_key
 from ..core.scenario import Scenario
 from ..core.session import Session
 
@@ -70,12 +69,7 @@ def default_session_dir():
 
 
 def _pool_key(scenario: Scenario) -> str:
-    p = scenario.pool
-    return json.dumps({"size": p.size, "seed": p.seed, "shares": p.shares, "regions": p.region_weights,
-                       "parent": p.parent_by_age, "links": p.links, "neutral": not p.structural_links,
-                       "shift": p.suitability_shift, "names": p.dutch_first_name_second_gen, "applied": p.applied_for,
-                       "skills": scenario.vacancy.relevant_skills, "qualified": scenario.vacancy.qualified_share},
-                      sort_keys=True)
+    return world_key(scenario.vacancy, scenario.pool)
 
 
 class Controller(QObject):

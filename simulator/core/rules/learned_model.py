@@ -113,13 +113,11 @@ class LearnedModel(Rule):
         return DEFAULT_HISTORY_BIAS if self.history_bias is None else self.history_bias
 
     def _cache_key(self, pool) -> str:
-        settings = pool.settings
+        from ..pool import world_key
+
+        # The history is drawn from the pool's world (all its settings but the size).
         return json.dumps({
-            "seed": settings.seed, "shares": settings.shares, "links": settings.effective_links(),
-            "regions": settings.region_weights, "parent": settings.parent_by_age,
-            "shift": settings.suitability_shift, "applied": settings.applied_for,
-            "vacancy": pool.vacancy.relevant_skills,
-            "qualified": pool.vacancy.qualified_share,
+            "world": world_key(pool.vacancy, pool.settings, with_size=False),
             "rule": {k: getattr(self, k) for k in ("features", "history_size", "history_hire_share",
                                                    "age_penalty_per_year", "motherhood_penalty",
                                                    "regularisation")},

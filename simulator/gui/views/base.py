@@ -125,6 +125,20 @@ def value_label(attribute: str, value: str, lang: str) -> str:
     return t(f"label.{attribute}.{value}", lang)
 
 
+def read_only_table(fit_columns: bool = True):
+    """A QTableWidget for showing numbers: not editable, no row numbers, and (by default) columns
+    sized to their contents with the last one taking the remaining width."""
+    from PySide6.QtWidgets import QHeaderView, QTableWidget
+
+    table = QTableWidget()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    if fit_columns:
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
 def fill_table(table, headers: list[str], rows: list[list], right_from: int = 1) -> None:
     """Show ``rows`` in a QTableWidget, numbers right-aligned from column ``right_from`` on.
 

@@ -297,7 +297,7 @@ class CandidatesView(View):
             (t("gui.card.suitable", lang), t("common.yes" if pool["qualified"][i] else "common.no", lang)
              + f" ({number(float(pool['suitability'][i]), lang)})"),
         ]
-        if pool.settings.applied_for:  # several vacancies share the pool: say which one this is
+        if pool.settings.several_vacancies():  # say which vacancy this candidate applied for
             rows.insert(0, (t("field.applied_for", lang), cat("applied_for")))
         table = "".join(f"<tr><td style='color:#555'>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in rows)
         colour = "#1B7837" if trail["selected"] else "#B2182B"

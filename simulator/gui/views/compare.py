@@ -6,14 +6,14 @@ import math
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QSplitter, QTableWidgetItem, QVBoxLayout
 
 from ...core.export import candidate_names
 from ...core.report import compare_runs
 from ...core.texts import integer, number, percent, t
 from ...core.world import CATEGORIES
 from ..style import STYLE
-from .base import View, caption, value_label
+from .base import View, caption, read_only_table, value_label
 
 MAX_LISTED = 500
 
@@ -27,12 +27,9 @@ class CompareView(View):
         self.freeze_button.clicked.connect(controller.freeze)
         controller.frozen_changed.connect(self._frozen_changed)
         self.status = caption(points=10.5, bold=True)
-        self.groups = QTableWidget()
-        self.flips = QTableWidget()
+        self.groups = read_only_table(fit_columns=False)
+        self.flips = read_only_table(fit_columns=False)
         self.totals = caption()
-        for table in (self.groups, self.flips):
-            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            table.verticalHeader().setVisible(False)
         top = QHBoxLayout()
         top.addWidget(self.freeze_button)
         top.addWidget(self.status, 1)

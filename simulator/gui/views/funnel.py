@@ -34,6 +34,7 @@ class FunnelView(View):
         layout.addLayout(top)
         layout.addWidget(self.explain)
         layout.addWidget(self.plot_widget, 1)
+        self._layout_key = None  # what the bars and labels were built for
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -55,7 +56,7 @@ class FunnelView(View):
         names = [t("gui.funnel.applied", lang)] + [stage.title(lang) for stage in outcome.pipeline.stages]
         layout_key = (attribute, tuple(shown), tuple(names), lang, STYLE.scale)
         width = 0.8 / max(len(shown), 1)
-        if layout_key != getattr(self, "_layout_key", None):
+        if layout_key != self._layout_key:
             # New groups, stages or language: build the items. A parameter change keeps this layout
             # and only moves the existing bars and labels (much faster than re-creating them).
             self._layout_key = layout_key

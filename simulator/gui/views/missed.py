@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHeaderView, QSplitter, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from ...core.report import display_scores, missed_sample, missed_talent_density
 from ...core.texts import integer, number, percent, t
 from ...core.world import UNUSUAL_CV_FLAGS
 from ..style import plot_widget, set_axis_language, PALETTE, STYLE, style_plot
-from .base import AttributeChooser, View, caption, fill_table, value_label
+from .base import AttributeChooser, View, caption, fill_table, read_only_table, value_label
 
 SYMBOLS = ["o", "s", "t", "d", "+", "x"]
 
@@ -34,13 +34,8 @@ class MissedTalentView(View):
         self.legend = self.plot.addLegend(offset=(10, 10))
         self.chooser = AttributeChooser(lang=self.lang, default="gender")
         self.chooser.currentIndexChanged.connect(self.refresh)
-        self.groups_table = QTableWidget()
-        self.types_table = QTableWidget()
-        for table in (self.groups_table, self.types_table):
-            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            table.verticalHeader().setVisible(False)
-            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            table.horizontalHeader().setStretchLastSection(True)
+        self.groups_table = read_only_table()
+        self.types_table = read_only_table()
         self.explain = caption()
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -57,7 +52,6 @@ class MissedTalentView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.explain)
-        self._styled = None
         self.retranslate()
 
     def retranslate(self) -> None:

@@ -101,9 +101,11 @@ class RatesView(View):
         for item in self.items.values():
             set_axis_language(item["plot"], lang)
         attribute = self.chooser.attribute()
+        # within_vacancies is empty (and computes nothing) unless the pool has several vacancies.
         note = within_vacancies(self.result.measurement, lang)
-        shows_pooled = self.stage_chooser.stage() == OVERALL and self.result.measurement.stratified.get("attribute") == attribute
-        note = note if note and shows_pooled else []
+        if note and (self.stage_chooser.stage() != OVERALL
+                     or self.result.measurement.stratified["attribute"] != attribute):
+            note = []
         self.strata_note.setText(note[0] if note else "")
         self.strata_note.setVisible(bool(note))
         rows = self.rows()

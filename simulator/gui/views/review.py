@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QStackedWidget, QTableWidget,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QGridLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QStackedWidget,
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from ...core.export import candidate_names
@@ -23,7 +23,7 @@ from ...core.texts import integer, number, percent, t
 from ...core.verdict import format_ratio
 from ...core.world import CATEGORIES, UNUSUAL_CV_FLAGS
 from ..style import compact_combo
-from .base import View, caption, fill_table, value_label
+from .base import View, caption, fill_table, read_only_table, value_label
 
 VERSUS_SIZE = 20
 HIDDEN_IN_BLIND_MODE = ("name", "gender", "age", "origin")
@@ -148,14 +148,9 @@ class ReviewView(View):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.groups_table = QTableWidget()
-        self.overrides_table = QTableWidget()
-        self.versus_table = QTableWidget()
-        for table in (self.groups_table, self.overrides_table, self.versus_table):
-            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            table.verticalHeader().setVisible(False)
-            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            table.horizontalHeader().setStretchLastSection(True)
+        self.groups_table = read_only_table()
+        self.overrides_table = read_only_table()
+        self.versus_table = read_only_table()
         self.again_button = QPushButton()
         self.again_button.clicked.connect(lambda: self.stack.setCurrentIndex(0))
         self.note = QLineEdit()

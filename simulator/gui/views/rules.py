@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QSplitter, QTab
 from ...core.texts import integer, number, percent, t
 from ...core.world import CATEGORIES
 from ..style import STYLE
-from .base import AttributeChooser, View, caption, value_label
+from .base import AttributeChooser, View, caption, read_only_table, value_label
 
 LEGALITY_COLOURS = {"lawful": "#E3F2E1", "needs_justification": "#FFF1D6", "direct_discrimination": "#FBD9D3"}
 
@@ -23,11 +23,9 @@ class RulesView(View):
         self.chooser = AttributeChooser(lang=self.lang, default="gender")
         self.chooser.currentIndexChanged.connect(self.refresh)
         self.chooser_label = QLabel()
-        self.table = QTableWidget()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = read_only_table(fit_columns=False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
         self.table.itemSelectionChanged.connect(self._show_details)
         self.details = QTextBrowser()
         self.explain = caption()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from ...core.replay import replay_report, simulated_rates
 from ...core.texts import integer, number, percent, pick, t
 from ...core.verdict import format_p, format_ratio
-from .base import View, caption, fill_table
+from .base import View, caption, fill_table, read_only_table
 
 
 class StudyView(View):
@@ -17,11 +17,7 @@ class StudyView(View):
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self.heading = caption(bold=True)
-        self.table = QTableWidget()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table()
         self.notes = caption()
         self.notes.setTextFormat(Qt.TextFormat.RichText)
         layout = QVBoxLayout(self)
