@@ -17,7 +17,6 @@ from simulator.core.scenario import (
     save,
     to_dict,
 )
-from simulator.core.verdict import verdict
 from simulator.core.world import code_of
 
 FIXTURES = Path(__file__).parent / "data" / "scenarios"
@@ -176,21 +175,22 @@ def test_berkeley_pooled_gap_vanishes_within_vacancies_until_one_vacancy_treats_
     assert _rate(result.measurement, "gender", "woman")["impact_ratio"] < 0.8
     assert result.measurement.stratified["strata"] == "applied_for"
     assert result.measurement.stratified["cmh_p_value"] >= 0.05
-    assert any("the pooled gap comes from where people applied" in line for line in verdict(result.measurement, "en"))
+    lines = result.measurement.findings.sentences("en")
+    assert any("the pooled gap comes from where people applied" in line for line in lines)
     after = copy.deepcopy(sc)
     after.pipeline = apply_changes(sc.pipeline, sc.before_after.changes)
     changed = engine.run(after, attribution=False)
     assert changed.outcome.rule(0).legality().level == "direct_discrimination"
     assert changed.measurement.stratified["cmh_p_value"] < 0.05
     assert changed.measurement.stratified["odds_ratio_focal"] < 0.9
-    assert any("The gap remains within the vacancies" in line for line in verdict(changed.measurement, "en"))
+    assert any("The gap remains within the vacancies" in line for line in changed.measurement.findings.sentences("en"))
 
 
 @pytest.mark.parametrize("sid, expected", [("cv-gap", True), ("motherhood", True), ("berkeley", False)])
 def test_verdict_names_an_intersection_only_when_the_intersection_itself_is_worse(sid, expected):
-    """The intersection sentence needs the cell to fall clearly below the rest of each of its groups:
-    mothers do; in berkeley (no intersection effect by construction) the lowest cell against the
-    highest one must not be reported as a 'larger gap'."""
+    """The intersection sentence needs a test of interaction: mothers fare worse than being a woman
+    and a parent explain; in berkeley (no intersection effect by construction) the lowest cell
+    against the highest one must not be reported as worse than its groups."""
     result = engine.run(load(sid), attribution=False)
-    lines = verdict(result.measurement, "en")
-    assert any(line.startswith("Within an intersection") for line in lines) is expected
+    lines = result.measurement.findings.sentences("en")
+    assert any("fares worse than its separate groups explain" in line for line in lines) is expected

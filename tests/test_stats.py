@@ -1,6 +1,7 @@
 """Properties of the vectorised statistics: agreement with scipy, and edge cases."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import fisher_exact
@@ -38,13 +39,67 @@ def test_wilson_interval_contains_rate(n, data):
     assert -eps <= low[0] <= x / n + eps and x / n - eps <= high[0] <= 1 + eps
 
 
-def test_zero_cells_use_adjusted_interval():
-    """With no one selected the ratio is 0 and its interval is still finite (0.5 added, flagged)."""
-    low, high, adjusted = impact_ratio_interval([0], [10], [5], [10])
-    assert adjusted[0]
-    assert np.isfinite(low[0]) and np.isfinite(high[0]) and low[0] < high[0]
+def test_zero_selected_interval_starts_at_zero():
+    """With no one selected the ratio is 0 and its interval runs from 0 to a finite upper limit."""
+    low, high = impact_ratio_interval([0], [10], [5], [10])
+    assert low[0] == 0.0 and 0 < high[0] < np.inf
     result = compare_many([0], [10], [5], [10])
     assert result["impact_ratio"][0] == 0.0
+
+
+def test_everyone_selected_interval_has_real_width():
+    """5 of 5 against 40 of 50 (audit defect all_selected_small): the interval is not [1, 1] and is wide."""
+    low, high = impact_ratio_interval([5, 10], [5, 10], [40, 10], [50, 10])
+    assert low[0] < 1.25 < high[0] and high[0] - low[0] > 0.5
+    assert low[1] < 1 < high[1]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 300), st.integers(1, 300), st.data())
+def test_impact_ratio_lies_inside_its_interval(n1, n2, data):
+    """The observed impact ratio always lies inside its own interval, whatever the counts."""
+    a = data.draw(st.integers(0, n1))
+    b = data.draw(st.integers(1, n2))
+    low, high = impact_ratio_interval([a], [n1], [b], [n2])
+    ratio = (a / n1) / (b / n2)
+    assert low[0] <= ratio * (1 + 1e-9) and ratio <= high[0] * (1 + 1e-9)
+    assert 0 <= low[0]
+
+
+def test_mover_r_reproduces_the_published_example():
+    """MOVER-R with Wilson limits gives Fagerland et al.'s published 1.1537–41.9763 for 7/34 vs 1/34."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    from simulator.core.stats import mover_ratio_interval
+
+    l1, u1 = proportion_confint(7, 34, method="wilson")
+    l2, u2 = proportion_confint(1, 34, method="wilson")
+    low, high = mover_ratio_interval(7 / 34, l1, u1, 1 / 34, l2, u2)
+    assert float(low) == pytest.approx(1.1537, abs=5e-5)
+    assert float(high) == pytest.approx(41.9763, abs=5e-5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 200), st.integers(1, 200), st.data())
+def test_impact_ratio_interval_is_mover_r_with_clopper_pearson(n1, n2, data):
+    """The app's interval equals MOVER-R over Clopper–Pearson limits computed independently with scipy."""
+    from scipy.stats import beta
+
+    a = data.draw(st.integers(0, n1))
+    b = data.draw(st.integers(1, n2))
+
+    def cp(x, n):
+        return (beta.ppf(0.025, x, n - x + 1) if x > 0 else 0.0, beta.ppf(0.975, x + 1, n - x) if x < n else 1.0)
+
+    (l1, u1), (l2, u2) = cp(a, n1), cp(b, n2)
+    p1, p2 = a / n1, b / n2
+    expected_low = (p1 * p2 - np.sqrt(max((p1 * p2) ** 2 - l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2), 0))) / (u2 * (2 * p2 - u2)) \
+        if u2 * (2 * p2 - u2) != 0 else np.nan
+    low, high = impact_ratio_interval([a], [n1], [b], [n2])
+    if a == 0:
+        assert low[0] == 0
+    elif np.isfinite(expected_low) and expected_low > 0 and (p1 * p2) ** 2 >= l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2):
+        assert low[0] == pytest.approx(expected_low, rel=1e-6)
 
 
 def test_empty_groups_give_nan_not_errors():

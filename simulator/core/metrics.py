@@ -13,26 +13,26 @@ hidden cells and candidates is disclosed.
 from __future__ import annotations
 
 import itertools
-import weakref
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .pipeline import Outcome, run_pipeline
-from .stats import compare_many, stratified_analysis, wilson_interval
+from .stats import compare_many, wilson_interval
 from .texts import t
+from .thresholds import ALPHA, FEW_N, FOUR_FIFTHS, MIN_N, SUPPRESS_SHARE
 from .world import CATEGORIES, INTERSECTION_ATTRIBUTES, PROTECTED_ATTRIBUTES, UNUSUAL_CV_FLAGS
 
-MIN_N = 5
-FEW_N = 30
-SUPPRESS_SHARE = 0.02
 OVERALL = -1  # stage index meaning "from application to final selection"
 
 STATUS_OK = "ok"
 STATUS_FEW = "too_few"
 STATUS_NOT_ENOUGH = "not_enough"
 STATUS_SUPPRESSED = "suppressed"
+STATUS_UNKNOWN = "unknown"  # people whose group is missing in an audited file: counted, never compared
+HIDDEN_STATUSES = (STATUS_NOT_ENOUGH, STATUS_SUPPRESSED)
 
 DEFAULT_INTERSECTIONS: tuple[tuple[str, ...], ...] = tuple(itertools.combinations(INTERSECTION_ATTRIBUTES, 2)) + (
     ("gender", "age_band", "origin"),
@@ -124,8 +124,15 @@ def compare_tables(specs: list[TableSpec]) -> pd.DataFrame:
         for col in ("z", "difference", "shortfall"):
             stats[col][f[is_ref]] = 0.0
         stats["p_value"][f[is_ref]] = 1.0
+        # The reference is compared with nothing: ratio 1 by definition, no interval around it.
+        stats["impact_ratio_ci_low"][f[is_ref]] = np.nan
+        stats["impact_ratio_ci_high"][f[is_ref]] = np.nan
     for col, values in stats.items():
         frame[col] = values
+    frame["hidden"] = frame["status"].isin(HIDDEN_STATUSES).to_numpy()
+    compared = ~frame["reference"].to_numpy() & np.isfinite(stats["impact_ratio"])
+    frame["below_four_fifths"] = compared & (stats["impact_ratio"] < FOUR_FIFTHS)
+    frame["significant_lower"] = compared & (stats["impact_ratio"] < 1) & (stats["p_value"] < ALPHA)
     return frame
 
 
@@ -186,9 +193,9 @@ class Measurement:
     """Everything DESIGN.md §6 asks for, computed from one outcome.
 
     Single-attribute tables (every stage and overall), ground truth and unusual-CV counts are
-    computed at once. Intersections, per-rule attribution (which re-runs the pipeline once per rule)
-    and the stratified check are computed the first time they are asked for, so the app pays for
-    them only when a view shows them; ``measure(..., lazy=False)`` computes everything up front.
+    computed at once. Intersections, per-rule attribution and the findings are computed the first
+    time they are asked for, so the app pays for them only when a view shows them;
+    ``measure(..., lazy=False)`` computes the measurements up front.
     """
 
     def __init__(self, outcome: Outcome, cube: CountCube, singles: pd.DataFrame, intersections,
@@ -204,14 +211,18 @@ class Measurement:
         self._groups: pd.DataFrame | None = None
         self._suppressed: pd.DataFrame | None = None
         self._rules: pd.DataFrame | None = None
-        self._stratified: dict | None = None
+        self._findings = None
+        # The window computes findings in a worker while a view may ask for the same tables.
+        self._lock = threading.RLock()
 
     @property
     def groups(self) -> pd.DataFrame:
         """One row per (stage, attribute or intersection, group)."""
-        if self._groups is None:
-            self._groups, self._suppressed = _with_intersections(self.outcome, self._cube, self.singles,
-                                                                  self._intersections, self._stage_intersections)
+        with self._lock:
+            if self._groups is None:
+                self._groups, self._suppressed = _with_intersections(self.outcome, self._cube, self.singles,
+                                                                      self._intersections,
+                                                                      self._stage_intersections)
         return self._groups
 
     @property
@@ -223,16 +234,30 @@ class Measurement:
     @property
     def rules(self) -> pd.DataFrame:
         """Per rule and group: removed first, final rate now, final rate without the rule."""
-        if self._rules is None:
-            self._rules = _attribution(self.outcome) if self._attribution else pd.DataFrame()
+        with self._lock:
+            if self._rules is None:
+                self._rules = _attribution(self.outcome) if self._attribution else pd.DataFrame()
         return self._rules
+
+    @property
+    def findings(self):
+        """What these numbers mean (core.findings): the headline, strata, intersections, what was hidden."""
+        with self._lock:
+            if self._findings is None:
+                from .findings import for_run
+
+                self._findings = for_run(self)
+        return self._findings
 
     @property
     def stratified(self) -> dict:
         """CMH check of the headline comparison within strata (vacancies applied for, else education levels)."""
-        if self._stratified is None:
-            self._stratified = _stratified_headline(self.outcome, self.singles)
-        return self._stratified
+        return self.findings.stratified or {}
+
+    @property
+    def strata(self) -> str:
+        """What the stratified check groups by: the vacancies applied for when there are several."""
+        return "applied_for" if self.outcome.pool.settings.several_vacancies() else "education"
 
     def stage_label(self, stage: int, lang: str) -> str:
         if stage == OVERALL:
@@ -245,15 +270,15 @@ def measure(outcome: Outcome, intersections=DEFAULT_INTERSECTIONS, attribution: 
     """Measure an outcome per stage and overall, per attribute and for the given intersections.
 
     ``stage_intersections=False`` measures intersections overall only (the app computes a stage's
-    intersection grid when it is shown). ``lazy=True`` leaves intersections, attribution and the
-    stratified check until first use (see ``Measurement``).
+    intersection grid when it is shown). ``lazy=True`` leaves intersections and attribution until
+    first use (see ``Measurement``).
     """
     cube = count_cube(outcome)
     specs = [TableSpec(a, *cube.table((a,), stage), False, stage, 1)
              for stage in [OVERALL] + list(range(outcome.n_stages)) for a in PROTECTED_ATTRIBUTES]
     m = Measurement(outcome, cube, compare_tables(specs), intersections, stage_intersections, attribution)
     if not lazy:
-        m.groups, m.rules, m.stratified  # noqa: B018 (computes them now)
+        m.groups, m.rules  # noqa: B018 (computes them now)
     return m
 
 
@@ -363,92 +388,13 @@ def _attribution(outcome: Outcome) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _stratified_headline(outcome: Outcome, groups: pd.DataFrame) -> dict:
-    """CMH for the headline comparison within strata: the vacancies applied for when the pool has
-    several (Simpson's paradox), else education levels (is the gap explained by education?)."""
-    finding = headline(groups)
-    if finding is None or finding["depth"] != 1:
-        return {}
-    attribute = finding["attribute"]
+def strata_tables(outcome: Outcome, strata: str, attribute: str, focal: str, reference: str) -> list:
+    """One 2x2 table [[ref selected, ref not], [focal selected, focal not]] per level of ``strata``."""
     pool = outcome.pool
-    strata = "applied_for" if pool.settings.several_vacancies() else "education"
-    focal = CATEGORIES[attribute].index(finding["group"])
-    ref = CATEGORIES[attribute].index(finding["reference_group"])
+    f = CATEGORIES[attribute].index(focal)
+    r = CATEGORIES[attribute].index(reference)
     levels = len(CATEGORIES[strata])
     size = len(CATEGORIES[attribute])
-    # counts[stratum, group, selected]
     code = (pool[strata].astype(np.int32) * size + pool[attribute]) * 2 + outcome.selected
     counts = np.bincount(code, minlength=levels * size * 2).reshape(levels, size, 2)
-    tables = [[[counts[e, ref, 1], counts[e, ref, 0]], [counts[e, focal, 1], counts[e, focal, 0]]]
-              for e in range(levels)]
-    try:
-        result = stratified_analysis(tables)
-    except ValueError:
-        return {}
-    return {"attribute": attribute, "group": finding["group"], "reference_group": finding["reference_group"],
-            "strata": strata, **result.as_dict()}
-
-
-# ---------------------------------------------------------------------------------------------
-# Choosing what to say
-# ---------------------------------------------------------------------------------------------
-
-_COLUMN_CACHE: dict[int, tuple] = {}
-
-
-def _columns(groups: pd.DataFrame) -> dict:
-    """The group table's columns as numpy arrays, built once per table and forgotten with it."""
-    entry = _COLUMN_CACHE.get(id(groups))
-    cached = entry[1] if entry is not None and entry[0]() is groups else None
-    if cached is None or cached["n_rows"] != len(groups):
-        parts = [a.split(" × ") for a in groups["attribute"]]
-        cached = {
-            "n_rows": len(groups),
-            "stage": groups["stage"].to_numpy(dtype=np.int64),
-            "depth": groups["depth"].to_numpy(dtype=np.int64),
-            "attribute": groups["attribute"].to_numpy(dtype=object),
-            "status": groups["status"].to_numpy(dtype=object),
-            "reference": groups["reference"].to_numpy(dtype=bool),
-            "impact_ratio": groups["impact_ratio"].to_numpy(dtype=float),
-            "p_value": groups["p_value"].to_numpy(dtype=float),
-            "parts": parts,
-            "headlines": {},
-        }
-        key = id(groups)
-        _COLUMN_CACHE[key] = (weakref.ref(groups, lambda _: _COLUMN_CACHE.pop(key, None)), cached)
-    return cached
-
-
-def headline(groups: pd.DataFrame, stage: int = OVERALL, max_depth: int = 1,
-             attributes: tuple[str, ...] | None = INTERSECTION_ATTRIBUTES) -> dict | None:
-    """The most important finding: the lowest impact ratio among groups with enough data.
-
-    Only ``attributes`` (and their intersections) are considered: region of origin has many small
-    groups, and the lowest of many small comparisons is mostly chance. Among significant findings
-    (Fisher p < 0.05) the lowest ratio wins; without any, the lowest ratio overall.
-    """
-    c = _columns(groups)
-    key = (stage, max_depth, attributes)
-    if key in c["headlines"]:
-        return c["headlines"][key]
-    status = c["status"]
-    ratio = c["impact_ratio"]
-    rows = ((c["stage"] == stage) & (c["depth"] <= max_depth) & ((status == STATUS_OK) | (status == STATUS_FEW))
-            & ~c["reference"] & np.isfinite(ratio))
-    if attributes is not None:
-        rows &= np.array([all(p in attributes for p in ps) for ps in c["parts"]], dtype=bool)
-    finding = None
-    if rows.any():
-        ok = rows & (status == STATUS_OK)
-        pool = ok if ok.any() else rows
-        significant = pool & (c["p_value"] < 0.05)
-        chosen = significant if significant.any() else pool
-        best = int(np.flatnonzero(chosen)[np.argmin(ratio[chosen])])
-        ref = np.flatnonzero((c["stage"] == stage) & (c["attribute"] == c["attribute"][best]) & c["reference"])[0]
-        finding = groups.iloc[best].to_dict()
-        finding["reference_group"] = groups["group"].iloc[ref]
-        finding["reference_rate"] = groups["rate"].iloc[ref]
-        finding["reference_n"] = int(groups["n"].iloc[ref])
-        finding["reference_selected"] = int(groups["selected"].iloc[ref])
-    c["headlines"][key] = finding
-    return finding
+    return [[[counts[e, r, 1], counts[e, r, 0]], [counts[e, f, 1], counts[e, f, 0]]] for e in range(levels)]

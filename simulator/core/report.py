@@ -12,6 +12,7 @@ import pandas as pd
 from .metrics import OVERALL, STATUS_SUPPRESSED, Measurement
 from .pipeline import Outcome, run_pipeline
 from .pool import Pool, _derive
+from .thresholds import MIN_N
 from .world import CATEGORIES, code_of
 
 
@@ -29,6 +30,8 @@ def funnel(outcome: Outcome, attribute: str) -> pd.DataFrame:
     remaining = counts[:, ::-1].cumsum(axis=1)[:, ::-1]  # remaining[g, s] = reached stage s
     frame = pd.DataFrame(remaining, columns=list(range(stops)))
     frame.insert(0, "group", CATEGORIES[attribute])
+    # A group under the size gate is hidden here as in every table (its counts are not shown).
+    frame["hidden"] = (remaining[:, 0] > 0) & (remaining[:, 0] < MIN_N)
     return frame
 
 

@@ -176,3 +176,69 @@ def versus(outcome: Outcome, decisions: list[Decision],
     machine = _group_table(pool, outcome.selected, idx, attributes, "machine")
     cols = ["attribute", "group", "n", "selected", "rate", "impact_ratio", "p_value", "status", "reference"]
     return you[cols].merge(machine[cols], on=["attribute", "group", "n"], suffixes=("_you", "_machine"))
+
+
+# ---------------------------------------------------------------------------------------------
+# A session file, summarised (recruitsim session summary|export)
+# ---------------------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("participant", "time", "candidate_id", "queue", "machine_advice", "human_decision", "first_decision",
+                  "overridden", "reason_code", "reason", "reason_text", "blind", "judge_first", "versus", "seconds")
+
+
+def session_summary(session, lang: str) -> dict:
+    """Everything `session summary` shows, as plain data: who, which scenario, and the before/after."""
+    from . import engine
+
+    scenario = session.scenario()
+    result = engine.run(scenario, attribution=False, lazy=True)
+    decisions = session.decisions()
+    fb = feedback(result.outcome, decisions)
+    vs = versus(result.outcome, decisions)
+    queues: dict[str, int] = {}
+    for d in decisions:
+        queues[d.queue] = queues.get(d.queue, 0) + 1
+    return {
+        "file": str(session.path),
+        "participant": session.participant,
+        "created": session.meta("created"),
+        "scenario": scenario.id,
+        "title": scenario.title.get(lang, scenario.title.get("en")),
+        "seed": scenario.pool.seed,
+        "size": scenario.pool.size,
+        "decisions": len(decisions),
+        "reviewed": fb.decisions,
+        "versus_decisions": sum(d.versus for d in decisions),
+        "queues": queues,
+        "blind": sum(d.blind for d in decisions),
+        "judge_first": sum(d.judge_first for d in decisions),
+        "overrides": fb.overrides,
+        "override_rate": fb.override_rate,
+        "rubber_stamp": fb.rubber_stamp,
+        "recovered": fb.recovered,
+        "lost": fb.lost,
+        "wrongly_advanced": fb.wrongly_advanced,
+        "widened": fb.widened,
+        "groups": fb.groups.to_dict("records"),
+        "overrides_per_group": fb.per_group.to_dict("records"),
+        "versus": vs.to_dict("records") if len(vs) else [],
+        "notes": [{"time": time, "text": text} for time, text in session.notes()],
+    }
+
+
+def decision_rows(session, lang: str) -> list[list]:
+    """One row per review decision, in the order of EXPORT_COLUMNS."""
+    from .texts import has_text, t
+
+    def yes_no(value: bool) -> str:
+        return "yes" if value else "no"
+
+    def reason(code: str) -> str:
+        key = f"review.reason.{code}"
+        return t(key, lang) if has_text(key, lang) else code
+
+    participant = session.participant
+    return [[participant, d.time, d.candidate + 1, d.queue, yes_no(d.machine_advice), yes_no(d.human_decision),
+             "" if d.first_decision is None else yes_no(d.first_decision), yes_no(d.overridden), d.reason_code,
+             reason(d.reason_code), d.reason_text, yes_no(d.blind), yes_no(d.judge_first), yes_no(d.versus),
+             "" if d.seconds is None else f"{d.seconds:.1f}"] for d in session.decisions()]

@@ -19,9 +19,6 @@ import numpy as np
 # statsmodels and scipy.stats take most of a second to import; they are imported inside the
 # functions (Python caches them after the first call) so the app's window can open first.
 
-Z_95 = 1.959963984540054
-
-
 def _counts(*arrays):
     return [np.atleast_1d(np.asarray(a, dtype=np.int64)) for a in arrays]
 
@@ -40,34 +37,53 @@ def wilson_interval(selected, n, alpha: float = 0.05):
     return low, high
 
 
-def impact_ratio_interval(sel_focal, n_focal, sel_ref, n_ref, alpha: float = 0.05):
-    """95% interval for rate_focal / rate_ref by the Katz log method.
+IMPACT_RATIO_CI_METHOD = "MOVER-R, Clopper–Pearson"
 
-    Where a cell is zero the plain log method is undefined; there statsmodels' ``log-adjusted``
-    variant (0.5 added to the counts) is used and ``adjusted`` is True.
-    Returns (low, high, adjusted).
+
+def mover_ratio_interval(p1, low1, high1, p2, low2, high2):
+    """Interval for p1 / p2 from an interval for each proportion: MOVER-R (Donner & Zou 2012).
+
+    The formula and its special cases (a lower limit that is undefined becomes 0, an upper limit
+    that is undefined or negative becomes infinite) follow Fagerland, Lydersen & Laake,
+    *Statistical Analysis of Contingency Tables* (2017), ch. 4; a test reproduces their published
+    MOVER-R Wilson example.
     """
-    from statsmodels.stats.proportion import confint_proportions_2indep
+    p1, low1, high1, p2, low2, high2 = (np.asarray(v, dtype=float) for v in (p1, low1, high1, p2, low2, high2))
+    with np.errstate(all="ignore"):
+        product = p1 * p2
+        low = (product - np.sqrt(product ** 2 - low1 * high2 * (2 * p1 - low1) * (2 * p2 - high2))) / (
+            high2 * (2 * p2 - high2))
+        high = (product + np.sqrt(product ** 2 - high1 * low2 * (2 * p1 - high1) * (2 * p2 - low2))) / (
+            low2 * (2 * p2 - low2))
+    low = np.where(np.isnan(low), 0.0, np.maximum(low, 0.0))
+    high = np.where(np.isnan(high) | (high < 0), np.inf, high)
+    return low, high
+
+
+def impact_ratio_interval(sel_focal, n_focal, sel_ref, n_ref, alpha: float = 0.05):
+    """95% interval for rate_focal / rate_ref: MOVER-R with Clopper–Pearson intervals per rate.
+
+    Chosen for its coverage where audits need it most — small groups and rates of 0% or 100% —
+    (see docs/design/0007-impact-ratio-interval.md and benchmarks/bench_coverage.py): a group with
+    every member selected still gets an interval of real width, and the observed ratio always
+    lies inside its own interval. NaN where the ratio is undefined (an empty group, or nobody
+    selected in the reference group).
+    """
+    from statsmodels.stats.proportion import proportion_confint
 
     a, n1, b, n2 = _counts(sel_focal, n_focal, sel_ref, n_ref)
     low = np.full(a.shape, np.nan)
     high = np.full(a.shape, np.nan)
-    adjusted = np.zeros(a.shape, dtype=bool)
     valid = (n1 > 0) & (n2 > 0) & (b > 0)
-    plain = valid & (a > 0) & (a < n1) & (b < n2)
-    zero = valid & ~plain
-    if plain.any():
-        lo, hi = confint_proportions_2indep(
-            a[plain], n1[plain], b[plain], n2[plain], compare="ratio", method="log", alpha=alpha
-        )
-        low[plain], high[plain] = lo, hi
-    if zero.any():
-        lo, hi = confint_proportions_2indep(
-            a[zero], n1[zero], b[zero], n2[zero], compare="ratio", method="log-adjusted", alpha=alpha
-        )
-        low[zero], high[zero] = lo, hi
-        adjusted[zero] = True
-    return low, high, adjusted
+    if valid.any():
+        a_, n1_, b_, n2_ = a[valid], n1[valid], b[valid], n2[valid]
+        low1, high1 = proportion_confint(a_, n1_, alpha=alpha, method="beta")
+        low2, high2 = proportion_confint(b_, n2_, alpha=alpha, method="beta")
+        # statsmodels leaves NaN at 0 of n and n of n; the exact limits there are 0 and 1.
+        low1, high1 = np.where(a_ == 0, 0.0, low1), np.where(a_ == n1_, 1.0, high1)
+        low2, high2 = np.where(b_ == 0, 0.0, low2), np.where(b_ == n2_, 1.0, high2)
+        low[valid], high[valid] = mover_ratio_interval(a_ / n1_, low1, high1, b_ / n2_, low2, high2)
+    return low, high
 
 
 def pooled_z(sel_focal, n_focal, sel_ref, n_ref):
@@ -178,7 +194,7 @@ def compare_many(sel_focal, n_focal, sel_ref, n_ref) -> dict:
         rate_f = np.where(n1 > 0, a / np.maximum(n1, 1), np.nan)
         rate_r = np.where(n2 > 0, b / np.maximum(n2, 1), np.nan)
         ir = np.where(rate_r > 0, rate_f / rate_r, np.nan)
-    ir_low, ir_high, _ = impact_ratio_interval(a, n1, b, n2)
+    ir_low, ir_high = impact_ratio_interval(a, n1, b, n2)
     f_low, f_high = wilson_interval(a, n1)
     r_low, r_high = wilson_interval(b, n2)
     p = fisher_exact_two_sided(a, n1 - a, b, n2 - b)
@@ -231,7 +247,17 @@ def stratified_analysis(tables) -> StratifiedResult:
     ``tables`` is a sequence of 2x2 tables [[a, b], [c, d]], one per stratum, rows being the two
     groups and columns selected / not selected. The odds ratio is for row 1 versus row 2.
     Strata with an empty row or column carry no information and are left out.
+
+    The statistics come from statsmodels' ``StratifiedTable``, with two corrections so that they
+    match R's ``mantelhaen.test`` and the textbook Breslow–Day test:
+
+    - the continuity correction is applied only when |Σ(a − E[a])| ≥ 0.5, as R does; statsmodels
+      always subtracts 0.5, which turns a difference of 0.1 into a "significant" 0.4;
+    - when the common odds ratio is exactly 1, statsmodels' Breslow–Day divides by zero; there
+      the expected cell solves a linear equation, and when every stratum's odds ratio is 1 the
+      statistic is 0 with p = 1.
     """
+    from scipy.stats import chi2
     from statsmodels.stats.contingency_tables import StratifiedTable
 
     arr = np.asarray(tables, dtype=float).reshape(-1, 2, 2)
@@ -244,19 +270,50 @@ def stratified_analysis(tables) -> StratifiedResult:
     # reported as inf/NaN rather than warned about.
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        corrected = st.test_null_odds(correction=True)
         plain = st.test_null_odds(correction=False)
-        homogeneity = st.test_equal_odds(adjust=True)
         low, high = st.oddsratio_pooled_confint()
-        pooled = st.oddsratio_pooled
+        pooled = float(st.oddsratio_pooled)
+        a, row1, col1, total = arr[:, 0, 0], arr[:, 0].sum(axis=1), arr[:, :, 0].sum(axis=1), arr.sum(axis=(1, 2))
+        delta = float(np.sum(a - row1 * col1 / total))
+        if abs(delta) >= 0.5:
+            corrected = st.test_null_odds(correction=True)
+            cmh, cmh_p = float(corrected.statistic), float(chi2.sf(corrected.statistic, 1))
+        else:
+            cmh, cmh_p = float(plain.statistic), float(chi2.sf(plain.statistic, 1))
+        bd, bd_p = _breslow_day(st, arr, pooled)
     return StratifiedResult(
-        mh_odds_ratio=float(pooled),
+        mh_odds_ratio=pooled,
         mh_odds_ratio_ci=(float(low), float(high)),
-        cmh_statistic=float(corrected.statistic),
-        cmh_p_value=float(corrected.pvalue),
+        cmh_statistic=cmh,
+        cmh_p_value=cmh_p,
         cmh_statistic_uncorrected=float(plain.statistic),
-        cmh_p_value_uncorrected=float(plain.pvalue),
-        breslow_day_statistic=float(homogeneity.statistic),
-        breslow_day_p_value=float(homogeneity.pvalue),
+        cmh_p_value_uncorrected=float(chi2.sf(plain.statistic, 1)),
+        breslow_day_statistic=bd,
+        breslow_day_p_value=bd_p,
         n_strata=int(len(arr)),
     )
+
+
+def _breslow_day(st, arr: np.ndarray, pooled: float) -> tuple[float, float]:
+    """Breslow–Day statistic with Tarone's adjustment, and its p-value (df = strata − 1)."""
+    from scipy.stats import chi2
+
+    if len(arr) < 2:
+        return float("nan"), float("nan")
+    if pooled != 1.0:
+        result = st.test_equal_odds(adjust=True)
+        statistic = float(result.statistic)
+    else:
+        # E[a] under odds ratio 1 solves a linear equation (statsmodels' quadratic has a = 0).
+        a = arr[:, 0, 0]
+        row1, col1 = arr[:, 0].sum(axis=1), arr[:, :, 0].sum(axis=1)
+        total = arr.sum(axis=(1, 2))
+        expected = row1 * col1 / total
+        inverse_var = 1 / expected + 1 / (col1 - expected) + 1 / (row1 - expected) + 1 / (total - row1 - col1 + expected)
+        var = 1 / inverse_var
+        statistic = float(np.sum((a - expected) ** 2 / var) - np.sum(a - expected) ** 2 / np.sum(var))
+    if not np.isfinite(statistic):
+        return float("nan"), float("nan")
+    # Tarone's adjustment subtracts a square: at a statistic of 0 rounding can leave -1e-16.
+    statistic = max(statistic, 0.0) if statistic > -1e-9 else statistic
+    return statistic, float(chi2.sf(statistic, len(arr) - 1))

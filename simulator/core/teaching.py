@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .metrics import OVERALL, STATUS_FEW, STATUS_OK, SUPPRESS_SHARE
+from .metrics import OVERALL, STATUS_FEW, STATUS_OK
+from .thresholds import ALPHA, SUPPRESS_SHARE
 from .rules import DIRECT_DISCRIMINATION
 from .texts import integer, number, percent, pick, t
 from .world import INTERSECTION_ATTRIBUTES
@@ -104,7 +105,7 @@ class GoalResult:
 
 def check_goal(goal: Goal, measurement, lang: str) -> GoalResult:
     """Whether a run meets one goal, and a sentence that says why (or why not)."""
-    from .verdict import group_label
+    from .verdict import format_p, group_label
 
     outcome = measurement.outcome
     selected = int(outcome.selected.sum())
@@ -141,15 +142,13 @@ def check_goal(goal: Goal, measurement, lang: str) -> GoalResult:
                                              ratio=number(worst["impact_ratio"], lang),
                                              target=number(goal.value, lang)))
     if goal.kind == "no_significant_gap":
-        significant = rows[rows["p_value"] < 0.05]
+        significant = rows[rows["p_value"] < ALPHA]
         if significant.empty:
             return GoalResult(goal, True, t("teach.goal.no_gap", lang))
         worst = significant.sort_values("p_value").iloc[0]
-        p = worst["p_value"]
-        shown = t("stats.p_below", lang, limit=number(0.001, lang, 3)) if p < 0.001 else \
-            t("stats.p_equals", lang, p=number(p, lang, 3))
         return GoalResult(goal, False, t("teach.goal.gap", lang,
-                                         group=group_label(worst["attribute"], worst["group"], lang), p=shown))
+                                         group=group_label(worst["attribute"], worst["group"], lang),
+                                         p=format_p(worst["p_value"], lang)))
     raise ValueError(f"unknown goal kind {goal.kind!r}")
 
 

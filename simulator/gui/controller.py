@@ -58,6 +58,28 @@ class _RunTask(QRunnable):
         self.signals.finished.emit(result, self.generation)
 
 
+class _FindingsSignals(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class _FindingsTask(QRunnable):
+    """Computes a result's findings (strata, interaction tests, attribution) off the GUI thread."""
+
+    def __init__(self, result):
+        super().__init__()
+        self.result = result
+        self.signals = _FindingsSignals()
+
+    def run(self) -> None:
+        try:
+            self.result.measurement.findings.compute()
+        except Exception:  # reported in the window, never a crash
+            self.signals.failed.emit(traceback.format_exc())
+            return
+        self.signals.done.emit(self.result)
+
+
 def default_session_dir():
     """Where new review sessions are saved: the user's application-data folder."""
     from pathlib import Path
@@ -96,6 +118,7 @@ class Controller(QObject):
         self._pool_key = None
         self._generation = 0
         self._task: _RunTask | None = None
+        self._findings_tasks: set = set()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -179,6 +202,23 @@ class Controller(QObject):
     def _accept(self, result) -> None:
         self.result = result
         self.result_ready.emit(result)
+
+    def compute_findings(self, result, done) -> None:
+        """Compute ``result``'s findings in a worker thread, then call ``done(result)`` here."""
+        task = _FindingsTask(result)
+        self._findings_tasks.add(task)
+
+        def finished(r, task=task):
+            self._findings_tasks.discard(task)
+            done(r)
+
+        def failed(report, task=task):
+            self._findings_tasks.discard(task)
+            self.failed.emit(report)
+
+        task.signals.done.connect(finished)
+        task.signals.failed.connect(failed)
+        QThreadPool.globalInstance().start(task)
 
     # -- review sessions ---------------------------------------------------------------------------
     def set_session(self, session) -> None:

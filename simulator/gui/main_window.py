@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, Q
 from ..core.export import candidates_frame, write_csv
 from ..core.scenario import ScenarioError, load, save
 from ..core.texts import LANGUAGES, integer, pick, t
-from ..core.verdict import verdict, verdict_line
 from .controller import Controller
 from .dialogs import ScenarioGallery, show_error
 from .panels import PipelineEditor, PoolPanel, ScenarioPanel
@@ -231,15 +230,16 @@ class MainWindow(QMainWindow):
         view._dirty = True
 
     def _show_verdict(self, result) -> None:
-        self.verdict.setText(verdict_line(result.measurement, self.controller.lang))
+        findings = result.measurement.findings
+        self.verdict.setText(findings.headline_sentences(self.controller.lang)[0])
         self.verdict.setFont(STYLE.font(12.5, bold=True))
-        # The rest of the verdict (intersections, missed talent) is for the tooltip: computed right
-        # after this redraw rather than before it.
-        QTimer.singleShot(0, lambda: self._verdict_details(result))
+        # The rest of the verdict (strata, intersections, missed talent) is for the tooltip. Its
+        # tests (model fits) run in a worker thread; the tooltip is filled in when they are done.
+        self.controller.compute_findings(result, self._verdict_details)
 
     def _verdict_details(self, result) -> None:
         if result is self.controller.result:
-            self.verdict.setToolTip("\n\n".join(verdict(result.measurement, self.controller.lang)[1:]))
+            self.verdict.setToolTip("\n\n".join(result.measurement.findings.sentences(self.controller.lang)[1:]))
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)

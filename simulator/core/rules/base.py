@@ -159,6 +159,10 @@ class Rule:
     def reasons(self, lang: str, pool, indices: np.ndarray, info: dict | None = None) -> list[str]:
         return [self.reason(lang, pool, int(i), info) for i in indices]
 
+    def inspect(self, pool) -> dict:
+        """Extra facts for exports about how the rule works on this pool (a model's weights)."""
+        return {}
+
     # -- (de)serialisation -----------------------------------------------------------------------
     def to_dict(self) -> dict:
         out: dict[str, Any] = {"kind": self.kind}

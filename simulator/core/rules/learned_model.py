@@ -171,6 +171,9 @@ class LearnedModel(Rule):
         pairs = list(zip(model.features, (float(c) for c in model.coef)))
         return sorted(pairs, key=lambda kv: -abs(kv[1]))
 
+    def inspect(self, pool) -> dict:
+        return {"weights": [{"feature": f, "weight": w} for f, w in self.weights(pool)]}
+
     # -- behaviour --------------------------------------------------------------------------------
     def points(self, pool, ctx):
         return 100.0 * self.trained(pool).probability(pool)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core.metrics import OVERALL, STATUS_FEW, STATUS_NOT_ENOUGH
 from ...core.texts import number, percent, t
-from ...core.verdict import format_p, within_vacancies
+from ...core.verdict import format_p
 from ..style import (plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
                      style_plot)
 from .base import AttributeChooser, StageChooser, View, caption, value_label
@@ -101,11 +101,14 @@ class RatesView(View):
         for item in self.items.values():
             set_axis_language(item["plot"], lang)
         attribute = self.chooser.attribute()
-        # within_vacancies is empty (and computes nothing) unless the pool has several vacancies.
-        note = within_vacancies(self.result.measurement, lang)
-        if note and (self.stage_chooser.stage() != OVERALL
-                     or self.result.measurement.stratified["attribute"] != attribute):
-            note = []
+        # Where one pool applies for several vacancies, the comparison within them (Simpson's paradox)
+        # belongs beside the pooled bars; the findings say it.
+        note = []
+        measurement = self.result.measurement
+        if measurement.strata == "applied_for" and self.stage_chooser.stage() == OVERALL:
+            findings = measurement.findings
+            if findings.stratified and findings.stratified["attribute"] == attribute:
+                note = findings.stratified_sentences(lang)
         self.strata_note.setText(note[0] if note else "")
         self.strata_note.setVisible(bool(note))
         rows = self.rows()

@@ -114,9 +114,10 @@ class RulesView(View):
         legal = rule.legality()
         html = [f"<h3>{rule.describe(lang)}</h3>",
                 f"<p><b>{legal.label(lang)}.</b> {legal.explain(lang)}</p>"]
-        if rule.kind == "learned_model" and rule.enabled:
+        weights = rule.inspect(self.result.outcome.pool).get("weights") if rule.enabled else None
+        if weights:
             html.append(f"<p><b>{t('gui.rules.weights', lang)}</b></p><table cellpadding='3'>")
-            for feature, weight in rule.weights(self.result.outcome.pool)[:12]:
+            for feature, weight in ((w["feature"], w["weight"]) for w in weights[:12]):
                 colour = "#B2182B" if weight < 0 else "#2166AC"
                 html.append(f"<tr><td>{t(f'feature.{feature}', lang)}</td>"
                             f"<td style='color:{colour}' align='right'>{number(weight, lang)}</td></tr>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
+from ...core.findings import stratified_sentence
 from ...core.replay import replay_report, simulated_rates
 from ...core.texts import integer, number, percent, pick, t
 from ...core.verdict import format_p, format_ratio
@@ -55,9 +56,8 @@ class StudyView(View):
         fill_table(self.table, headers, rows, right_from=2)
         notes = []
         for st in report.stratified:
-            notes.append(t("cli.audit.stratified", lang, group=st["group"], reference=st["reference_group"],
-                           strata=", ".join(report.per_stratum), odds=number(st["odds_ratio_focal"], lang, 3),
-                           p=format_p(st["cmh_p_value"], lang), bd=format_p(st["breslow_day_p_value"], lang)))
+            notes.append(stratified_sentence(st, lang, st["group"], st["reference_group"],
+                                             ", ".join(report.per_stratum)))
         for r in simulated_rates(replay, self.result.outcome, lang).itertuples():
             notes.append(t("cli.replay.simulated", lang, group=r.group, published=percent(r.published_rate, lang),
                            simulated=percent(r.simulated_rate, lang), n=integer(r.simulated_n, lang),

@@ -1,0 +1,76 @@
+"""Hidden cells stay hidden: complementary suppression for audits of real people's decisions.
+
+A cell under the size gate is hidden, but a published total can give it away: if "women" holds
+40 people with 12 selected and every women × origin cell is shown but one, the hidden cell's
+selections are 12 minus the rest. So, per table, every *line* (the cells that add up to one
+published total: a row or column of a cross, or a whole single-attribute table against the grand
+total) that contains hidden cells must hide enough that what can be worked out — the sum over the
+hidden cells of the line — covers at least MIN_N people with mixed outcomes. Until it does, the
+smallest visible cell of the line is hidden as well. (When the line's own total has everyone or
+nobody selected, the published total already tells every decision and nothing more is hidden.)
+
+People with a missing value take part as cells of their own that are never shown, so they cannot
+be worked out either. See docs/design/0008-hidden-cells.md; tests check the result with an
+integer program over everything an audit publishes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .thresholds import MIN_N
+
+
+def line_protected(n_hidden: int, selected_hidden: int) -> bool:
+    """Whether the sum over a line's hidden cells reveals nobody's decision."""
+    return n_hidden == 0 or (n_hidden >= MIN_N and 0 < selected_hidden < n_hidden)
+
+
+def complementary_hidden(codes: np.ndarray, n: np.ndarray, selected: np.ndarray, hidden: np.ndarray,
+                         keep: np.ndarray | None = None) -> np.ndarray:
+    """The hidden mask of one table after complementary suppression.
+
+    ``codes`` is (cells, depth): each cell's value code per attribute; ``n``/``selected`` its counts;
+    ``hidden`` the cells hidden so far (primary suppression, and cells of missing values, which are
+    always hidden). A line is every set of cells that agree on all attributes but one.
+
+    ``keep`` marks cells that are not chosen to hide: the table's reference group, whose rate every
+    impact ratio of the table would give away. When a line can only be protected by hiding a kept
+    cell, the whole table is hidden.
+    """
+    codes = np.asarray(codes).reshape(len(n), -1)
+    n = np.asarray(n, dtype=np.int64)
+    selected = np.asarray(selected, dtype=np.int64)
+    hidden = np.asarray(hidden, dtype=bool).copy()
+    keep = np.zeros(len(n), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+    depth = codes.shape[1]
+    lines = []
+    for j in range(depth):
+        others = np.delete(codes, j, axis=1)
+        if others.shape[1] == 0:
+            lines.append(np.zeros(len(n), dtype=np.int64))
+        else:
+            lines.append(pd.MultiIndex.from_arrays(others.T).factorize()[0] if others.shape[1] > 1
+                         else pd.factorize(others[:, 0])[0])
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            frame = pd.DataFrame({"line": line, "n": n, "sel": selected, "hidden": hidden,
+                                  "hn": np.where(hidden, n, 0), "hs": np.where(hidden, selected, 0)})
+            per = frame.groupby("line").agg(total_n=("n", "sum"), total_sel=("sel", "sum"), hn=("hn", "sum"),
+                                            hs=("hs", "sum"), hidden=("hidden", "sum"), cells=("n", "size"))
+            protected = np.array([line_protected(a, b) for a, b in zip(per["hn"], per["hs"])], dtype=bool)
+            told = (per["total_sel"] == 0) | (per["total_sel"] == per["total_n"])
+            need = per.index[~protected & ~told.to_numpy() & (per["hidden"] < per["cells"]).to_numpy()]
+            if len(need) == 0:
+                continue
+            candidates = frame[frame["line"].isin(need) & ~frame["hidden"] & ~keep]
+            if candidates["line"].nunique() < len(need):
+                return np.ones(len(n), dtype=bool)
+            # The smallest visible cell of each line (ties: the first), so the least is lost.
+            pick = candidates.sort_values(["line", "n"], kind="stable").groupby("line").head(1).index
+            hidden[pick.to_numpy()] = True
+            changed = True
+    return hidden
