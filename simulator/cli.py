@@ -420,7 +420,7 @@ def _print_replay(scenario, outcome, lang: str) -> None:
         table["attribute_label"] = t("cli.replay.stratum", lang, stratum=stratum)
         print(_rates_table(table, lang, by_attribute=True).split("\n", 1)[1])
     for st in report.stratified:
-        print("  " + stratified_sentence(st, lang, st["group"], st["reference_group"], ", ".join(report.per_stratum)))
+        print("  " + stratified_sentence(st, lang, st["group"], st["reference_group"], t("cli.replay.strata", lang, strata=", ".join(report.per_stratum))))
     for row in simulated_rates(replay, outcome, lang).itertuples():
         print("  " + t("cli.replay.simulated", lang, group=row.group, published=_pct(row.published_rate, lang),
                        simulated=_pct(row.simulated_rate, lang), n=integer(row.simulated_n, lang),

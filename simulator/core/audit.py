@@ -19,13 +19,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .disclosure import complementary_hidden
+from .disclosure import complementary_hidden, pinned_cells
 from .findings import Findings, RawLabels
 from .metrics import OVERALL, STATUS_UNKNOWN, TableSpec, compare_tables
 from .stats import stratified_analysis, wilson_interval
 from .thresholds import MIN_N
 
-MAX_DEPTH = 3  # intersections of up to three group columns
+# Every two-way intersection; the three-way one when there are three group columns (with more,
+# three-way tables multiply faster than they inform).
+MAX_DEPTH = 3
 TRUE_VALUES = frozenset({"1", "true", "yes", "ja", "y", "j", "selected", "geselecteerd", "waar", "1.0"})
 FALSE_VALUES = frozenset({"0", "false", "no", "nee", "n", "rejected", "afgewezen", "onwaar", "0.0"})
 
@@ -148,49 +150,34 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     coded = {col: _codes(frame, col, file) for col in group_columns}
     unknown = {col: int((coded[col][0] < 0).sum()) for col in group_columns}
 
-    specs, protect = [], []
-    combos = [c for depth in range(1, min(len(group_columns), MAX_DEPTH) + 1)
-              for c in itertools.combinations(group_columns, depth)]
+    deepest = min(len(group_columns), MAX_DEPTH if len(group_columns) <= MAX_DEPTH else 2)
+    combos = [c for depth in range(1, deepest + 1) for c in itertools.combinations(group_columns, depth)]
+    tables = []
     for combo in combos:
         sizes = [len(coded[c][1]) for c in combo]
         parts, n, sel, missing = _cross([coded[c][0] for c in combo], sizes, selected)
         names = [" × ".join(str(coded[c][1][parts[i, j]]) for j, c in enumerate(combo))
                  for i in np.flatnonzero(~missing)]
-        specs.append(TableSpec(" × ".join(combo), names, n[~missing], sel[~missing], len(combo) > 1, OVERALL,
-                               len(combo)))
-        protect.append((parts, n, sel, missing))
-    groups = compare_tables(specs)
+        tables.append(_Table(combo, parts, n, sel, missing, names))
+    groups = compare_tables([TableSpec(tb.attribute, tb.names, tb.n[~tb.missing], tb.sel[~tb.missing],
+                                       len(tb.combo) > 1, OVERALL, len(tb.combo)) for tb in tables])
 
     # Missing values: one counted row per column, never compared; crosses keep them as hidden cells.
     unknown_rows = []
-    for (combo, (parts, n, sel, missing)) in zip(combos, protect):
-        if len(combo) == 1 and missing.any():
-            k = int(np.flatnonzero(missing)[0])
-            unknown_rows.append({"attribute": combo[0], "group": "", "stage": OVERALL, "depth": 1, "n": int(n[k]),
-                                 "selected": int(sel[k]), "rate": sel[k] / n[k], "status": STATUS_UNKNOWN,
-                                 "reference": False, "hidden": bool(n[k] < MIN_N), "below_four_fifths": False,
-                                 "significant_lower": False})
+    for tb in tables:
+        if len(tb.combo) == 1 and tb.missing.any():
+            k = int(np.flatnonzero(tb.missing)[0])
+            unknown_rows.append({"attribute": tb.attribute, "group": "", "stage": OVERALL, "depth": 1,
+                                 "n": int(tb.n[k]), "selected": int(tb.sel[k]), "rate": tb.sel[k] / tb.n[k],
+                                 "status": STATUS_UNKNOWN, "reference": False, "hidden": bool(tb.n[k] < MIN_N),
+                                 "below_four_fifths": False, "significant_lower": False})
     if unknown_rows:
         extra = pd.DataFrame(unknown_rows)
         extra["rate_ci_low"], extra["rate_ci_high"] = wilson_interval(extra["selected"], extra["n"])
         groups = pd.concat([groups, extra], ignore_index=True)
-
-    # Complementary suppression, one table at a time (its lines add up to published totals).
-    for combo, (parts, n, sel, missing) in zip(combos, protect):
-        attribute = " × ".join(combo)
-        is_table = (groups["attribute"] == attribute).to_numpy()
-        rows = np.flatnonzero(is_table & (groups["status"] != STATUS_UNKNOWN).to_numpy())
-        hidden = np.ones(len(n), dtype=bool)  # missing-value cells of crosses are never shown
-        hidden[~missing] = groups["hidden"].to_numpy()[rows]
-        if len(combo) == 1 and missing.any():
-            hidden[missing] = n[missing] < MIN_N  # the one-column 'missing' row is shown when large enough
-        keep = np.zeros(len(n), dtype=bool)
-        keep[~missing] = groups["reference"].to_numpy()[rows]
-        result = complementary_hidden(parts, n, sel, hidden, keep)
-        groups.loc[rows, "hidden"] = result[~missing]
-        if len(combo) == 1 and missing.any():
-            groups.loc[is_table & (groups["status"] == STATUS_UNKNOWN).to_numpy(), "hidden"] = bool(result[missing][0])
-    groups["hidden"] = groups["hidden"].astype(bool)
+    for tb in tables:
+        tb.locate(groups)
+    _protect(groups, tables, group_columns, coded, selected)
 
     stratified = _stratified(frame, strata_column, coded, selected, groups) if strata_column else []
     by_pair = {(s["attribute"], s["group"], s["reference_group"]): s for s in stratified}
@@ -199,6 +186,98 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
                         stratify=(lambda a, g, r: by_pair.get((a, g, r))) if strata_column else None)
     return Audit(file, len(frame), int(selected.sum()), list(group_columns), selected_column, strata_column,
                  unknown, groups, stratified, findings)
+
+
+class _Table:
+    """One table of an audit (a column or a cross of columns) with the cells it adds up from.
+
+    ``parts`` holds each cell's value code per column (the column's size stands for a missing
+    value); cells with a missing value are never shown but take part in protecting hidden cells.
+    """
+
+    def __init__(self, combo, parts, n, sel, missing, names):
+        self.combo, self.parts, self.n, self.sel, self.missing, self.names = combo, parts, n, sel, missing, names
+        self.attribute = " × ".join(combo)
+
+    def locate(self, groups: pd.DataFrame) -> None:
+        """Which rows of the group table show this table's cells (-1: a cell that is never shown)."""
+        mine = (groups["attribute"] == self.attribute).to_numpy()
+        known = np.flatnonzero(mine & (groups["status"] != STATUS_UNKNOWN).to_numpy())
+        self.row = np.full(len(self.n), -1)
+        self.row[~self.missing] = known
+        if len(self.combo) == 1 and self.missing.any():
+            self.row[self.missing] = np.flatnonzero(mine & (groups["status"] == STATUS_UNKNOWN).to_numpy())
+
+    def hidden(self, groups: pd.DataFrame) -> np.ndarray:
+        shown = self.row >= 0
+        out = np.ones(len(self.n), dtype=bool)
+        out[shown] = groups["hidden"].to_numpy()[self.row[shown]]
+        return out
+
+    def reference(self, groups: pd.DataFrame) -> np.ndarray:
+        shown = self.row >= 0
+        out = np.zeros(len(self.n), dtype=bool)
+        out[shown] = groups["reference"].to_numpy()[self.row[shown]]
+        return out
+
+    def set_hidden(self, groups: pd.DataFrame, hidden: np.ndarray) -> None:
+        shown = self.row >= 0
+        groups.loc[self.row[shown], "hidden"] = hidden[shown]
+
+
+def _protect(groups: pd.DataFrame, tables: list, columns: list[str], coded: dict, selected: np.ndarray) -> None:
+    """Hide cells until no one's decision can be worked out from what the audit shows (disclosure.py).
+
+    First the line rule, table by table; then an integer program over the finest cells (every
+    combination of all group columns) finds decisions that the shown counts pin down together, and
+    hides a shown row holding such a cell — the smallest one, never a reference — until none is left.
+    """
+    for tb in tables:
+        tb.set_hidden(groups, complementary_hidden(tb.parts, tb.n, tb.sel, tb.hidden(groups), tb.reference(groups)))
+    sizes = [len(coded[c][1]) for c in columns]
+    fine_parts, fine_n, fine_sel, _ = _cross([coded[c][0] for c in columns], sizes, selected)
+    # For every table, which of its cells each finest cell falls in.
+    for tb in tables:
+        index = {tuple(p): i for i, p in enumerate(tb.parts)}
+        positions = [columns.index(c) for c in tb.combo]
+        tb.fine = np.array([index[tuple(p)] for p in fine_parts[:, positions]])
+    while True:
+        published, told, owners = [np.ones(len(fine_n), dtype=bool)], np.zeros(len(fine_n), dtype=bool), []
+        for tb in tables:
+            hidden = tb.hidden(groups)
+            for cell in np.flatnonzero(~hidden):
+                members = tb.fine == cell
+                published.append(members)
+                if tb.sel[cell] in (0, tb.n[cell]):
+                    told |= members
+                owners.append((tb, cell, members))
+        pinned = pinned_cells(fine_n, fine_sel, published, told)
+        if not pinned:
+            return
+        # For each pinned cell hide one shown row that holds it: the deepest (an intersection
+        # before a single column, which the headline needs), then the smallest; never a reference.
+        changed = set()
+        for f in pinned:
+            holding = [(-len(tb.combo), tb.n[cell], k, tb, cell) for k, (tb, cell, members) in enumerate(owners)
+                       if members[f] and not tb.reference(groups)[cell] and not tb.hidden(groups)[cell]]
+            if not holding:  # nothing but references (or nothing) holds it: widen to every shown row
+                holding = [(-len(tb.combo), tb.n[cell], k, tb, cell) for k, (tb, cell, members) in enumerate(owners)
+                           if not tb.reference(groups)[cell] and not tb.hidden(groups)[cell]]
+            if not holding:
+                continue
+            _, _, _, tb, cell = min(holding, key=lambda h: h[:3])
+            hidden = tb.hidden(groups)
+            hidden[cell] = True
+            tb.set_hidden(groups, hidden)
+            changed.add(id(tb))
+        if not changed:  # only references are left to hide: hide everything
+            for tb in tables:
+                tb.set_hidden(groups, np.ones(len(tb.n), dtype=bool))
+            return
+        for tb in tables:
+            if id(tb) in changed:
+                tb.set_hidden(groups, complementary_hidden(tb.parts, tb.n, tb.sel, tb.hidden(groups),
+                                                           tb.reference(groups)))
 
 
 def _stratified(frame, strata_column, coded, selected, groups) -> list[dict]:

@@ -5,13 +5,18 @@ A cell under the size gate is hidden, but a published total can give it away: if
 selections are 12 minus the rest. So, per table, every *line* (the cells that add up to one
 published total: a row or column of a cross, or a whole single-attribute table against the grand
 total) that contains hidden cells must hide enough that what can be worked out — the sum over the
-hidden cells of the line — covers at least MIN_N people with mixed outcomes. Until it does, the
-smallest visible cell of the line is hidden as well. (When the line's own total has everyone or
+hidden cells of the line — spans at least two cells and MIN_N people with mixed outcomes. Until
+it does, the smallest visible cell of the line is hidden as well. (When the line's own total has everyone or
 nobody selected, the published total already tells every decision and nothing more is hidden.)
 
 People with a missing value take part as cells of their own that are never shown, so they cannot
-be worked out either. See docs/design/0008-hidden-cells.md; tests check the result with an
-integer program over everything an audit publishes.
+be worked out either.
+
+Lines are not the only way in: totals of several tables together can pin a cell down. So after
+the line rule, ``pinned_cells`` asks an integer program, for every combination of values (the
+finest cell, the people an outsider could single out) whose members all share one outcome, whether
+some other table of selections fits everything published; where none does, more is hidden
+(``audit.py``) until every such cell could have gone either way. See docs/design/0008-hidden-cells.md.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ import pandas as pd
 from .thresholds import MIN_N
 
 
-def line_protected(n_hidden: int, selected_hidden: int) -> bool:
-    """Whether the sum over a line's hidden cells reveals nobody's decision."""
-    return n_hidden == 0 or (n_hidden >= MIN_N and 0 < selected_hidden < n_hidden)
+def line_protected(n_hidden: int, selected_hidden: int, cells_hidden: int) -> bool:
+    """Whether what a line's total gives away about its hidden cells reveals nobody's decision: the
+    sum over at least two hidden cells (so no one cell is worked out exactly), covering at least
+    MIN_N people who do not all share one outcome."""
+    return cells_hidden == 0 or (cells_hidden >= 2 and n_hidden >= MIN_N and 0 < selected_hidden < n_hidden)
 
 
 def complementary_hidden(codes: np.ndarray, n: np.ndarray, selected: np.ndarray, hidden: np.ndarray,
@@ -61,7 +68,8 @@ def complementary_hidden(codes: np.ndarray, n: np.ndarray, selected: np.ndarray,
                                   "hn": np.where(hidden, n, 0), "hs": np.where(hidden, selected, 0)})
             per = frame.groupby("line").agg(total_n=("n", "sum"), total_sel=("sel", "sum"), hn=("hn", "sum"),
                                             hs=("hs", "sum"), hidden=("hidden", "sum"), cells=("n", "size"))
-            protected = np.array([line_protected(a, b) for a, b in zip(per["hn"], per["hs"])], dtype=bool)
+            protected = np.array([line_protected(a, b, c) for a, b, c in zip(per["hn"], per["hs"], per["hidden"])],
+                                 dtype=bool)
             told = (per["total_sel"] == 0) | (per["total_sel"] == per["total_n"])
             need = per.index[~protected & ~told.to_numpy() & (per["hidden"] < per["cells"]).to_numpy()]
             if len(need) == 0:
@@ -74,3 +82,45 @@ def complementary_hidden(codes: np.ndarray, n: np.ndarray, selected: np.ndarray,
             hidden[pick.to_numpy()] = True
             changed = True
     return hidden
+
+
+def pinned_cells(n: np.ndarray, selected: np.ndarray, published: list[np.ndarray], told: np.ndarray) -> list[int]:
+    """Finest cells whose members' decisions follow from what is published.
+
+    ``n``/``selected``: people and selections per finest cell (every combination of group values,
+    missing values included). ``published``: one boolean membership mask per published count of
+    selections (every shown table row, and the grand total). ``told``: cells inside a shown group in
+    which everyone, or no one, was selected — their decisions are published as such.
+
+    Only a cell where nobody (or everybody) was selected can be pinned to that outcome. Each round
+    an integer program looks for one table of selections that fits every published count and gives
+    as many of the remaining such cells another outcome as it can; the cells it moves are free, and
+    when it can move none of the rest, those are pinned. A handful of rounds settles thousands of cells.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_matrix
+
+    n = np.asarray(n, dtype=float)
+    selected = np.asarray(selected, dtype=float)
+    remaining = np.flatnonzero((n > 0) & ((selected == 0) | (selected == n)) & ~np.asarray(told, dtype=bool))
+    if len(remaining) == 0:
+        return []
+    matrix = csr_matrix(np.array(published, dtype=float))
+    values = matrix @ selected
+    constraint = LinearConstraint(matrix, values, values)
+    integrality = np.ones(len(n))
+    bounds = Bounds(np.zeros(len(n)), n)
+    nobody = selected == 0
+    while len(remaining):
+        # Reward moving a cell away from its all-or-nothing outcome, one unit per cell at most.
+        objective = np.zeros(len(n))
+        objective[remaining] = np.where(nobody[remaining], -1.0, 1.0) / n[remaining]
+        result = milp(objective, constraints=constraint, integrality=integrality, bounds=bounds)
+        if not result.success:
+            return [int(f) for f in remaining]
+        x = np.round(result.x)
+        moved = np.where(nobody[remaining], x[remaining] > 0, x[remaining] < n[remaining])
+        if not moved.any():
+            return [int(f) for f in remaining]
+        remaining = remaining[~moved]
+    return []

@@ -48,7 +48,7 @@ INTERVALS = {
     "rate": "Wilson score",
     "impact_ratio": IMPACT_RATIO_CI_METHOD,
     "p_value": "Fisher exact, two-sided",
-    "clear_gap": "Fisher p below 0.05 after Holm correction over the comparisons",
+    "clear_gap": f"Fisher p below {ALPHA} after Holm correction over the comparisons",
     "intersection": "likelihood-ratio test of the cell in a logistic model, Bonferroni-corrected",
 }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .metrics import OVERALL, STATUS_SUPPRESSED, Measurement
+from .metrics import OVERALL, Measurement
 from .pipeline import Outcome, run_pipeline
 from .pool import Pool, _derive
 from .thresholds import MIN_N
@@ -51,6 +51,8 @@ class Grid:
     selected: np.ndarray
     p_value: np.ndarray
     status: np.ndarray  # object array of status strings
+    hidden: np.ndarray  # cells that show no numbers (under the size gates)
+    below_four_fifths: np.ndarray
     hidden_cells: int
     hidden_candidates: int
 
@@ -73,10 +75,10 @@ def intersection_grid(measurement: Measurement, row_attr: str, col_attr: str, st
         return table[column].to_numpy(dtype=dtype).reshape(shape)
 
     status = table["status"].to_numpy(dtype=object).reshape(shape)
-    hidden = status == STATUS_SUPPRESSED
+    hidden = grid("hidden", bool)
     return Grid(list(CATEGORIES[row_attr]), list(CATEGORIES[col_attr]), grid("impact_ratio"), grid("rate"),
-                grid("n", np.int64), grid("selected", np.int64), grid("p_value"), status,
-                int(hidden.sum()), int(grid("n", np.int64)[hidden].sum()))
+                grid("n", np.int64), grid("selected", np.int64), grid("p_value"), status, hidden,
+                grid("below_four_fifths", bool), int(hidden.sum()), int(grid("n", np.int64)[hidden].sum()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,8 +221,10 @@ class Comparison:
 def compare_runs(a: Measurement, b: Measurement, attributes=("gender", "age_band", "origin", "disability",
                                                                 "parent")) -> Comparison:
     """Set run B beside frozen run A: group rates and ratios, and who flipped."""
-    ga = a.groups[(a.groups["stage"] == OVERALL) & (a.groups["depth"] == 1)]
-    gb = b.groups[(b.groups["stage"] == OVERALL) & (b.groups["depth"] == 1)]
+    from .findings import public_groups
+
+    ga = public_groups(a.singles[a.singles["stage"] == OVERALL])
+    gb = public_groups(b.singles[b.singles["stage"] == OVERALL])
     cols = ["attribute", "group", "n", "selected", "rate", "impact_ratio", "p_value", "status"]
     merged = ga[cols].merge(gb[cols], on=["attribute", "group"], suffixes=("_a", "_b"))
     merged = merged[merged["attribute"].isin(attributes)].reset_index(drop=True)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .thresholds import FOUR_FIFTHS
+
 # statsmodels and scipy.stats take most of a second to import; they are imported inside the
 # functions (Python caches them after the first call) so the app's window can open first.
 
@@ -198,7 +200,7 @@ def compare_many(sel_focal, n_focal, sel_ref, n_ref) -> dict:
     f_low, f_high = wilson_interval(a, n1)
     r_low, r_high = wilson_interval(b, n2)
     p = fisher_exact_two_sided(a, n1 - a, b, n2 - b)
-    needed = np.where(np.isfinite(rate_r), np.ceil(0.8 * rate_r * n1 - 1e-9), np.nan)
+    needed = np.where(np.isfinite(rate_r), np.ceil(FOUR_FIFTHS * rate_r * n1 - 1e-9), np.nan)
     return {
         "rate_focal": rate_f,
         "rate_ref": rate_r,

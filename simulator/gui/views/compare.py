@@ -78,7 +78,7 @@ class CompareView(View):
         self.groups.setRowCount(len(rows))
         for r, row in enumerate(rows.itertuples()):
             values = [f"{t(f'attribute.{row.attribute}', lang)}: {value_label(row.attribute, row.group, lang)}",
-                      percent(row.rate_a, lang), percent(row.rate_b, lang),
+                      self._percent(row.rate_a, lang), self._percent(row.rate_b, lang),
                       self._ratio(row.impact_ratio_a, lang), self._ratio(row.impact_ratio_b, lang)]
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
@@ -123,6 +123,10 @@ class CompareView(View):
             summary += " " + t("gui.compare.listed", lang, shown=MAX_LISTED)
         self.totals.setText(summary + ("  " + "; ".join(parts) if parts else ""))
         self.totals.setFont(STYLE.font(10))
+
+    @staticmethod
+    def _percent(x, lang: str) -> str:
+        return percent(x, lang) if math.isfinite(x) else "—"  # hidden: under the size gate
 
     @staticmethod
     def _ratio(value, lang):

@@ -52,7 +52,8 @@ class FunnelView(View):
         steps = list(range(outcome.n_stages + 1))
         counts = table[steps].to_numpy(dtype=float)  # rows: groups; columns: applied, after each stage
         applied = counts[:, 0]
-        shown = [i for i, n in enumerate(applied) if n > 0]
+        # Groups under the size gate are hidden here as in every table: no bars, no counts.
+        shown = [i for i, (n, hidden) in enumerate(zip(applied, table["hidden"])) if n > 0 and not hidden]
         names = [t("gui.funnel.applied", lang)] + [stage.title(lang) for stage in outcome.pipeline.stages]
         layout_key = (attribute, tuple(shown), tuple(names), lang, STYLE.scale)
         width = 0.8 / max(len(shown), 1)

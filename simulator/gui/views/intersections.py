@@ -8,16 +8,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout
 
-from ...core.metrics import STATUS_NOT_ENOUGH, STATUS_SUPPRESSED
 from ...core.report import intersection_grid
 from ...core.texts import integer, number, t
+from ...core.thresholds import FOUR_FIFTHS
 from ...core.world import CATEGORIES, INTERSECTION_ATTRIBUTES
 from ..style import plot_widget, set_axis_language, STYLE, compact_combo, fit_axis_to_labels, style_plot
 from .base import AttributeChooser, StageChooser, View, caption, value_label
 
 # Impact ratio 0 (dark red) through 0.8 (light) and 1.0 (white) to 1.5 and above (blue): a
 # diverging red–blue scale that stays readable with red–green colour blindness.
-COLOURS = pg.ColorMap(pos=np.array([0.0, 0.8, 1.0, 1.5]) / 1.5,
+COLOURS = pg.ColorMap(pos=np.array([0.0, FOUR_FIFTHS, 1.0, 1.5]) / 1.5,
                       color=[(178, 24, 43), (244, 165, 130), (247, 247, 247), (67, 147, 195)])
 HIDDEN = (215, 215, 215)
 
@@ -129,9 +129,8 @@ class IntersectionsView(View):
         k = 0
         for r in range(n_rows):
             for c in range(n_cols):
-                status = grid.status[r, c]
                 ratio = grid.impact_ratio[r, c]
-                if status in (STATUS_SUPPRESSED, STATUS_NOT_ENOUGH) or not math.isfinite(ratio):
+                if grid.hidden[r, c] or not math.isfinite(ratio):
                     colour = HIDDEN
                 else:
                     colour = COLOURS.map(min(ratio, 1.5) / 1.5, mode="byte")[:3]
@@ -139,8 +138,7 @@ class IntersectionsView(View):
                 item = self._cell_label(k)
                 k += 1
                 item.setText(self._cell_text(grid, r, c, lang))
-                flagged = math.isfinite(ratio) and ratio < 0.8 and status not in (STATUS_SUPPRESSED, STATUS_NOT_ENOUGH)
-                item.setFont(STYLE.font(9, bold=bool(flagged)))
+                item.setFont(STYLE.font(9, bold=bool(grid.below_four_fifths[r, c])))
                 item.setPos(c + 0.5, r + 0.5)
                 item.setVisible(True)
         for item in self.cell_labels[k:]:
@@ -157,16 +155,15 @@ class IntersectionsView(View):
             style_plot(self.plot)
             self._styled = (STYLE.scale, lang)
         fit_axis_to_labels(self.plot.getAxis("left"), [value_label(rows_attr, v, lang) for v in grid.rows])
-        self.disclosure.setText(t("gui.intersections.disclosure", lang, cells=grid.hidden_cells,
+        self.disclosure.setText(t("gui.intersections.disclosure", lang, cells=grid.hidden_cells, count=grid.hidden_cells,
                                   candidates=integer(grid.hidden_candidates, lang)))
 
     @staticmethod
     def _cell_text(grid, r, c, lang) -> str:
-        status = grid.status[r, c]
+        if grid.hidden[r, c]:  # a hidden cell shows no numbers at all
+            return t("gui.intersections.hidden", lang)
         n = integer(int(grid.n[r, c]), lang)
-        if status == STATUS_SUPPRESSED:
-            return t("gui.intersections.hidden", lang, n=n)
-        if status == STATUS_NOT_ENOUGH or not math.isfinite(grid.impact_ratio[r, c]):
+        if not math.isfinite(grid.impact_ratio[r, c]):
             return t("gui.status.not_enough", lang) + f"\nn = {n}"
         return f"{number(grid.impact_ratio[r, c], lang)}\n{number(100 * grid.rate[r, c], lang, 1)}% · n = {n}"
 

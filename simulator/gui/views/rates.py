@@ -6,8 +6,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
-from ...core.metrics import OVERALL, STATUS_FEW, STATUS_NOT_ENOUGH
+from ...core.metrics import OVERALL, STATUS_FEW
 from ...core.texts import number, percent, t
+from ...core.thresholds import FOUR_FIFTHS
 from ...core.verdict import format_p
 from ..style import (plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
                      style_plot)
@@ -78,7 +79,7 @@ class RatesView(View):
             plot.addItem(errors)
             self.items[name] = {"plot": plot, "bars": bars, "errors": errors, "labels": []}
         ratio_plot = self.items["ratio"]["plot"]
-        self.line = pg.InfiniteLine(pos=0.8, angle=90)
+        self.line = pg.InfiniteLine(pos=FOUR_FIFTHS, angle=90)
         self.one = pg.InfiniteLine(pos=1.0, angle=90)
         self.rule = pg.TextItem("", color=REFERENCE_LINE, anchor=(0, 1))
         for item in (self.line, self.one, self.rule):
@@ -121,14 +122,14 @@ class RatesView(View):
         ratio = rows["impact_ratio"].to_numpy(dtype=float)
         status = rows["status"].to_numpy(dtype=object)
         reference = rows["reference"].to_numpy(dtype=bool)
-        weak = status == STATUS_NOT_ENOUGH
+        weak = rows["hidden"].to_numpy(dtype=bool)  # under the size gate: no bar, no number
         colours = [group_colour(self._code(attribute, g)) for g in rows["group"]]
         brushes = [pg.mkBrush(GREY if w else c) for w, c in zip(weak, colours)]
         pens = [pg.mkPen(c.darker(130), width=width) for c in colours]
         # rates with Wilson intervals
         rate_items = self.items["rate"]
-        rate_items["bars"].setOpts(x0=np.zeros(count), y=y, height=0.6, width=100 * np.nan_to_num(rate), brushes=brushes,
-                                   pens=pens)
+        rate_items["bars"].setOpts(x0=np.zeros(count), y=y, height=0.6, width=np.where(weak, 0.0, 100 * np.nan_to_num(rate)),
+                                   brushes=brushes, pens=pens)
         shown = ~weak
         low = rows["rate_ci_low"].to_numpy(dtype=float)
         high = rows["rate_ci_high"].to_numpy(dtype=float)
@@ -143,7 +144,7 @@ class RatesView(View):
             label.setFont(STYLE.font(8.5))
             label.setPos(0, y[k] + 0.42)
         max_rate = max(float(np.nanmax(np.where(shown, 100 * high, 0))) if count else 0.0, 5.0) * 1.1
-        # impact ratios with Katz intervals
+        # impact ratios with their intervals
         ratio_items = self.items["ratio"]
         drawn = reference | (~weak & np.isfinite(ratio))
         ratio_width = np.where(reference, 1.0, np.where(drawn, ratio, 0.0))
@@ -170,7 +171,7 @@ class RatesView(View):
         self.one.setPen(pg.mkPen("#BBBBBB", width=width))
         self.rule.setText(t("gui.rates.rule_of_thumb", lang))
         self.rule.setFont(STYLE.font(8.5))
-        self.rule.setPos(0.81, count - 0.35)
+        self.rule.setPos(FOUR_FIFTHS + 0.01, count - 0.35)
         ticks = [[(y[k], labels[k]) for k in range(count)]]
         for name, title, xmax in (("rate", t("gui.rates.rate_title", lang), max_rate),
                                   ("ratio", t("gui.rates.ratio_title", lang), max_ratio * 1.05)):

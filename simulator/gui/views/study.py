@@ -57,7 +57,7 @@ class StudyView(View):
         notes = []
         for st in report.stratified:
             notes.append(stratified_sentence(st, lang, st["group"], st["reference_group"],
-                                             ", ".join(report.per_stratum)))
+                                             t("cli.replay.strata", lang, strata=", ".join(report.per_stratum))))
         for r in simulated_rates(replay, self.result.outcome, lang).itertuples():
             notes.append(t("cli.replay.simulated", lang, group=r.group, published=percent(r.published_rate, lang),
                            simulated=percent(r.simulated_rate, lang), n=integer(r.simulated_n, lang),
