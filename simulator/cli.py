@@ -165,6 +165,32 @@ def _rates_table(frame, lang: str, by_attribute: bool) -> str:
     return _table(headers, rows)
 
 
+class _Background:
+    """Run one function in a thread; ``result()`` waits for it and re-raises what it raised."""
+
+    def __init__(self, function):
+        import threading
+
+        self._error = None
+
+        def run():
+            try:
+                function()
+            except BaseException as exc:  # handed to the caller
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
 def _print_hidden(lines: list[str]) -> None:
     if lines:
         print("  " + lines[0])
@@ -217,17 +243,31 @@ def cmd_run(args) -> int:
     if args.seed is not None and not (0 <= args.seed < 2 ** 32):
         raise InputError(f"--seed: must be between 0 and {2 ** 32 - 1}, got {args.seed}")
     scenario = load(args.scenario)
-    result = engine.run(scenario, seed=args.seed, size=args.size)
-    if args.csv:
+    engine.warm_imports(scenario)
+    writers = []
+
+    def write_candidates(outcome):
+        # Written beside the measurement and the report: their statistics and the CSV's string
+        # work share the two cores of a laptop.
+        writers.append(_Background(lambda: write_csv(candidates_frame(outcome, lang), args.csv)))
+
+    try:
+        result = engine.run(scenario, seed=args.seed, size=args.size, screened=write_candidates if args.csv else None)
+        if args.json:
+            _write_json(_run_json(scenario, result, lang), args.json)
+        if args.json != "-":
+            _print_run(scenario, result, lang, args.top)
+    except BaseException:
+        for writer in writers:
+            writer.wait()
+        raise
+    for writer in writers:
         try:
-            write_csv(candidates_frame(result.outcome, lang), args.csv)
+            writer.result()
         except OSError as exc:
             raise InputError(f"{args.csv}: cannot write the CSV file ({exc.strerror})") from None
-    if args.json:
-        _write_json(_run_json(scenario, result, lang), args.json)
-        if args.json == "-":
-            return 0
-    _print_run(scenario, result, lang, args.top)
+    if args.json == "-":
+        return 0
     if args.csv:
         print(t("cli.run.csv_written", lang, path=args.csv))
     if args.json:

@@ -107,3 +107,24 @@ def test_empty_groups_give_nan_not_errors():
     result = compare_many([0], [0], [5], [10])
     assert np.isnan(result["rate_focal"][0])
     assert np.isnan(result["impact_ratio"][0])
+
+
+def test_impact_ratio_interval_covers_at_the_edges():
+    """Exact coverage (every outcome weighted by its binomial probability) of the 95% impact-ratio
+    interval stays at or above 93% for small groups at 0%, 5%, 90% and 100% selected
+    (benchmarks/bench_coverage.py runs the full grid)."""
+    from scipy.stats import binom
+
+    worst = 1.0
+    for n1, n2 in ((5, 10), (10, 30), (10, 300)):
+        a = np.arange(n1 + 1)
+        b = np.arange(1, n2 + 1)
+        grid_a, grid_b = (x.ravel() for x in np.meshgrid(a, b, indexing="ij"))
+        low, high = impact_ratio_interval(grid_a, np.full(grid_a.size, n1), grid_b, np.full(grid_a.size, n2))
+        for p1 in (0.0, 0.05, 0.9, 1.0):
+            for p2 in (0.3, 0.9, 1.0):
+                theta = p1 / p2
+                covered = ((low <= theta * (1 + 1e-9) + 1e-12) & (high >= theta * (1 - 1e-9))).reshape(len(a), len(b))
+                weight = binom.pmf(a, n1, p1)[:, None] * binom.pmf(b, n2, p2)[None, :]
+                worst = min(worst, float((weight * covered).sum() / weight.sum()))
+    assert worst >= 0.93

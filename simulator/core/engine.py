@@ -7,6 +7,8 @@ state, so the GUI can call it in a worker thread and the command line calls it d
 from __future__ import annotations
 
 import copy
+import importlib
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
@@ -27,10 +29,12 @@ class RunResult:
 def run(scenario: Scenario, *, seed: int | None = None, size: int | None = None,
         progress: Callable[[float], None] | None = None, attribution: bool = True,
         intersections=DEFAULT_INTERSECTIONS, stage_intersections: bool = True, pool: Pool | None = None,
-        lazy: bool = False) -> RunResult:
+        lazy: bool = False, screened: Callable[[Outcome], None] | None = None) -> RunResult:
     """Generate the scenario's pool (unless ``pool`` is given), screen it and measure the outcome.
 
     ``lazy=True`` leaves the costlier measurements until they are first used (see metrics.Measurement).
+    ``screened(outcome)`` is called between screening and measuring (the command line starts
+    writing the candidates' CSV there, beside the measurement).
     """
     report = progress or (lambda fraction: None)
     settings = copy.deepcopy(scenario.pool)
@@ -43,8 +47,36 @@ def run(scenario: Scenario, *, seed: int | None = None, size: int | None = None,
         pool = generate_pool(scenario.vacancy, settings)
     report(0.4)
     outcome = run_pipeline(pool, scenario.pipeline)
+    if screened is not None:
+        screened(outcome)
     report(0.6)
     measurement = measure(outcome, intersections=intersections, attribution=attribution,
                           stage_intersections=stage_intersections, lazy=lazy)
     report(1.0)
     return RunResult(scenario, pool, outcome, measurement)
+
+
+STATISTICS_IMPORTS = ("scipy.stats", "statsmodels.stats.proportion", "statsmodels.genmod.generalized_linear_model",
+                      "statsmodels.stats.contingency_tables")
+
+
+def warm_imports(scenario: Scenario) -> threading.Thread:
+    """Start loading the statistics libraries (and any a rule needs) in a background thread.
+
+    They take seconds to import; loaded while the pool is generated, they are ready when the run
+    is measured. Returns the thread (joining it is optional: an import waits for the other).
+    """
+    modules = list(STATISTICS_IMPORTS)
+    for _, _, rule in scenario.pipeline.flat_rules():
+        modules.extend(rule.IMPORTS)
+
+    def load() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the run itself will report a missing library
+                return
+
+    thread = threading.Thread(target=load, daemon=True)
+    thread.start()
+    return thread

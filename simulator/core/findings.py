@@ -14,7 +14,7 @@ what such a table says, and nothing else does:
 - what was **hidden** (cells under the size gates), disclosed only as counts of cells and people.
 
 ``Findings.sentences(lang)`` words them in Dutch or English; views and the command line only
-format a ``Findings``. The rules and their reasons: docs/design/0006 and 0007.
+format a ``Findings``. The rules and their reasons: docs/design/0006, 0008 and 0009.
 """
 
 from __future__ import annotations
@@ -110,6 +110,49 @@ def holm_clear(p_values: np.ndarray) -> np.ndarray:
     return multipletests(np.nan_to_num(p, nan=1.0), alpha=ALPHA, method="holm")[0]
 
 
+def attribute_test(n: np.ndarray, selected: np.ndarray) -> float:
+    """Do the groups of one attribute differ at all? Pearson's chi-square test of the groups × outcome
+    table (scipy); NaN when there is nothing to test (one group, or one outcome for everyone)."""
+    from scipy.stats import chi2_contingency
+
+    table = np.column_stack([selected, np.asarray(n) - np.asarray(selected)]).astype(float)
+    table = table[table.sum(axis=1) > 0]
+    if len(table) < 2 or (table.sum(axis=0) == 0).any():
+        return float("nan")
+    return float(chi2_contingency(table, correction=False).pvalue)
+
+
+def clear_gaps(family: pd.DataFrame, at_stage: pd.DataFrame) -> np.ndarray:
+    """Which compared groups are *clearly* selected less often than their reference.
+
+    Two steps, so that the chance of calling any difference clear when none exists stays at ALPHA:
+    first, per attribute, a test that its groups differ at all (chi-square over every group above
+    the size gate; for two groups, Fisher's test itself), Holm-corrected over the attributes; then,
+    within an attribute that passes, each group's Fisher test against the reference, Holm-corrected
+    over that attribute's groups. (Comparing with the most-selected group alone would let chance
+    pick the reference and make every other group look lower.)
+    """
+    clear = np.zeros(len(family), dtype=bool)
+    if family.empty:
+        return clear
+    attributes = list(dict.fromkeys(family["attribute"]))
+    omnibus = []
+    for attribute in attributes:
+        rows = family[family["attribute"] == attribute]
+        if len(rows) == 1:
+            omnibus.append(float(rows["p_value"].iloc[0]))
+            continue
+        table = at_stage[(at_stage["attribute"] == attribute) & at_stage["status"].isin([STATUS_OK, STATUS_FEW])]
+        omnibus.append(attribute_test(table["n"].to_numpy(), table["selected"].to_numpy()))
+    passing = holm_clear(np.array(omnibus))
+    for attribute, ok in zip(attributes, passing):
+        if not ok:
+            continue
+        rows = np.flatnonzero((family["attribute"] == attribute).to_numpy())
+        clear[rows] = holm_clear(family["p_value"].to_numpy(dtype=float)[rows])
+    return clear & (family["impact_ratio"].to_numpy(dtype=float) < 1)
+
+
 def _reference_of(groups: pd.DataFrame, row) -> dict:
     ref = groups[(groups["stage"] == row["stage"]) & (groups["attribute"] == row["attribute"]) & groups["reference"]]
     r = ref.iloc[0]
@@ -160,7 +203,7 @@ def decide_headline(groups: pd.DataFrame, stage: int = OVERALL,
         return NOTHING_TO_COMPARE, None, facts
     ratio = family["impact_ratio"].to_numpy(dtype=float)
     p = family["p_value"].to_numpy(dtype=float)
-    clear = holm_clear(p) & (ratio < 1)
+    clear = clear_gaps(family, at_stage)
     facts["raw_significant"] = int(((p < ALPHA) & (ratio < 1)).sum())
     visible = np.arange(len(family)) < len(rows)
     if (clear & visible).any():
@@ -217,13 +260,15 @@ def _design(levels: list[np.ndarray], depth: int) -> np.ndarray:
 
 
 def _fit_deviance(selected, n, design) -> tuple[float, np.ndarray] | None:
-    import statsmodels.api as sm
+    # The GLM module itself: `statsmodels.api` would import a second of plotting and more.
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
 
     endog = np.column_stack([selected, n - selected]).astype(float)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         try:
-            fit = sm.GLM(endog, design, family=sm.families.Binomial()).fit()
+            fit = GLM(endog, design, family=Binomial()).fit()
         except Exception:  # perfect separation or a singular design: not testable
             return None
     return float(fit.deviance), np.asarray(fit.fittedvalues, dtype=float)

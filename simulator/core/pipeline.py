@@ -73,21 +73,28 @@ class Outcome:
     # -- explanation ------------------------------------------------------------------------------
     def reasons(self, lang: str, indices: np.ndarray | None = None) -> list[str]:
         """The plain-language reason for each candidate (all, or those in ``indices``)."""
+        codes, texts = self.reason_table(lang, indices)
+        return np.array(texts, dtype=object)[codes].tolist()
+
+    def reason_table(self, lang: str, indices: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
+        """The reasons as (a code per candidate, the distinct texts): each rule words each distinct
+        case once, so a million candidates cost array operations, not a million sentences."""
         if indices is None:
             indices = np.arange(len(self.pool))
         indices = np.asarray(indices, dtype=np.intp)
-        out = np.empty(len(indices), dtype=object)
-        selected_text = t("reason.selected", lang)
+        codes = np.zeros(len(indices), dtype=np.int64)
+        texts = [t("reason.selected", lang)]
         by = self.rejected_by[indices]
-        out[by < 0] = selected_text
+        flat = self.pipeline.flat_rules()
         for rule_id in np.unique(by[by >= 0]):
             rows = np.flatnonzero(by == rule_id)
             rule = self.rule(int(rule_id))
-            stage = self.pipeline.stages[self.pipeline.flat_rules()[int(rule_id)][0]]
-            texts = rule.reasons(lang, self.pool, indices[rows], self.rule_info.get(int(rule_id)))
+            stage = self.pipeline.stages[flat[int(rule_id)][0]]
+            rule_codes, rule_texts = rule.reason_table(lang, self.pool, indices[rows], self.rule_info.get(int(rule_id)))
             prefix = t("reason.rejected_at", lang, stage=stage.title(lang))
-            out[rows] = [f"{prefix} {text}" for text in texts]
-        return list(out)
+            codes[rows] = len(texts) + np.asarray(rule_codes, dtype=np.int64)
+            texts.extend(f"{prefix} {text}" for text in rule_texts)
+        return codes, texts
 
     def trail(self, index: int, lang: str) -> dict:
         """The decision trail of one candidate: stage reached, rule, scores and reason."""

@@ -1,7 +1,7 @@
 """Every line the app draws between "a finding" and "not a finding", in one place.
 
 The verdict, the tables, the charts and the command line all read these names; nothing outside
-core writes 0.8 or 0.05 as a literal. Why each value: DESIGN.md §6 and docs/design/0007.
+core writes 0.8 or 0.05 as a literal. Why each value: DESIGN.md §6 and docs/design/0009.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..texts import number, percent, t
 from ..world import CATEGORIES, PROTECTED_ATTRIBUTES
-from .base import DIRECT_DISCRIMINATION, LAWFUL, Legality, Param, Rule, RuleConfigError, parse_group
+from .base import DIRECT_DISCRIMINATION, LAWFUL, Legality, Param, Rule, RuleConfigError, by_value, parse_group
 
 
 @dataclass
@@ -71,8 +71,9 @@ class Callback(Rule):
             parts.append(f"{groups} × {number(float(entry['factor']), lang)}")
         return t("rule.callback.describe", lang, rate=percent(self.base_rate, lang), factors="; ".join(parts) or "—")
 
-    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
-        return t("reason.callback", lang, chance=percent(float(self.probability(pool)[index]), lang))
+    def reason_table(self, lang: str, pool, indices, info: dict | None = None):
+        chance = self.probability(pool)[np.asarray(indices, dtype=np.intp)]
+        return by_value(chance, lambda c: t("reason.callback", lang, chance=percent(float(c), lang)))
 
     def legality(self) -> Legality:
         unequal = [e for e in self.factors if float(e["factor"]) != 1.0]

@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..texts import short_number, t
-from .base import NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError
+from .base import NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value
 
 
 @dataclass
@@ -67,9 +67,10 @@ class GapPenalty(Rule):
             parts.append(t("rule.gap.describe_knockout", lang, months=self.knockout_months))
         return t("rule.gap.describe", lang, which=self._which(lang), parts="; ".join(parts))
 
-    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
-        return t("reason.gap", lang, months=int(self.months(pool)[index]), limit=self.knockout_months,
-                 which=self._which(lang))
+    def reason_table(self, lang: str, pool, indices, info: dict | None = None):
+        months = self.months(pool)[np.asarray(indices, dtype=np.intp)]
+        which = self._which(lang)
+        return by_value(months, lambda m: t("reason.gap", lang, months=int(m), limit=self.knockout_months, which=which))
 
     def legality(self) -> Legality:
         if self.count_past:

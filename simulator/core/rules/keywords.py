@@ -14,7 +14,7 @@ import numpy as np
 
 from ..texts import t
 from ..world import find_wording, skills_vocabulary
-from .base import LAWFUL, NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError
+from .base import LAWFUL, NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value
 
 
 def _all_wordings() -> tuple[str, ...]:
@@ -84,10 +84,17 @@ class KeywordMatch(Rule):
         key = "rule.keywords.describe_synonyms" if self.synonyms else "rule.keywords.describe_exact"
         return t(key, lang, required=", ".join(self.required) or "—", bonus=", ".join(self.bonus) or "—")
 
-    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
-        missing = [term for term in self.required if not self._matches(pool, term)[index]]
-        return t("reason.keywords", lang, missing=", ".join(missing), needed=self._needed(),
-                 count=len(self.required))
+    def reason_table(self, lang: str, pool, indices, info: dict | None = None):
+        if not self.required:
+            return super().reason_table(lang, pool, indices, info)
+        indices = np.asarray(indices, dtype=np.intp)
+        found = np.column_stack([self._matches(pool, term)[indices] for term in self.required])
+
+        def text(row):
+            missing = [term for term, ok in zip(self.required, row) if not ok]
+            return t("reason.keywords", lang, missing=", ".join(missing), needed=self._needed(),
+                     count=len(self.required))
+        return by_value(found, text)
 
     def legality(self) -> Legality:
         if not self.synonyms:

@@ -18,6 +18,7 @@ from .base import (
     Param,
     Rule,
     RuleConfigError,
+    by_value,
 )
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
@@ -116,17 +117,19 @@ class KnockOut(Rule):
             text += " " + t("rule.knockout.only_for", lang, group=self.only_for.describe(lang))
         return text
 
-    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
-        raw = pool[self.field][index]
+    def reason_table(self, lang: str, pool, indices, info: dict | None = None):
         kind = FIELD_KINDS[self.field]
-        if kind in ("category", "ordinal"):
-            shown = t(f"label.{self.field}.{CATEGORIES[self.field][int(raw)]}", lang)
-        elif kind == "bool":
-            shown = t("common.yes" if bool(raw) else "common.no", lang)
-        else:
-            shown = short_number(raw, lang)
-        return t("reason.knockout", lang, rule=self.describe(lang), field=t(f"field.{self.field}", lang),
-                 actual=shown)
+        rule, field_name = self.describe(lang), t(f"field.{self.field}", lang)
+
+        def text(raw):
+            if kind in ("category", "ordinal"):
+                shown = t(f"label.{self.field}.{CATEGORIES[self.field][int(raw)]}", lang)
+            elif kind == "bool":
+                shown = t("common.yes" if bool(raw) else "common.no", lang)
+            else:
+                shown = short_number(raw.item() if hasattr(raw, "item") else raw, lang)
+            return t("reason.knockout", lang, rule=rule, field=field_name, actual=shown)
+        return by_value(pool[self.field][np.asarray(indices, dtype=np.intp)], text)
 
     def legality(self) -> Legality:
         if self.field in _PROTECTED_FIELDS or (self.only_for is not None and self.only_for.attribute in _PROTECTED_FIELDS):

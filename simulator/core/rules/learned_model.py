@@ -21,9 +21,9 @@ from scipy.special import expit
 
 from ..texts import t
 from ..world import CATEGORIES
-from .base import Cut, Legality, NEEDS_JUSTIFICATION, Param, Rule, RuleConfigError
+from .base import Cut, Legality, NEEDS_JUSTIFICATION, Param, Rule, RuleConfigError, by_value, template_parts
 from .features import FEATURE_NAMES, PROTECTED_FEATURES, feature
-from .weighted_score import CUT_PARAMS, check_cut, cut_reason, describe_cut
+from .weighted_score import CUT_PARAMS, check_cut, cut_texts, describe_cut
 
 MODEL_FEATURES = tuple(f for f in FEATURE_NAMES if f not in PROTECTED_FEATURES)
 
@@ -63,6 +63,7 @@ class LearnedModel(Rule):
     """Score = the model's predicted hiring probability (0-100 points); keep the best."""
 
     kind: ClassVar[str] = "learned_model"
+    IMPORTS: ClassVar[tuple[str, ...]] = ("sklearn.linear_model",)
     PARAMS: ClassVar[tuple[Param, ...]] = (
         Param("features", "str_list", list(MODEL_FEATURES), choices=MODEL_FEATURES),
         Param("history_size", "int", 20000, minimum=500, maximum=500000),
@@ -185,22 +186,36 @@ class LearnedModel(Rule):
     def describe(self, lang: str) -> str:
         return t("rule.model.describe", lang, n=len(self.features), cut=describe_cut(self, lang))
 
-    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
-        return self.reasons(lang, pool, np.array([index]), info)[0]
-
-    def reasons(self, lang: str, pool, indices: np.ndarray, info: dict | None = None) -> list[str]:
+    def reason_table(self, lang: str, pool, indices: np.ndarray, info: dict | None = None):
         """Per candidate: the cut, and the two features that pulled their score down most."""
+        import pandas as pd
+
         model = self.trained(pool)
         indices = np.asarray(indices, dtype=np.intp)
-        x = np.column_stack([feature(pool, f)[indices] for f in model.features])
-        contrib = ((x - model.mean) / model.scale) * model.coef
-        worst = np.argsort(contrib, axis=1)[:, :2]
+        # The two features that pulled each score down most, a block of candidates at a time (the
+        # whole candidates × features matrix would take 240 MB at a million). -1: not negative.
+        drivers = np.full((len(indices), 2), -1, dtype=np.int64)
+        for start in range(0, len(indices), 65_536):
+            rows = indices[start:start + 65_536]
+            x = np.column_stack([feature(pool, f)[rows] for f in model.features]).astype(np.float64)
+            contrib = (x - model.mean) / model.scale * model.coef
+            worst = np.argpartition(contrib, 1, axis=1)[:, :2] if contrib.shape[1] > 2 else np.argsort(contrib, axis=1)[:, :2]
+            values = np.take_along_axis(contrib, worst, axis=1)
+            # The most negative first; at a tie, the feature listed first.
+            swap = (values[:, 1] < values[:, 0]) | ((values[:, 1] == values[:, 0]) & (worst[:, 1] < worst[:, 0]))
+            worst[swap] = worst[swap][:, ::-1]
+            values[swap] = values[swap][:, ::-1]
+            drivers[start:start + len(rows)] = np.where(values < 0, worst, -1)
+        score, cut_text = cut_texts(self, lang, info, indices)
         names = [t(f"feature.{f}", lang) for f in model.features]
-        out = []
-        for row, (i, cols) in enumerate(zip(indices, worst)):
-            drivers = ", ".join(names[c] for c in cols if contrib[row, c] < 0) or "—"
-            out.append(t("reason.model", lang, base=cut_reason(self, lang, pool, int(i), info), drivers=drivers))
-        return out
+        score_codes, score_texts = by_value(score, cut_text)
+        driver_codes, driver_texts = by_value(drivers, lambda key: ", ".join(names[int(c)] for c in key if c >= 0) or "—")
+        # The sentence is worded once; each distinct (score, drivers) pair is then joined from parts.
+        before, middle, after = template_parts(t("reason.model", lang, base="\x00", drivers="\x01"), "\x00", "\x01")
+        codes, pairs = pd.factorize(score_codes.astype(np.int64) * len(driver_texts) + driver_codes)
+        texts = [before + score_texts[p // len(driver_texts)] + middle + driver_texts[p % len(driver_texts)] + after
+                 for p in pairs]
+        return codes, texts
 
     def legality(self) -> Legality:
         return Legality(NEEDS_JUSTIFICATION, "legality.model")

@@ -24,7 +24,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..texts import short_number, t
-from .base import DIRECT_DISCRIMINATION, LAWFUL, NEEDS_JUSTIFICATION, GroupSelector, Legality, Param, Rule
+from .base import DIRECT_DISCRIMINATION, LAWFUL, NEEDS_JUSTIFICATION, GroupSelector, Legality, Param, Rule, by_value
 
 PROFILES = ("rubber_stamp", "affinity_bias", "selective_adherence", "judge_first")
 
@@ -96,10 +96,12 @@ class SimulatedReviewer(Rule):
         return t(f"rule.reviewer.describe.{self.profile}", lang, strength=short_number(self.strength, lang), percent=short_number(round(100 * min(self.strength, 1.0), 1), lang),
                  adherence=short_number(100 * self.adherence, lang), group=group.describe(lang) if group else "—")
 
-    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
-        advised = bool(info["advice"][index]) if info and "advice" in info else None
-        key = "reason.reviewer.against_advice" if advised else "reason.reviewer.with_advice"
-        return t(key, lang, rule=self.describe(lang))
+    def reason_table(self, lang: str, pool, indices, info: dict | None = None):
+        indices = np.asarray(indices, dtype=np.intp)
+        advised = info["advice"][indices] if info and "advice" in info else np.zeros(len(indices), dtype=bool)
+        rule = self.describe(lang)
+        return by_value(advised.astype(np.int8), lambda a: t("reason.reviewer.against_advice" if a else
+                                                              "reason.reviewer.with_advice", lang, rule=rule))
 
     def legality(self) -> Legality:
         if self.profile == "rubber_stamp":

@@ -21,6 +21,7 @@ from .base import (
     Param,
     Rule,
     RuleConfigError,
+    by_value,
 )
 from .features import FEATURE_NAMES, PROTECTED_FEATURES, PROXY_FEATURES, feature
 
@@ -47,13 +48,17 @@ def describe_cut(rule, lang: str) -> str:
     return t("rule.cut.none", lang)
 
 
-def cut_reason(rule, lang: str, pool, index: int, info: dict | None) -> str:
-    score = float(info["score"][index]) if info else float("nan")
+def cut_texts(rule, lang: str, info: dict | None, indices) -> tuple[np.ndarray, callable]:
+    """The scores of the candidates a cut rejected, and how to word one score (``by_value``)."""
+    indices = np.asarray(indices, dtype=np.intp)
+    score = info["score"][indices].astype(np.float64) if info else np.full(len(indices), np.nan)
     floor = info.get("floor") if info else None
     if rule.threshold is not None:
-        return t("reason.cut.threshold", lang, score=number(score, lang, 1), threshold=short_number(rule.threshold, lang))
-    return t("reason.cut.rank", lang, score=number(score, lang, 1),
-             floor="—" if floor is None or not np.isfinite(floor) else number(floor, lang, 1), cut=describe_cut(rule, lang))
+        threshold = short_number(rule.threshold, lang)
+        return score, lambda s: t("reason.cut.threshold", lang, score=number(float(s), lang, 1), threshold=threshold)
+    floor_text = "—" if floor is None or not np.isfinite(floor) else number(floor, lang, 1)
+    cut = describe_cut(rule, lang)
+    return score, lambda s: t("reason.cut.rank", lang, score=number(float(s), lang, 1), floor=floor_text, cut=cut)
 
 
 @dataclass
@@ -98,8 +103,8 @@ class WeightedScore(Rule):
         parts = ", ".join(f"{t(f'feature.{k}', lang)} × {short_number(v, lang)}" for k, v in self.weights.items())
         return t("rule.weighted.describe", lang, weights=parts, cut=describe_cut(self, lang))
 
-    def reason(self, lang: str, pool, index: int, info: dict | None = None) -> str:
-        return cut_reason(self, lang, pool, index, info)
+    def reason_table(self, lang: str, pool, indices, info: dict | None = None):
+        return by_value(*cut_texts(self, lang, info, indices))
 
     def legality(self) -> Legality:
         used = {k for k, v in self.weights.items() if v != 0}
