@@ -359,22 +359,35 @@ def _marginals(cell_counts: np.ndarray) -> dict[str, np.ndarray]:
     return {a: cube.sum(axis=tuple(j for j in axes if j != i)) for i, a in enumerate(PROTECTED_ATTRIBUTES)}
 
 
+def _selected_counts(cells: np.ndarray, selected: np.ndarray, n_cells: int) -> np.ndarray:
+    """Selected candidates per cell (one counting pass; no copy of the selected candidates' cells)."""
+    return np.bincount(cells * 2 + selected, minlength=2 * n_cells)[1::2]
+
+
 def _attribution(outcome: Outcome) -> pd.DataFrame:
-    """Per rule: who it removed first, and every group's final rate with the rule switched off."""
+    """Per rule: who it removed first, and every group's final rate with the rule switched off.
+
+    Switching a rule off re-runs the pipeline from that rule's stage on, for the candidates who
+    reached it (``run_pipeline(resume=...)``): earlier stages cannot change.
+    """
     pool = outcome.pool
     cells = _cell_codes(pool, PROTECTED_ATTRIBUTES)
     n_cells = int(np.prod([len(CATEGORIES[a]) for a in PROTECTED_ATTRIBUTES]))
     sizes = _marginals(np.bincount(cells, minlength=n_cells))
-    now = _marginals(np.bincount(cells[outcome.selected], minlength=n_cells))
+    now = _marginals(_selected_counts(cells, outcome.selected, n_cells))
+    flat = outcome.pipeline.flat_rules()
+    # Who each rule removed first, for every rule at once: one count per (rule, cell).
+    removed_all = np.bincount((outcome.rejected_by.astype(np.int64) + 1) * n_cells + cells,
+                              minlength=(len(flat) + 1) * n_cells).reshape(len(flat) + 1, n_cells)
     rows = []
     cache = outcome.cache
-    for rule_id, (s, _, rule) in enumerate(outcome.pipeline.flat_rules()):
+    for rule_id, (s, _, rule) in enumerate(flat):
         if not rule.enabled or not outcome.pipeline.stages[s].enabled:
             continue
-        removed = _marginals(np.bincount(cells[outcome.rejected_by == rule_id], minlength=n_cells))
+        removed = _marginals(removed_all[rule_id + 1])
         without = run_pipeline(pool, outcome.pipeline, disabled={rule_id}, cache=cache, resume=outcome,
                                record=False).selected
-        alt = _marginals(np.bincount(cells[without], minlength=n_cells))
+        alt = _marginals(_selected_counts(cells, without, n_cells))
         for a in PROTECTED_ATTRIBUTES:
             for i, value in enumerate(CATEGORIES[a]):
                 n = int(sizes[a][i])

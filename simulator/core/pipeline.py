@@ -119,22 +119,27 @@ def _sort_key(score, priority, tiebreak):
     return np.round(score * 100) * 4 + priority * 2 + tiebreak
 
 
-def _apply_cut(cut, score, key, eligible, entering):
-    """Mask of candidates kept by a cut, and the lowest score kept."""
+def _apply_cut(cut, score, key, eligible, entering, floor: bool = True):
+    """Mask of candidates kept by a cut, and the lowest score kept (NaN unless ``floor``)."""
     if cut.threshold is not None:
         keep = eligible & (score >= cut.threshold)
     else:
         k = cut.top_k if cut.top_k is not None else int(round(cut.top_share * entering))
-        idx = np.flatnonzero(eligible)
-        if k >= len(idx):
+        candidates = key[eligible]
+        if k >= len(candidates):
             keep = eligible
-        else:
+        elif k <= 0:
             keep = np.zeros(len(score), dtype=bool)
-            if k > 0:
-                top = np.argpartition(-key[idx], k - 1)[:k]
-                keep[idx[top]] = True
-    floor = float(score[keep].min()) if keep.any() else float("nan")
-    return keep, floor
+        else:
+            # The k-th highest key is the bar (keys hold a seeded random tie-break, so they differ;
+            # should two equal the bar, the first ones in the pool are kept: exactly k either way).
+            bar = np.partition(candidates, len(candidates) - k)[len(candidates) - k]
+            keep = eligible & (key > bar)
+            at_bar = np.flatnonzero(eligible & (key == bar))
+            keep[at_bar[: k - int(keep.sum())]] = True
+    if not floor or not keep.any():
+        return keep, float("nan")
+    return keep, float(np.min(score, where=keep, initial=np.inf))
 
 
 def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozenset = frozenset(),
@@ -146,7 +151,8 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
     depend only on the pool, so "what if rule X were off" re-runs only redo the cuts and reviews.
     ``resume`` is an earlier outcome of the same pool and pipeline: stages before the first
     disabled rule's stage are taken from it instead of recomputed. ``record=False`` skips the
-    per-stage scores and rule details (for re-runs that only need who was selected).
+    per-stage scores, rule details and which rule rejected whom (for re-runs that only need who was
+    selected: per-rule attribution).
     """
     n = len(pool)
     n_stages = len(pipeline.stages)
@@ -159,12 +165,12 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
     if first_stage > 0:
         earlier = resume.stopped_at < first_stage
         stopped_at = np.where(earlier, resume.stopped_at, n_stages).astype(np.int16)
-        rejected_by = np.where(earlier, resume.rejected_by, -1).astype(np.int16)
+        rejected_by = np.where(earlier, resume.rejected_by, -1).astype(np.int16) if record else resume.rejected_by
         if record:
             scores[:, :first_stage] = resume.scores[:, :first_stage]
     else:
         stopped_at = np.full(n, n_stages, dtype=np.int16)
-        rejected_by = np.full(n, -1, dtype=np.int16)
+        rejected_by = np.full(n, -1, dtype=np.int16) if record else np.empty(0, dtype=np.int16)
     cache = {} if cache is None else cache
     outcome = Outcome(pool, pipeline, stopped_at, rejected_by, scores, cache=cache)
     tiebreak = pool["tiebreak"]
@@ -175,6 +181,11 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
             cache[key] = compute()
         return cache[key]
 
+    def blame(rid, where):
+        if record:
+            np.copyto(rejected_by, rid, where=where)  # (a masked store: faster than rejected_by[where])
+
+    alive = stopped_at == n_stages  # still in the running; updated at the end of every stage
     rule_id = 0
     for s, stage in enumerate(pipeline.stages):
         first_id = rule_id
@@ -182,8 +193,7 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
         active = [(first_id + i, rule) for i, rule in enumerate(stage.rules) if rule.enabled and first_id + i not in disabled]
         if not stage.enabled or not active or s < first_stage:
             continue
-        alive = stopped_at == n_stages
-        entering = int(alive.sum())
+        entering = int(np.count_nonzero(alive))
         ctx = {"stage_index": s}
         reject = np.zeros(n, dtype=bool)
 
@@ -191,7 +201,7 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
             mask = cached(rid, "passes", lambda: rule.passes(pool, ctx))
             if mask is not None:
                 fail = alive & ~reject & ~mask
-                rejected_by[fail] = rid
+                blame(rid, fail)
                 reject |= fail
 
         def stage_score():
@@ -220,9 +230,9 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
                 continue
             eligible = alive & ~reject
             key = cached(("stage", s, active_ids), "sort_key", lambda: _sort_key(score, priority, tiebreak))
-            keep, floor = _apply_cut(cut, score, key, eligible, entering)
+            keep, floor = _apply_cut(cut, score, key, eligible, entering, floor=record)
             fail = eligible & ~keep
-            rejected_by[fail] = rid
+            blame(rid, fail)
             reject |= fail
             if record:
                 outcome.rule_info[rid] = {"score": score, "floor": floor}
@@ -235,10 +245,11 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
             outcome.advice[s] = advice
             overruled_down = alive & advice & ~decision
             overruled_up = alive & ~advice & decision
-            rejected_by[overruled_down] = rid
-            rejected_by[overruled_up] = -1
+            blame(rid, overruled_down)
+            blame(-1, overruled_up)
             reject = alive & ~decision
             outcome.rule_info[rid] = {"advice": advice, "score": score}
 
-        stopped_at[alive & reject] = s
+        np.copyto(stopped_at, s, where=reject)  # (reject holds only candidates who were alive)
+        alive &= ~reject
     return outcome
