@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import best_of, verdict  # noqa: E402
 
-from simulator.core.metrics import TableSpec, compare_tables  # noqa: E402
+from simulator.core.grouptable import TableSpec, compare_tables  # noqa: E402
 from simulator.core.pipeline import run_pipeline  # noqa: E402
 from simulator.core.pool import generate_pool  # noqa: E402
 from simulator.core.scenario import load  # noqa: E402

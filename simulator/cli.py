@@ -113,7 +113,7 @@ def _group_json(row, stage=None, attribute_label=None, group_label=None) -> dict
 
 def _note(row, lang: str) -> str:
     """The last column of a rates table: why a row is special."""
-    from .core.metrics import STATUS_FEW, STATUS_NOT_ENOUGH, STATUS_SUPPRESSED, STATUS_UNKNOWN
+    from .core.grouptable import STATUS_FEW, STATUS_NOT_ENOUGH, STATUS_SUPPRESSED, STATUS_UNKNOWN
 
     status = row["status"]
     if status == STATUS_UNKNOWN:
@@ -138,7 +138,7 @@ def _note(row, lang: str) -> str:
 
 def _rates_table(frame, lang: str, by_attribute: bool) -> str:
     """A public group table (numbers of hidden rows already removed) as aligned text."""
-    from .core.metrics import STATUS_UNKNOWN
+    from .core.grouptable import STATUS_UNKNOWN
 
     headers = [t("cli.col.group", lang), "n", t("cli.col.selected", lang), t("cli.col.rate", lang),
                t("cli.col.rate_ci", lang), t("cli.col.ir", lang), t("cli.col.ir_ci", lang), "z", t("cli.col.p", lang),
@@ -236,6 +236,7 @@ def cmd_run(args) -> int:
     from .core import engine
     from .core.export import candidates_frame, write_csv
     from .core.scenario import MAX_POOL_SIZE, load
+    from .core.warm import warm_imports
 
     lang = args.lang
     if args.size is not None and not (10 <= args.size <= MAX_POOL_SIZE):
@@ -243,7 +244,7 @@ def cmd_run(args) -> int:
     if args.seed is not None and not (0 <= args.seed < 2 ** 32):
         raise InputError(f"--seed: must be between 0 and {2 ** 32 - 1}, got {args.seed}")
     scenario = load(args.scenario)
-    engine.warm_imports(scenario)
+    warm_imports(scenario)
     writers = []
 
     def write_candidates(outcome):
@@ -277,7 +278,7 @@ def cmd_run(args) -> int:
 
 def _run_json(scenario, result, lang: str) -> dict:
     from .core.findings import public_groups
-    from .core.metrics import OVERALL
+    from .core.grouptable import OVERALL
     from .core.texts import pick
     from .core.verdict import attribute_label, group_label
 
@@ -319,7 +320,7 @@ def _run_json(scenario, result, lang: str) -> dict:
 
 def _print_run(scenario, result, lang: str, top: int) -> None:
     from .core.findings import flagged_rows, lowest_ratio, public_groups
-    from .core.metrics import OVERALL
+    from .core.grouptable import OVERALL
     from .core.report import funnel
     from .core.texts import pick
     from .core.thresholds import FEW_N
@@ -478,7 +479,10 @@ def cmd_audit(args) -> int:
     from .core.audit import AuditInputError, audit_file
     from .core.findings import public_groups, stratified_sentence
 
+    from .core.warm import warm_imports
+
     lang = args.lang
+    warm_imports()  # the statistics libraries load while the file is read
     try:
         audit = audit_file(args.file, args.group, args.selected, args.strata)
     except AuditInputError as exc:
@@ -645,7 +649,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .core.scenario import ScenarioError
+    from .core.errors import ScenarioError
 
     args = build_parser().parse_args(argv)
     if args.command is None:

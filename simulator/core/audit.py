@@ -21,7 +21,7 @@ import pandas as pd
 
 from .disclosure import complementary_hidden, pinned_cells
 from .findings import Findings, RawLabels
-from .metrics import OVERALL, STATUS_UNKNOWN, TableSpec, compare_tables
+from .grouptable import OVERALL, STATUS_UNKNOWN, TableSpec, compare_tables
 from .stats import stratified_analysis, wilson_interval
 from .thresholds import MIN_N
 
@@ -40,8 +40,12 @@ class AuditInputError(ValueError):
 # Reading
 # ---------------------------------------------------------------------------------------------
 
-def read_decisions(path: str) -> pd.DataFrame:
-    """Read a CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file of decisions, as text."""
+def read_decisions(path: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read a CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file of decisions, as text.
+
+    With ``columns``, only those are read (after checking that the file has them): a million rows
+    of a wide export read in a fraction of the time and memory.
+    """
     file = Path(path)
     if not file.is_file():
         raise AuditInputError(f"{path}: file not found")
@@ -57,24 +61,43 @@ def read_decisions(path: str) -> pd.DataFrame:
             raise AuditInputError(f"{path}: cannot be read as an Excel workbook ({exc})") from None
         if frame.empty:
             raise AuditInputError(f"{path}: the sheet has no rows")
+        _check_columns(frame.columns, columns, path)
         return frame
-    raw = file.read_bytes()
+    with open(file, "rb") as fh:
+        head = fh.read(65536)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise AuditInputError(f"{path}: is not UTF-8 text (save the file as CSV UTF-8)") from None
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a character cut off at the end of the sample
+            raise AuditInputError(f"{path}: is not UTF-8 text (save the file as CSV UTF-8)") from None
+    text = head.decode("utf-8-sig", errors="ignore")
     if not text.strip():
         raise AuditInputError(f"{path}: the file is empty")
     header = text.lstrip().splitlines()[0]
     sep = ";" if header.count(";") > header.count(",") else ","
+    options = dict(sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig")
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.ParserError as exc:
+        names = [str(c).strip() for c in pd.read_csv(file, nrows=0, **options).columns]
+        _check_columns(names, columns, path)
+        wanted = None if columns is None else [i for i, name in enumerate(names) if name in columns]
+        if wanted is not None:  # the columns an audit counts by: read straight into categories
+            options["dtype"] = "category"
+        frame = pd.read_csv(file, usecols=wanted, **options)
+    except UnicodeDecodeError:
+        raise AuditInputError(f"{path}: is not UTF-8 text (save the file as CSV UTF-8)") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise AuditInputError(f"{path}: is not a readable CSV file ({str(exc).splitlines()[0]})") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise AuditInputError(f"{path}: has a header but no rows")
     return frame
+
+
+def _check_columns(present, wanted: list[str] | None, path: str) -> None:
+    present = [str(c).strip() for c in present]
+    for col in wanted or []:
+        if col not in present:
+            raise AuditInputError(f"{path}: no column '{col}' (columns: {', '.join(present)})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,36 +120,56 @@ class Audit:
     findings: Findings
 
 
+def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, distinct raw values): each distinct text is cleaned once, not once per row."""
+    if isinstance(values.dtype, pd.CategoricalDtype):  # read as categories: the codes are there
+        return values.cat.codes.to_numpy(dtype=np.int64), np.asarray(values.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _selected(frame: pd.DataFrame, column: str, file: str) -> np.ndarray:
-    raw = frame[column].astype(str).str.strip().str.lower()
-    known = raw.isin(TRUE_VALUES | FALSE_VALUES).to_numpy()
+    codes, raw = _distinct(frame[column])
+    clean = [str(v).strip().lower() for v in raw]
+    known = np.array([v in TRUE_VALUES or v in FALSE_VALUES for v in clean], dtype=bool)
     if not known.all():
-        row = int(np.flatnonzero(~known)[0])
+        row = int(np.flatnonzero(~known[codes])[0])
         raise AuditInputError(f"{file}: column '{column}' must be binary (1/0, yes/no, true/false); "
                               f"row {row + 2} has {frame[column].iloc[row]!r}")
-    return raw.isin(TRUE_VALUES).to_numpy()
+    return np.array([v in TRUE_VALUES for v in clean], dtype=bool)[codes]
 
 
 def _codes(frame: pd.DataFrame, column: str, file: str) -> tuple[np.ndarray, np.ndarray]:
     """(code per row, -1 where the value is missing; the distinct values, sorted)."""
-    values = frame[column].astype(str).str.strip()
-    codes, uniques = pd.factorize(values.where(values != "", None), sort=True)
-    if len(uniques) < 2:
-        shown = f" ('{uniques[0]}')" if len(uniques) else ""
+    codes, raw = _distinct(frame[column])
+    clean = np.array([str(v).strip() for v in raw], dtype=object)
+    values = np.array(sorted({v for v in clean if v != ""}), dtype=object)
+    if len(values) < 2:
+        shown = f" ('{values[0]}')" if len(values) else ""
         raise AuditInputError(f"{file}: column '{column}' has only one value{shown}; there is nothing to compare")
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    position = {v: i for i, v in enumerate(values)}
+    remap = np.array([position.get(v, -1) for v in clean], dtype=np.int64)  # "" (missing) -> -1
+    return remap[codes], values
 
 
 def _cross(codes: list[np.ndarray], sizes: list[int], selected: np.ndarray):
-    """Counts per observed cell of a cross; a missing value is a level of its own (index = size)."""
+    """Counts per observed cell of a cross (in value order); a missing value is a level of its own
+    (index = size). One counting pass over the rows."""
     key = np.zeros(len(selected), dtype=np.int64)
     for c, size in zip(codes, sizes):
         key = key * (size + 1) + np.where(c < 0, size, c)
-    cells, inverse = np.unique(key, return_inverse=True)
-    n = np.bincount(inverse)
-    sel = np.bincount(inverse, weights=selected).astype(np.int64)
+    space = int(np.prod([size + 1 for size in sizes]))
+    if space <= max(4 * len(key), 1 << 20):  # few possible cells: count them all, keep the observed
+        n_all = np.bincount(key, minlength=space)
+        sel_all = np.bincount(key, weights=selected, minlength=space)
+        cells = np.flatnonzero(n_all)
+        n, sel = n_all[cells], sel_all[cells].astype(np.int64)
+    else:
+        inverse, cells = pd.factorize(key, sort=True)
+        n = np.bincount(inverse, minlength=len(cells))
+        sel = np.bincount(inverse, weights=selected, minlength=len(cells)).astype(np.int64)
     parts = []
-    rest = cells
+    rest = np.asarray(cells, dtype=np.int64)
     for size in reversed(sizes):
         parts.append(rest % (size + 1))
         rest = rest // (size + 1)
@@ -282,8 +325,8 @@ def _protect(groups: pd.DataFrame, tables: list, columns: list[str], coded: dict
 
 def _stratified(frame, strata_column, coded, selected, groups) -> list[dict]:
     """CMH within strata for every visible group of each column against that column's reference."""
-    strata_values = frame[strata_column].astype(str).str.strip()
-    strata, _ = pd.factorize(strata_values)
+    raw_codes, raw = _distinct(frame[strata_column])
+    strata = pd.factorize(np.array([str(v).strip() for v in raw], dtype=object))[0][raw_codes]
     n_strata = int(strata.max()) + 1 if len(strata) else 0
     out = []
     for column, (codes, values) in coded.items():
@@ -311,4 +354,6 @@ def _stratified(frame, strata_column, coded, selected, groups) -> list[dict]:
 
 
 def audit_file(path: str, group_columns: list[str], selected_column: str, strata_column: str | None = None) -> Audit:
-    return audit_frame(read_decisions(path), group_columns, selected_column, strata_column, file=str(path))
+    wanted = list(dict.fromkeys([*group_columns, selected_column] + ([strata_column] if strata_column else [])))
+    frame = read_decisions(path, wanted)
+    return audit_frame(frame, group_columns, selected_column, strata_column, file=str(path))

@@ -7,8 +7,6 @@ state, so the GUI can call it in a worker thread and the command line calls it d
 from __future__ import annotations
 
 import copy
-import importlib
-import threading
 from dataclasses import dataclass
 from typing import Callable
 
@@ -54,29 +52,3 @@ def run(scenario: Scenario, *, seed: int | None = None, size: int | None = None,
                           stage_intersections=stage_intersections, lazy=lazy)
     report(1.0)
     return RunResult(scenario, pool, outcome, measurement)
-
-
-STATISTICS_IMPORTS = ("scipy.stats", "statsmodels.stats.proportion", "statsmodels.genmod.generalized_linear_model",
-                      "statsmodels.stats.contingency_tables")
-
-
-def warm_imports(scenario: Scenario) -> threading.Thread:
-    """Start loading the statistics libraries (and any a rule needs) in a background thread.
-
-    They take seconds to import; loaded while the pool is generated, they are ready when the run
-    is measured. Returns the thread (joining it is optional: an import waits for the other).
-    """
-    modules = list(STATISTICS_IMPORTS)
-    for _, _, rule in scenario.pipeline.flat_rules():
-        modules.extend(rule.IMPORTS)
-
-    def load() -> None:
-        for name in modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # the run itself will report a missing library
-                return
-
-    thread = threading.Thread(target=load, daemon=True)
-    thread.start()
-    return thread

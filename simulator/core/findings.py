@@ -27,7 +27,7 @@ from typing import Callable, Protocol
 import numpy as np
 import pandas as pd
 
-from .metrics import OVERALL, STATUS_FEW, STATUS_OK, STATUS_UNKNOWN, strata_tables
+from .grouptable import OVERALL, STATUS_FEW, STATUS_OK, STATUS_UNKNOWN
 from .stats import IMPACT_RATIO_CI_METHOD, stratified_analysis
 from .texts import integer, number, t
 from .thresholds import ALPHA, CONFIDENCE, FOUR_FIFTHS, MIN_N, UNUSUAL_MARGIN, UNUSUAL_MIN_QUALIFIED
@@ -166,6 +166,23 @@ def _row_dict(groups: pd.DataFrame, row) -> dict:
     return out
 
 
+def comparison_family(groups: pd.DataFrame, stage: int = OVERALL,
+                      attributes: tuple[str, ...] | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every single-attribute group compared with its reference at ``stage``, and which are visible.
+
+    Groups above the size gate that are hidden (so that no one's decision can be worked out) are
+    never named, but they count among the comparisons, and a clear gap among them is not denied.
+    """
+    rows = compared_rows(groups, stage, 1, attributes)
+    hidden_big = groups[(groups["stage"] == stage) & (groups["depth"] == 1) & groups["hidden"]
+                        & groups["status"].isin([STATUS_OK, STATUS_FEW]) & ~groups["reference"]
+                        & np.isfinite(groups["impact_ratio"].to_numpy(dtype=float))]
+    if attributes is not None:
+        hidden_big = hidden_big[hidden_big["attribute"].isin(attributes)]
+    family = pd.concat([rows, hidden_big])
+    return family, np.arange(len(family)) < len(rows)
+
+
 def decide_headline(groups: pd.DataFrame, stage: int = OVERALL,
                     attributes: tuple[str, ...] | None = None) -> tuple[str, dict | None, dict]:
     """(kind, the headline comparison or None, facts about the choice) for one stage.
@@ -189,23 +206,15 @@ def decide_headline(groups: pd.DataFrame, stage: int = OVERALL,
             return NOBODY_SELECTED, None, facts
         if n_total > 0 and sel_total == n_total:
             return EVERYONE_SELECTED, None, facts
-    rows = compared_rows(groups, stage, 1, attributes)
-    # Hidden groups above the size gate (hidden so that no one's decision can be worked out) are
-    # never named, but a clear gap among them must not be denied either.
-    hidden_big = groups[(groups["stage"] == stage) & (groups["depth"] == 1) & groups["hidden"]
-                        & groups["status"].isin([STATUS_OK, STATUS_FEW]) & ~groups["reference"]
-                        & np.isfinite(groups["impact_ratio"].to_numpy(dtype=float))]
-    if attributes is not None:
-        hidden_big = hidden_big[hidden_big["attribute"].isin(attributes)]
-    family = pd.concat([rows, hidden_big])
+    family, visible = comparison_family(groups, stage, attributes)
+    rows = family[visible]
     facts["compared"] = len(family)
-    if len(rows) == 0 and len(hidden_big) == 0:
+    if len(family) == 0:
         return NOTHING_TO_COMPARE, None, facts
     ratio = family["impact_ratio"].to_numpy(dtype=float)
     p = family["p_value"].to_numpy(dtype=float)
     clear = clear_gaps(family, at_stage)
     facts["raw_significant"] = int(((p < ALPHA) & (ratio < 1)).sum())
-    visible = np.arange(len(family)) < len(rows)
     if (clear & visible).any():
         chosen = np.flatnonzero(clear & visible)
         best = chosen[np.argmin(ratio[chosen])]
@@ -649,6 +658,8 @@ def worst_stage(measurement, attribute: str, group: str) -> dict | None:
 
 def for_run(measurement) -> Findings:
     """The findings of a simulated run: every protected attribute, the strata of measurement.strata."""
+    from .metrics import strata_tables
+
     outcome = measurement.outcome
     strata = measurement.strata
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .metrics import compare_table
+from .grouptable import compare_table
 from .rules.base import GroupSelector
 from .stats import stratified_analysis
 from .texts import pick

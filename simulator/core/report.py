@@ -60,7 +60,8 @@ class Grid:
 def intersection_grid(measurement: Measurement, row_attr: str, col_attr: str, stage: int = OVERALL,
                       third: tuple[str, str] | None = None) -> Grid:
     """Impact ratios of ``row_attr`` x ``col_attr``; ``third`` = (attribute, value) slices a 3-way table."""
-    from .metrics import TableSpec, compare_tables, count_cube
+    from .grouptable import TableSpec, compare_tables
+    from .metrics import count_cube
 
     cube = count_cube(measurement.outcome)
     attrs = (row_attr, col_attr) + ((third[0],) if third else ())

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .decision import Decision
-from .metrics import OVERALL, TableSpec, compare_tables
+from .grouptable import OVERALL, TableSpec, compare_tables
 from .pipeline import Outcome
 from .rules.reviewer import PROFILES, SimulatedReviewer
 from .world import CATEGORIES

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import tomli_w
 
+from .errors import ScenarioError
 from .pipeline import Pipeline, Stage
 from .pool import LINKS, PoolSettings, Vacancy, default_links
 from .replay import Replay, ReplayRow
@@ -52,15 +53,6 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 MAX_POOL_SIZE = 5_000_000
 
 
-class ScenarioError(ValueError):
-    """A scenario file is wrong. ``str()`` names the file, the field path and what is wrong."""
-
-    def __init__(self, source: str, path: str, message: str):
-        where = f"{source}: {path}: " if path else f"{source}: "
-        super().__init__(where + message)
-        self.source = source
-        self.path = path
-        self.message = message
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .metrics import OVERALL, STATUS_FEW, STATUS_OK
+from .grouptable import OVERALL, STATUS_FEW, STATUS_OK
 from .thresholds import ALPHA, SUPPRESS_SHARE
 from .rules import DIRECT_DISCRIMINATION
 from .texts import integer, number, percent, pick, t

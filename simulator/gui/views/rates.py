@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
-from ...core.metrics import OVERALL, STATUS_FEW
+from ...core.grouptable import OVERALL, STATUS_FEW
 from ...core.texts import number, percent, t
 from ...core.thresholds import FOUR_FIFTHS
 from ...core.verdict import format_p
