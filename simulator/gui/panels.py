@@ -23,18 +23,6 @@ from ..core.world import CATEGORIES
 from .rule_form import RuleForm
 from .style import STYLE
 
-# A sensible starting rule of each kind when the user adds one.
-NEW_RULES = {
-    "knockout": {"kind": "knockout", "field": "driving_licence", "op": "==", "value": True},
-    "keywords": {"kind": "keywords", "required": ["excel"], "synonyms": True},
-    "weighted_score": {"kind": "weighted_score", "weights": {"education": 2, "skills_count": 3}, "top_share": 0.5},
-    "gap_penalty": {"kind": "gap_penalty", "points_per_month": 1.0},
-    "learned_model": {"kind": "learned_model", "top_share": 0.5},
-    "positive_action": {"kind": "positive_action", "mode": "tie_break"},
-    "reviewer": {"kind": "reviewer", "profile": "rubber_stamp"},
-    "callback": {"kind": "callback", "base_rate": 0.3, "factors": []},
-}
-
 
 class ScenarioPanel(QWidget):
     """The scenario's title and lesson."""
@@ -294,8 +282,9 @@ class PipelineEditor(QWidget):
         self.stage_en_label.setText(t("gui.pipeline.stage_en", lang))
         self.stage_nl_label.setText(t("gui.pipeline.stage_nl", lang))
         self.add_menu.clear()
-        for kind in RULE_KINDS:
-            action = self.add_menu.addAction(t(f"gui.rule_kind.{kind}", lang))
+        for kind, cls in RULE_KINDS.items():
+            action = self.add_menu.addAction(cls.name(lang))
+            action.setObjectName(f"add_{kind}")
             action.triggered.connect(lambda _=False, k=kind: self.add_rule_of_kind(k))
 
     def _language(self, lang: str) -> None:
@@ -406,7 +395,7 @@ class PipelineEditor(QWidget):
     def _add_stage(self) -> None:
         sc = self.controller.scenario
         n = len(sc.pipeline.stages) + 1
-        rule = RULE_KINDS["knockout"].from_dict(NEW_RULES["knockout"], "rule")
+        rule = next(iter(RULE_KINDS.values())).starter()  # a new stage starts with the menu's first kind
         sc.pipeline.stages.append(Stage({"en": f"Stage {n}", "nl": f"Fase {n}"}, [rule]))
         self.rebuild()
         self.select(len(sc.pipeline.stages) - 1, 0)
@@ -416,7 +405,7 @@ class PipelineEditor(QWidget):
         sc = self.controller.scenario
         sel = self.selection()
         s = sel[0] if sel else len(sc.pipeline.stages) - 1
-        rule = RULE_KINDS[kind].from_dict(NEW_RULES[kind], "rule")
+        rule = RULE_KINDS[kind].starter()
         sc.pipeline.stages[s].rules.append(rule)
         self.rebuild()
         self.select(s, len(sc.pipeline.stages[s].rules) - 1)

@@ -1,6 +1,14 @@
-"""Screening rule kinds. To add one: write a module here with a ``Rule`` subclass and register it below."""
+"""Screening rule kinds, found by themselves: every module here with a ``@rule_kind`` class is one.
+
+To add a kind, write one module in this package (see ``base.py``) and its texts under
+``rule.<kind>`` in both ``locales/*.toml``. Nothing else registers it: the Add-rule menu, the form,
+scenario files and docs/rule-kinds.md all read ``RULE_KINDS``.
+"""
 
 from __future__ import annotations
+
+import importlib
+import pkgutil
 
 from .base import (
     DIRECT_DISCRIMINATION,
@@ -14,20 +22,26 @@ from .base import (
     Rule,
     RuleConfigError,
 )
-from .callback import Callback
-from .gap_penalty import GapPenalty
-from .keywords import KeywordMatch
-from .knockout import KnockOut
-from .learned_model import LearnedModel
-from .positive_action import PositiveAction
-from .reviewer import SimulatedReviewer
-from .weighted_score import WeightedScore
 
-RULE_KINDS: dict[str, type[Rule]] = {
-    cls.kind: cls
-    for cls in (KnockOut, KeywordMatch, WeightedScore, GapPenalty, LearnedModel, PositiveAction, SimulatedReviewer,
-                Callback)
-}
+_SUPPORT_MODULES = {"base", "params", "features", "reference"}
+
+
+def _discover() -> dict[str, type[Rule]]:
+    kinds: dict[str, type[Rule]] = {}
+    for module in pkgutil.iter_modules(__path__):
+        if module.name in _SUPPORT_MODULES or module.name.startswith("_"):
+            continue
+        loaded = importlib.import_module(f"{__name__}.{module.name}")
+        for value in vars(loaded).values():
+            if isinstance(value, type) and issubclass(value, Rule) and value.kind and value.__module__ == loaded.__name__:
+                if value.kind in kinds:
+                    raise RuntimeError(f"two rule kinds are called {value.kind!r}")
+                kinds[value.kind] = value
+                globals()[value.__name__] = value  # `from simulator.core.rules import KnockOut` keeps working
+    return dict(sorted(kinds.items(), key=lambda item: (item[1].ORDER, item[0])))
+
+
+RULE_KINDS: dict[str, type[Rule]] = _discover()
 
 
 def rule_from_dict(data: dict, path: str) -> Rule:
@@ -43,6 +57,5 @@ def rule_from_dict(data: dict, path: str) -> Rule:
 __all__ = [
     "RULE_KINDS", "rule_from_dict", "Rule", "Param", "Cut", "GroupSelector", "Legality", "RuleConfigError",
     "LAWFUL", "NEEDS_JUSTIFICATION", "DIRECT_DISCRIMINATION", "LEGALITY_LEVELS",
-    "KnockOut", "KeywordMatch", "WeightedScore", "GapPenalty", "LearnedModel", "PositiveAction", "SimulatedReviewer",
-    "Callback",
+    *(cls.__name__ for cls in RULE_KINDS.values()),
 ]

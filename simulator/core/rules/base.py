@@ -1,7 +1,12 @@
-"""What every screening rule shares: declared parameters, validation, legality and reasons.
+"""What every screening rule shares: declared parameters, validation, legality, texts and reasons.
 
-A rule is a small dataclass. It declares its parameters once (``PARAMS``) with type, default and
-range, so that scenario files are validated, the GUI can build a form, and the docs stay honest.
+A rule kind is one module in this package: a ``Rule`` subclass decorated with ``@rule_kind``. It
+declares its parameters once (``PARAMS``: kind, default, range — the dataclass fields are made
+from them), a starting configuration for the Add-rule menu (``STARTER``), one example
+configuration per legal note (``LEGALITY_EXAMPLES``), and its texts in ``locales/*.toml`` under
+``rule.<kind>.*``: ``name``, ``describe…``, ``param.<name>``, ``legality.<branch>``, ``reason…``.
+The package finds the module by itself; the menu, the form and docs/rule-kinds.md derive from it.
+
 During a run a rule may do any of four things, each optional:
 
 - ``passes(pool, ctx)``   a knock-out mask (True = may go on),
@@ -15,18 +20,60 @@ candidates still in the running.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
-from ..texts import t
-from ..world import CATEGORIES
+from ..texts import has_text, t
+from .params import (  # noqa: F401 (re-exported: the rule modules and their callers import them from here)
+    GroupSelector,
+    Param,
+    RuleConfigError,
+    parse_group,
+)
 
 LAWFUL = "lawful"
 NEEDS_JUSTIFICATION = "needs_justification"
 DIRECT_DISCRIMINATION = "direct_discrimination"
 LEGALITY_LEVELS = (LAWFUL, NEEDS_JUSTIFICATION, DIRECT_DISCRIMINATION)
+
+
+@dataclass(frozen=True)
+class Legality:
+    """How the law looks at a rule as configured: a level and an explanation key."""
+
+    level: str
+    key: str
+    values: dict = field(default_factory=dict)
+
+    def explain(self, lang: str) -> str:
+        # A list value holds feature keys; they are shown by their names in ``lang``.
+        values = {k: (", ".join(t(f"feature.{f}", lang) for f in v) if isinstance(v, list) else v)
+                  for k, v in self.values.items()}
+        return t(self.key, lang, **values)
+
+    def label(self, lang: str) -> str:
+        return t(f"legality.level.{self.level}", lang)
+
+    @property
+    def branch(self) -> str:
+        return self.key.rsplit(".", 1)[1]
+
+
+@dataclass
+class Cut:
+    """Which candidates a score keeps: at least ``threshold`` points, the best ``top_k``, or a share."""
+
+    threshold: float | None = None
+    top_k: int | None = None
+    top_share: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.threshold, self.top_k, self.top_share))
 
 
 def by_value(keys, text_for) -> tuple[np.ndarray, list[str]]:
@@ -61,104 +108,47 @@ def template_parts(text: str, *markers: str) -> list[str]:
     return parts
 
 
-class RuleConfigError(ValueError):
-    """A rule parameter is wrong; ``path`` names where (e.g. ``stages[1].rules[0].value``)."""
-
-    def __init__(self, path: str, message: str):
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
-
-
-@dataclass(frozen=True)
-class Param:
-    """One declared rule parameter."""
-
-    name: str
-    kind: str  # int, float, bool, str, choice, str_list, mapping, group, optional_float, optional_int
-    default: Any = None
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Legality:
-    """How the law looks at a rule as configured: a level and an explanation key."""
-
-    level: str
-    key: str
-    values: dict = field(default_factory=dict)
-
-    def explain(self, lang: str) -> str:
-        # A list value holds feature keys; they are shown by their names in ``lang``.
-        values = {k: (", ".join(t(f"feature.{f}", lang) for f in v) if isinstance(v, list) else v)
-                  for k, v in self.values.items()}
-        return t(self.key, lang, **values)
-
-    def label(self, lang: str) -> str:
-        return t(f"legality.level.{self.level}", lang)
-
-
-@dataclass
-class GroupSelector:
-    """Candidates whose ``attribute`` is one of ``values`` (value keys, e.g. origin: born_abroad)."""
-
-    attribute: str
-    values: list[str]
-
-    def mask(self, pool) -> np.ndarray:
-        codes = [CATEGORIES[self.attribute].index(v) for v in self.values]
-        return np.isin(pool[self.attribute], codes)
-
-    def describe(self, lang: str) -> str:
-        names = [t(f"label.{self.attribute}.{v}", lang) for v in self.values]
-        return t("group.selector", lang, attribute=t(f"attribute.{self.attribute}", lang), values=", ".join(names))
-
-    def to_dict(self) -> dict:
-        return {"attribute": self.attribute, "values": list(self.values)}
-
-
-def parse_group(data: Any, path: str) -> GroupSelector:
-    if not isinstance(data, dict):
-        raise RuleConfigError(path, "expected a table with 'attribute' and 'values'")
-    attribute = data.get("attribute")
-    if attribute not in CATEGORIES:
-        raise RuleConfigError(f"{path}.attribute", f"unknown attribute {attribute!r}")
-    values = data.get("values")
-    if isinstance(values, str):
-        values = [values]
-    if not isinstance(values, list) or not values:
-        raise RuleConfigError(f"{path}.values", "expected a non-empty list of values")
-    for v in values:
-        if v not in CATEGORIES[attribute]:
-            raise RuleConfigError(
-                f"{path}.values", f"{attribute} has no value {v!r} (expected one of {', '.join(CATEGORIES[attribute])})"
-            )
-    return GroupSelector(attribute, list(values))
-
-
-@dataclass
-class Cut:
-    """Which candidates a score keeps: at least ``threshold`` points, the best ``top_k``, or a share."""
-
-    threshold: float | None = None
-    top_k: int | None = None
-    top_share: float | None = None
-
-    @property
-    def active(self) -> bool:
-        return any(v is not None for v in (self.threshold, self.top_k, self.top_share))
-
-
 class Rule:
-    """Base class: subclasses are dataclasses with an ``enabled`` flag and their own parameters."""
+    """Base class: subclasses are ``@rule_kind`` dataclasses of their parameters and ``enabled``."""
 
     kind: ClassVar[str] = ""
     PARAMS: ClassVar[tuple[Param, ...]] = ()
+    # Where the kind comes in the Add-rule menu (simple kinds first).
+    ORDER: ClassVar[int] = 100
+    # What the Add-rule menu adds: parameters set beyond the defaults (must make a valid rule).
+    STARTER: ClassVar[dict] = {}
+    # One configuration per legal note (branch of ``legality``): tests reach every branch with them.
+    LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {}
     # Heavy libraries the rule imports when it runs (loaded early, beside pool generation).
     IMPORTS: ClassVar[tuple[str, ...]] = ()
     enabled: bool
+
+    # -- texts ----------------------------------------------------------------------------------
+    @classmethod
+    def text(cls, key: str, lang: str, **values) -> str:
+        """The rule's own text ``rule.<kind>.<key>``."""
+        return t(f"rule.{cls.kind}.{key}", lang, **values)
+
+    @classmethod
+    def name(cls, lang: str) -> str:
+        """What the kind is called (the Add-rule menu, the form's title)."""
+        return cls.text("name", lang)
+
+    @classmethod
+    def param_label(cls, name: str, lang: str) -> str:
+        """A parameter's label: the rule's own, or the one its kind shares with others (``rule.param``)."""
+        own = f"rule.{cls.kind}.param.{name}"
+        return t(own if has_text(own, lang) else f"rule.param.{name}", lang)
+
+    @classmethod
+    def choice_label(cls, name: str, option: str, lang: str) -> str:
+        param = next(p for p in cls.PARAMS if p.name == name)
+        prefix = param.kind.labels or f"rule.{cls.kind}.choice.{name}"
+        return t(f"{prefix}.{option}", lang)
+
+    def legal(self, level: str, branch: str, **values) -> Legality:
+        """A legal note of this kind: ``rule.<kind>.legality.<branch>``."""
+        return Legality(level, f"rule.{self.kind}.legality.{branch}", values)
 
     # -- behaviour (each optional) -------------------------------------------------------------
     def passes(self, pool, ctx) -> np.ndarray | None:
@@ -226,71 +216,43 @@ class Rule:
             if key not in known:
                 raise RuleConfigError(f"{path}.{key}", f"unknown parameter for a {cls.kind} rule "
                                                        f"(expected one of {', '.join(sorted(known - {'kind'}))})")
-        values: dict[str, Any] = {"enabled": _check_bool(data.get("enabled", True), f"{path}.enabled")}
+        enabled = data.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise RuleConfigError(f"{path}.enabled", f"expected true or false, got {enabled!r}")
+        values: dict[str, Any] = {"enabled": enabled}
         for p in cls.PARAMS:
-            values[p.name] = check_param(p, data.get(p.name, p.default), f"{path}.{p.name}")
+            values[p.name] = p.check(data.get(p.name, copy.deepcopy(p.default)), f"{path}.{p.name}")
         rule = cls(**values)
         rule.validate(path)
         return rule
+
+    @classmethod
+    def starter(cls) -> "Rule":
+        """The rule the Add-rule menu adds."""
+        return cls.from_dict({"kind": cls.kind, **copy.deepcopy(cls.STARTER)}, "rule")
 
     def validate(self, path: str) -> None:
         """Cross-parameter checks; raise RuleConfigError."""
 
 
-def _check_bool(value, path):
-    if not isinstance(value, bool):
-        raise RuleConfigError(path, f"expected true or false, got {value!r}")
-    return value
+def rule_kind(cls):
+    """Make a ``Rule`` subclass a dataclass whose fields are ``enabled`` and its ``PARAMS``.
 
-
-def check_param(p: Param, value: Any, path: str) -> Any:
-    """Check one parameter value against its declaration and return it in canonical form."""
-    if value is None:
-        if p.kind.startswith("optional") or p.default is None:
-            return None
-        raise RuleConfigError(path, "is required")
-    kind = p.kind.removeprefix("optional_")
-    if kind == "bool":
-        return _check_bool(value, path)
-    if kind in ("int", "float"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RuleConfigError(path, f"expected a number, got {value!r}")
-        if kind == "int" and int(value) != value:
-            raise RuleConfigError(path, f"expected a whole number, got {value!r}")
-        if p.minimum is not None and value < p.minimum:
-            raise RuleConfigError(path, f"must be at least {p.minimum:g}, got {value:g}")
-        if p.maximum is not None and value > p.maximum:
-            raise RuleConfigError(path, f"must be at most {p.maximum:g}, got {value:g}")
-        return int(value) if kind == "int" else float(value)
-    if kind in ("str", "choice"):
-        if not isinstance(value, str):
-            raise RuleConfigError(path, f"expected text, got {value!r}")
-        if kind == "choice" and value not in p.choices:
-            raise RuleConfigError(path, f"unknown value {value!r} (expected one of {', '.join(p.choices)})")
-        return value
-    if kind == "str_list":
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise RuleConfigError(path, "expected a list of texts")
-        if p.choices:
-            for v in value:
-                if v not in p.choices:
-                    raise RuleConfigError(path, f"unknown value {v!r} (expected some of {', '.join(p.choices)})")
-        return list(value)
-    if kind == "mapping":
-        if not isinstance(value, dict):
-            raise RuleConfigError(path, "expected a table of name = number")
-        for k, v in value.items():
-            if p.choices and k not in p.choices:
-                raise RuleConfigError(f"{path}.{k}", f"unknown name (expected one of {', '.join(p.choices)})")
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise RuleConfigError(f"{path}.{k}", f"expected a number, got {v!r}")
-        return {k: float(v) for k, v in value.items()}
-    if kind == "group":
-        if isinstance(value, GroupSelector):
-            return value
-        return parse_group(value, path)
-    if kind == "any":
-        return value
-    raise AssertionError(f"unknown parameter kind {p.kind}")
+    Each parameter's default is written once, in its ``Param``; a class may still annotate a
+    parameter with its type for readers, without a default.
+    """
+    annotations = dict(cls.__dict__.get("__annotations__", {}))
+    fields = {"enabled": bool}
+    setattr(cls, "enabled", True)
+    for p in cls.PARAMS:
+        fields[p.name] = annotations.get(p.name, Any)
+        default = p.default
+        if isinstance(default, (list, dict, set)):
+            # A fresh copy per rule, in its checked form (a group's table becomes a GroupSelector).
+            setattr(cls, p.name, dataclasses.field(default_factory=lambda d=default, q=p: q.check(copy.deepcopy(d), q.name)))
+        else:
+            setattr(cls, p.name, default)
+    for name, annotation in annotations.items():
+        fields.setdefault(name, annotation)
+    cls.__annotations__ = fields
+    return dataclass(cls)

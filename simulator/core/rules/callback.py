@@ -8,45 +8,34 @@ data-generating settings; the outcome still varies with the seed, as a real expe
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
 
 from ..texts import number, percent, t
 from ..world import CATEGORIES, PROTECTED_ATTRIBUTES
-from .base import DIRECT_DISCRIMINATION, LAWFUL, Legality, Param, Rule, RuleConfigError, by_value, parse_group
+from .base import DIRECT_DISCRIMINATION, LAWFUL, Legality, Param, Rule, by_value, rule_kind
+from .params import Decimal, Factors
 
 
-@dataclass
+@rule_kind
 class Callback(Rule):
     """Invite with probability ``base_rate`` x the factors of every group the candidate belongs to."""
 
     kind: ClassVar[str] = "callback"
+    ORDER: ClassVar[int] = 8
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("base_rate", "float", 0.3, minimum=0.0, maximum=1.0),
-        Param("factors", "any", []),
+        Param("base_rate", Decimal(), 0.3, minimum=0.0, maximum=1.0),
+        # [{"when": {attribute: [values], ...}, "factor": 0.56}, ...]: all conditions of one entry must hold.
+        Param("factors", Factors(), []),
     )
-    enabled: bool = True
-    base_rate: float = 0.3
-    # [{"when": {attribute: [values], ...}, "factor": 0.56}, ...]: all conditions of one entry must hold.
-    factors: list = field(default_factory=list)
-
-    def validate(self, path: str) -> None:
-        if not isinstance(self.factors, list):
-            raise RuleConfigError(f"{path}.factors", "expected a list of {when = {...}, factor = number}")
-        for k, entry in enumerate(self.factors):
-            epath = f"{path}.factors[{k}]"
-            if not isinstance(entry, dict) or set(entry) - {"when", "factor"} or "when" not in entry:
-                raise RuleConfigError(epath, "expected {when = {attribute = [values]}, factor = number}")
-            factor = entry.get("factor")
-            if isinstance(factor, bool) or not isinstance(factor, (int, float)) or factor < 0:
-                raise RuleConfigError(f"{epath}.factor", "expected a number of 0 or more")
-            when = entry["when"]
-            if not isinstance(when, dict) or not when:
-                raise RuleConfigError(f"{epath}.when", "expected a table {attribute = [values]}")
-            for attribute, values in when.items():
-                parse_group({"attribute": attribute, "values": values}, f"{epath}.when.{attribute}")
+    LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
+        "equal": {"factors": []},
+        "unequal": {"factors": [{"when": {"name_region": ["morocco"]}, "factor": 0.6}]},
+        "not_protected": {"factors": [{"when": {"applied_for": ["vacancy_b"]}, "factor": 0.8}]},
+    }
+    base_rate: float
+    factors: list
 
     def probability(self, pool) -> np.ndarray:
         p = np.full(len(pool), self.base_rate)
@@ -69,18 +58,18 @@ class Callback(Rule):
             groups = " & ".join(", ".join(t(f"label.{a}.{v}", lang) for v in ([vs] if isinstance(vs, str) else vs))
                                 for a, vs in entry["when"].items())
             parts.append(f"{groups} × {number(float(entry['factor']), lang)}")
-        return t("rule.callback.describe", lang, rate=percent(self.base_rate, lang), factors="; ".join(parts) or "—")
+        return self.text("describe", lang, rate=percent(self.base_rate, lang), factors="; ".join(parts) or "—")
 
     def reason_table(self, lang: str, pool, indices, info: dict | None = None):
         chance = self.probability(pool)[np.asarray(indices, dtype=np.intp)]
-        return by_value(chance, lambda c: t("reason.callback", lang, chance=percent(float(c), lang)))
+        return by_value(chance, lambda c: self.text("reason", lang, chance=percent(float(c), lang)))
 
     def legality(self) -> Legality:
         unequal = [e for e in self.factors if float(e["factor"]) != 1.0]
         # A name stands in for origin: treating names differently is direct discrimination on origin.
         grounds = set(PROTECTED_ATTRIBUTES) | {"name_region"}
         if any(grounds & set(e["when"]) for e in unequal):
-            return Legality(DIRECT_DISCRIMINATION, "legality.callback.unequal")
+            return self.legal(DIRECT_DISCRIMINATION, "unequal")
         if unequal:
-            return Legality(LAWFUL, "legality.callback.not_protected")
-        return Legality(LAWFUL, "legality.callback.equal")
+            return self.legal(LAWFUL, "not_protected")
+        return self.legal(LAWFUL, "equal")

@@ -2,33 +2,38 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from ..texts import short_number, t
-from .base import NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value
+from .base import NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value, rule_kind
+from .params import Decimal, Whole, YesNo
 
 
-@dataclass
+@rule_kind
 class GapPenalty(Rule):
     """Penalise CV gaps: ``points_per_month`` off the score and/or reject above ``knockout_months``."""
 
     kind: ClassVar[str] = "gap_penalty"
+    ORDER: ClassVar[int] = 4
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("points_per_month", "float", 0.0, minimum=0, maximum=100),
-        Param("knockout_months", "optional_int", None, minimum=0, maximum=600),
-        Param("count_current", "bool", True),
-        Param("count_past", "bool", True),
-        Param("grace_months", "int", 0, minimum=0, maximum=120),
+        Param("points_per_month", Decimal(), 0.0, minimum=0, maximum=100),
+        Param("knockout_months", Whole(), None, minimum=0, maximum=600, optional=True),
+        Param("count_current", YesNo(), True),
+        Param("count_past", YesNo(), True),
+        Param("grace_months", Whole(), 0, minimum=0, maximum=120),
     )
-    enabled: bool = True
-    points_per_month: float = 0.0
-    knockout_months: int | None = None
-    count_current: bool = True
-    count_past: bool = True
-    grace_months: int = 0
+    STARTER: ClassVar[dict] = {"points_per_month": 1.0}
+    LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
+        "past": {"knockout_months": 6},
+        "current": {"knockout_months": 12, "count_past": False},
+    }
+    points_per_month: float
+    knockout_months: int | None
+    count_current: bool
+    count_past: bool
+    grace_months: int
 
     def validate(self, path: str) -> None:
         if self.points_per_month == 0 and self.knockout_months is None:
@@ -56,23 +61,23 @@ class GapPenalty(Rule):
 
     def _which(self, lang: str) -> str:
         if self.count_current and self.count_past:
-            return t("rule.gap.which_all", lang)
-        return t("rule.gap.which_current" if self.count_current else "rule.gap.which_past", lang)
+            return self.text("which_all", lang)
+        return self.text("which_current" if self.count_current else "which_past", lang)
 
     def describe(self, lang: str) -> str:
         parts = []
         if self.points_per_month:
-            parts.append(t("rule.gap.describe_points", lang, points=short_number(self.points_per_month, lang)))
+            parts.append(self.text("describe_points", lang, points=short_number(self.points_per_month, lang)))
         if self.knockout_months is not None:
-            parts.append(t("rule.gap.describe_knockout", lang, months=self.knockout_months))
-        return t("rule.gap.describe", lang, which=self._which(lang), parts="; ".join(parts))
+            parts.append(self.text("describe_knockout", lang, months=self.knockout_months))
+        return self.text("describe", lang, which=self._which(lang), parts="; ".join(parts))
 
     def reason_table(self, lang: str, pool, indices, info: dict | None = None):
         months = self.months(pool)[np.asarray(indices, dtype=np.intp)]
         which = self._which(lang)
-        return by_value(months, lambda m: t("reason.gap", lang, months=int(m), limit=self.knockout_months, which=which))
+        return by_value(months, lambda m: self.text("reason", lang, months=int(m), limit=self.knockout_months, which=which))
 
     def legality(self) -> Legality:
         if self.count_past:
-            return Legality(NEEDS_JUSTIFICATION, "legality.gap.past")
-        return Legality(NEEDS_JUSTIFICATION, "legality.gap.current")
+            return self.legal(NEEDS_JUSTIFICATION, "past")
+        return self.legal(NEEDS_JUSTIFICATION, "current")

@@ -7,38 +7,43 @@ style match less often, although they have the skill.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
 
 from ..texts import t
 from ..world import find_wording, skills_vocabulary
-from .base import LAWFUL, NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value
+from .base import LAWFUL, NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value, rule_kind
+from .params import Decimal, Whole, Words, YesNo
 
 
 def _all_wordings() -> tuple[str, ...]:
     return tuple(w for s in skills_vocabulary() for w in s.wordings)
 
 
-@dataclass
+@rule_kind
 class KeywordMatch(Rule):
     """Reject CVs missing a required keyword; give points per bonus keyword found."""
 
     kind: ClassVar[str] = "keywords"
+    ORDER: ClassVar[int] = 2
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("required", "str_list", []),
-        Param("bonus", "str_list", []),
-        Param("synonyms", "bool", True),
-        Param("min_required", "optional_int", None, minimum=0),
-        Param("bonus_points", "float", 1.0, minimum=0, maximum=100),
+        Param("required", Words(), []),
+        Param("bonus", Words(), []),
+        Param("synonyms", YesNo(), True),
+        Param("min_required", Whole(), None, minimum=0, optional=True),
+        Param("bonus_points", Decimal(), 1.0, minimum=0, maximum=100),
     )
-    enabled: bool = True
-    required: list[str] = field(default_factory=list)
-    bonus: list[str] = field(default_factory=list)
-    synonyms: bool = True
-    min_required: int | None = None
-    bonus_points: float = 1.0
+    STARTER: ClassVar[dict] = {"required": ["excel"]}
+    LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
+        "exact": {"required": ["excel"], "synonyms": False},
+        "synonyms": {"required": ["excel"], "synonyms": True},
+    }
+    required: list[str]
+    bonus: list[str]
+    synonyms: bool
+    min_required: int | None
+    bonus_points: float
 
     def validate(self, path: str) -> None:
         for name in ("required", "bonus"):
@@ -81,8 +86,8 @@ class KeywordMatch(Rule):
         return found * self.bonus_points
 
     def describe(self, lang: str) -> str:
-        key = "rule.keywords.describe_synonyms" if self.synonyms else "rule.keywords.describe_exact"
-        return t(key, lang, required=", ".join(self.required) or "—", bonus=", ".join(self.bonus) or "—")
+        key = "describe_synonyms" if self.synonyms else "describe_exact"
+        return self.text(key, lang, required=", ".join(self.required) or "—", bonus=", ".join(self.bonus) or "—")
 
     def reason_table(self, lang: str, pool, indices, info: dict | None = None):
         if not self.required:
@@ -92,11 +97,11 @@ class KeywordMatch(Rule):
 
         def text(row):
             missing = [term for term, ok in zip(self.required, row) if not ok]
-            return t("reason.keywords", lang, missing=", ".join(missing), needed=self._needed(),
+            return self.text("reason", lang, missing=", ".join(missing), needed=self._needed(),
                      count=len(self.required))
         return by_value(found, text)
 
     def legality(self) -> Legality:
         if not self.synonyms:
-            return Legality(NEEDS_JUSTIFICATION, "legality.keywords.exact")
-        return Legality(LAWFUL, "legality.keywords.synonyms")
+            return self.legal(NEEDS_JUSTIFICATION, "exact")
+        return self.legal(LAWFUL, "synonyms")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -11,15 +10,17 @@ from ..texts import short_number, t
 from ..world import CATEGORIES, FIELD_KINDS
 from .base import (
     DIRECT_DISCRIMINATION,
-    GroupSelector,
     LAWFUL,
     NEEDS_JUSTIFICATION,
+    GroupSelector,
     Legality,
     Param,
     Rule,
     RuleConfigError,
     by_value,
+    rule_kind,
 )
+from .params import Choice, Group, Scalar
 
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
 
@@ -40,23 +41,34 @@ _INDIRECT_FIELDS = {
 }
 
 
-@dataclass
+@rule_kind
 class KnockOut(Rule):
     """Reject the candidate unless ``field op value`` holds for their CV."""
 
     kind: ClassVar[str] = "knockout"
+    ORDER: ClassVar[int] = 1
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("field", "choice", "driving_licence", choices=tuple(FIELD_KINDS)),
-        Param("op", "choice", "==", choices=OPERATORS),
-        Param("value", "any", True),
-        Param("only_for", "group", None),
+        Param("field", Choice(tuple(FIELD_KINDS), labels="field"), "driving_licence"),
+        Param("op", Choice(OPERATORS, labels="op"), "=="),
+        Param("value", Scalar(), True),
+        # Apply the test only to this group (everyone else passes): e.g. an age limit for women only.
+        Param("only_for", Group(), None),
     )
-    enabled: bool = True
-    field: str = "driving_licence"
-    op: str = "=="
-    value: Any = True
-    # Apply the test only to this group (everyone else passes): e.g. an age limit for women only.
-    only_for: GroupSelector | None = None
+    LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
+        "protected": {"field": "age", "op": "<", "value": 55},
+        "experience_cap": {"field": "experience_years", "op": "<=", "value": 10},
+        "age_proxy": {"field": "graduation_year", "op": ">=", "value": 2015},
+        "gap": {"field": "current_gap_months", "op": "<=", "value": 12},
+        "origin_proxy": {"field": "diploma_country", "op": "==", "value": "nl"},
+        "language": {"field": "dutch_level", "op": ">=", "value": "c1"},
+        "sex_proxy": {"field": "part_time_history", "op": "==", "value": False},
+        "unusual_cv": {"field": "career_switches", "op": "<=", "value": 1},
+        "job_requirement": {"field": "driving_licence", "op": "==", "value": True},
+    }
+    field: str
+    op: str
+    value: Any
+    only_for: GroupSelector | None
 
     def validate(self, path: str) -> None:
         kind = FIELD_KINDS[self.field]
@@ -111,10 +123,10 @@ class KnockOut(Rule):
         return short_number(value, lang)
 
     def describe(self, lang: str) -> str:
-        text = t("rule.knockout.describe", lang, field=t(f"field.{self.field}", lang),
-                 op=t(f"op.{self.op}", lang), value=self._value_text(self.value, lang))
+        text = self.text("describe", lang, field=t(f"field.{self.field}", lang),
+                         op=t(f"op.{self.op}", lang), value=self._value_text(self.value, lang))
         if self.only_for is not None:
-            text += " " + t("rule.knockout.only_for", lang, group=self.only_for.describe(lang))
+            text += " " + self.text("only_for", lang, group=self.only_for.describe(lang))
         return text
 
     def reason_table(self, lang: str, pool, indices, info: dict | None = None):
@@ -128,16 +140,16 @@ class KnockOut(Rule):
                 shown = t("common.yes" if bool(raw) else "common.no", lang)
             else:
                 shown = short_number(raw.item() if hasattr(raw, "item") else raw, lang)
-            return t("reason.knockout", lang, rule=rule, field=field_name, actual=shown)
+            return self.text("reason", lang, rule=rule, field=field_name, actual=shown)
         return by_value(pool[self.field][np.asarray(indices, dtype=np.intp)], text)
 
     def legality(self) -> Legality:
         if self.field in _PROTECTED_FIELDS or (self.only_for is not None and self.only_for.attribute in _PROTECTED_FIELDS):
-            return Legality(DIRECT_DISCRIMINATION, "legality.knockout.protected")
+            return self.legal(DIRECT_DISCRIMINATION, "protected")
         if self.field == "experience_years" and self.op in ("<", "<="):
-            return Legality(NEEDS_JUSTIFICATION, "legality.knockout.experience_cap")
+            return self.legal(NEEDS_JUSTIFICATION, "experience_cap")
         if self.field in _AGE_PROXY_FIELDS:
-            return Legality(NEEDS_JUSTIFICATION, "legality.knockout.age_proxy")
+            return self.legal(NEEDS_JUSTIFICATION, "age_proxy")
         if self.field in _INDIRECT_FIELDS:
-            return Legality(NEEDS_JUSTIFICATION, f"legality.knockout.{_INDIRECT_FIELDS[self.field]}")
-        return Legality(LAWFUL, "legality.knockout.job_requirement")
+            return self.legal(NEEDS_JUSTIFICATION, _INDIRECT_FIELDS[self.field])
+        return self.legal(LAWFUL, "job_requirement")

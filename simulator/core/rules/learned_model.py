@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -21,9 +21,10 @@ from scipy.special import expit
 
 from ..texts import t
 from ..world import CATEGORIES
-from .base import Cut, Legality, NEEDS_JUSTIFICATION, Param, Rule, RuleConfigError, by_value, template_parts
+from .base import Cut, Legality, NEEDS_JUSTIFICATION, Param, Rule, RuleConfigError, by_value, rule_kind, template_parts
 from .features import FEATURE_NAMES, PROTECTED_FEATURES, feature
-from .weighted_score import CUT_PARAMS, check_cut, cut_texts, describe_cut
+from .params import Decimal, Shifts, Whole, Words
+from .weighted_score import check_cut, cut_params, cut_texts, describe_cut
 
 MODEL_FEATURES = tuple(f for f in FEATURE_NAMES if f not in PROTECTED_FEATURES)
 
@@ -58,56 +59,43 @@ class TrainedModel:
         return expit(z)
 
 
-@dataclass
+@rule_kind
 class LearnedModel(Rule):
     """Score = the model's predicted hiring probability (0-100 points); keep the best."""
 
     kind: ClassVar[str] = "learned_model"
+    ORDER: ClassVar[int] = 5
     IMPORTS: ClassVar[tuple[str, ...]] = ("sklearn.linear_model",)
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("features", "str_list", list(MODEL_FEATURES), choices=MODEL_FEATURES),
-        Param("history_size", "int", 20000, minimum=500, maximum=500000),
-        Param("history_hire_share", "float", 0.2, minimum=0.01, maximum=0.9),
-        Param("history_bias", "any", None),
-        Param("age_penalty_per_year", "float", 0.03, minimum=0, maximum=1),
-        Param("motherhood_penalty", "float", 0.5, minimum=0, maximum=5),
-        Param("regularisation", "float", 1.0, minimum=1e-4, maximum=1e4),
-        *CUT_PARAMS,
+        Param("features", Words(MODEL_FEATURES), list(MODEL_FEATURES)),
+        Param("history_size", Whole(), 20000, minimum=500, maximum=500000),
+        Param("history_hire_share", Decimal(), 0.2, minimum=0.01, maximum=0.9),
+        # {attribute: {value: shift in SD}}; None = DEFAULT_HISTORY_BIAS.
+        Param("history_bias", Shifts(shown_when_empty=DEFAULT_HISTORY_BIAS), None),
+        # Past recruiters' penalty per year of age over 40, in SD (about -0.5 pp per year in callbacks).
+        Param("age_penalty_per_year", Decimal(), 0.03, minimum=0, maximum=1),
+        # Extra penalty for mothers of young children (Correll et al.: childless women 2.1x callbacks).
+        Param("motherhood_penalty", Decimal(), 0.5, minimum=0, maximum=5),
+        Param("regularisation", Decimal(), 1.0, minimum=1e-4, maximum=1e4),
+        *cut_params(),
     )
-    enabled: bool = True
-    features: list[str] = field(default_factory=lambda: list(MODEL_FEATURES))
-    history_size: int = 20000
-    history_hire_share: float = 0.2
-    # {attribute: {value: shift in SD}}; None = DEFAULT_HISTORY_BIAS.
-    history_bias: dict | None = None
-    # Past recruiters' penalty per year of age over 40, in SD (about -0.5 pp per year in callbacks).
-    age_penalty_per_year: float = 0.03
-    # Extra penalty for mothers of young children (Correll et al.: childless women 2.1x callbacks).
-    motherhood_penalty: float = 0.5
-    regularisation: float = 1.0
-    threshold: float | None = None
-    top_k: int | None = None
-    top_share: float | None = 0.2
+    STARTER: ClassVar[dict] = {"top_share": 0.5}
+    LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {"history": {}}
+    features: list[str]
+    history_size: int
+    history_hire_share: float
+    history_bias: dict | None
+    age_penalty_per_year: float
+    motherhood_penalty: float
+    regularisation: float
+    threshold: float | None
+    top_k: int | None
+    top_share: float | None
 
     def validate(self, path: str) -> None:
         check_cut(self, path)
         if not self.features:
             raise RuleConfigError(f"{path}.features", "the model needs at least one feature")
-        bias = self.history_bias
-        if bias is not None:
-            if not isinstance(bias, dict):
-                raise RuleConfigError(f"{path}.history_bias", "expected a table {attribute = {value = shift}}")
-            for attribute, shifts in bias.items():
-                if attribute not in CATEGORIES:
-                    raise RuleConfigError(f"{path}.history_bias.{attribute}", "unknown attribute")
-                if not isinstance(shifts, dict):
-                    raise RuleConfigError(f"{path}.history_bias.{attribute}", "expected a table {value = shift}")
-                for value, shift in shifts.items():
-                    if value not in CATEGORIES[attribute]:
-                        raise RuleConfigError(f"{path}.history_bias.{attribute}.{value}",
-                                              f"{attribute} has no value {value!r}")
-                    if isinstance(shift, bool) or not isinstance(shift, (int, float)):
-                        raise RuleConfigError(f"{path}.history_bias.{attribute}.{value}", "expected a number")
 
     # -- training ---------------------------------------------------------------------------------
     def _bias(self) -> dict:
@@ -184,7 +172,7 @@ class LearnedModel(Rule):
         return Cut(self.threshold, self.top_k, self.top_share)
 
     def describe(self, lang: str) -> str:
-        return t("rule.model.describe", lang, n=len(self.features), cut=describe_cut(self, lang))
+        return self.text("describe", lang, n=len(self.features), cut=describe_cut(self, lang))
 
     def reason_table(self, lang: str, pool, indices: np.ndarray, info: dict | None = None):
         """Per candidate: the cut, and the two features that pulled their score down most."""
@@ -211,11 +199,11 @@ class LearnedModel(Rule):
         score_codes, score_texts = by_value(score, cut_text)
         driver_codes, driver_texts = by_value(drivers, lambda key: ", ".join(names[int(c)] for c in key if c >= 0) or "—")
         # The sentence is worded once; each distinct (score, drivers) pair is then joined from parts.
-        before, middle, after = template_parts(t("reason.model", lang, base="\x00", drivers="\x01"), "\x00", "\x01")
+        before, middle, after = template_parts(self.text("reason", lang, base="\x00", drivers="\x01"), "\x00", "\x01")
         codes, pairs = pd.factorize(score_codes.astype(np.int64) * len(driver_texts) + driver_codes)
         texts = [before + score_texts[p // len(driver_texts)] + middle + driver_texts[p % len(driver_texts)] + after
                  for p in pairs]
         return codes, texts
 
     def legality(self) -> Legality:
-        return Legality(NEEDS_JUSTIFICATION, "legality.model")
+        return self.legal(NEEDS_JUSTIFICATION, "history")

@@ -8,29 +8,33 @@ group an advantage at unequal suitability and is direct discrimination.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
 
 from ..texts import short_number, t
-from .base import DIRECT_DISCRIMINATION, LAWFUL, GroupSelector, Legality, Param, Rule, RuleConfigError
+from .base import DIRECT_DISCRIMINATION, LAWFUL, GroupSelector, Legality, Param, Rule, RuleConfigError, rule_kind
+from .params import Choice, Decimal, Group
 
 
-@dataclass
+@rule_kind
 class PositiveAction(Rule):
     """Favour the target group: at equal score only (tie-break) or by bonus points."""
 
     kind: ClassVar[str] = "positive_action"
+    ORDER: ClassVar[int] = 6
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("target", "group", {"attribute": "gender", "values": ["woman"]}),
-        Param("mode", "choice", "tie_break", choices=("tie_break", "bonus")),
-        Param("bonus_points", "float", 0.0, minimum=0, maximum=100),
+        Param("target", Group(), {"attribute": "gender", "values": ["woman"]}),
+        Param("mode", Choice(("tie_break", "bonus")), "tie_break"),
+        Param("bonus_points", Decimal(), 0.0, minimum=0, maximum=100),
     )
-    enabled: bool = True
-    target: GroupSelector = field(default_factory=lambda: GroupSelector("gender", ["woman"]))
-    mode: str = "tie_break"
-    bonus_points: float = 0.0
+    LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
+        "tie_break": {"mode": "tie_break"},
+        "bonus": {"mode": "bonus", "bonus_points": 5},
+    }
+    target: GroupSelector
+    mode: str
+    bonus_points: float
 
     def validate(self, path: str) -> None:
         if self.mode == "bonus" and self.bonus_points <= 0:
@@ -48,11 +52,11 @@ class PositiveAction(Rule):
 
     def describe(self, lang: str) -> str:
         if self.mode == "bonus":
-            return t("rule.positive.describe_bonus", lang, group=self.target.describe(lang),
-                     points=short_number(self.bonus_points, lang))
-        return t("rule.positive.describe_tie", lang, group=self.target.describe(lang))
+            return self.text("describe_bonus", lang, group=self.target.describe(lang),
+                             points=short_number(self.bonus_points, lang))
+        return self.text("describe_tie", lang, group=self.target.describe(lang))
 
     def legality(self) -> Legality:
         if self.mode == "bonus":
-            return Legality(DIRECT_DISCRIMINATION, "legality.positive.bonus")
-        return Legality(LAWFUL, "legality.positive.tie_break")
+            return self.legal(DIRECT_DISCRIMINATION, "bonus")
+        return self.legal(LAWFUL, "tie_break")

@@ -18,13 +18,13 @@ All draws come from the pool's seed, so a run is reproducible.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from ..texts import short_number, t
-from .base import DIRECT_DISCRIMINATION, LAWFUL, NEEDS_JUSTIFICATION, GroupSelector, Legality, Param, Rule, by_value
+from .base import DIRECT_DISCRIMINATION, LAWFUL, NEEDS_JUSTIFICATION, GroupSelector, Legality, Param, Rule, by_value, rule_kind
+from .params import Choice, Decimal, Group
 
 PROFILES = ("rubber_stamp", "affinity_bias", "selective_adherence", "judge_first")
 
@@ -34,24 +34,29 @@ _DEFAULT_GROUPS = {
 }
 
 
-@dataclass
+@rule_kind
 class SimulatedReviewer(Rule):
     """A human reviewer with a behavioural profile, deciding on the machine's advice."""
 
     kind: ClassVar[str] = "reviewer"
+    ORDER: ClassVar[int] = 7
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("profile", "choice", "rubber_stamp", choices=PROFILES),
-        Param("strength", "float", 0.98, minimum=0.0, maximum=3.0),
-        Param("adherence", "float", 0.7, minimum=0.0, maximum=1.0),
-        Param("accuracy", "float", 1.0, minimum=0.05, maximum=10.0),
-        Param("group", "group", None),
+        Param("profile", Choice(PROFILES), "rubber_stamp"),
+        Param("strength", Decimal(), 0.98, minimum=0.0, maximum=3.0),
+        Param("adherence", Decimal(), 0.7, minimum=0.0, maximum=1.0),
+        Param("accuracy", Decimal(), 1.0, minimum=0.05, maximum=10.0),
+        Param("group", Group(), None),
     )
-    enabled: bool = True
-    profile: str = "rubber_stamp"
-    strength: float = 0.98
-    adherence: float = 0.7
-    accuracy: float = 1.0
-    group: GroupSelector | None = None
+    LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
+        "rubber_stamp": {"profile": "rubber_stamp"},
+        "biased": {"profile": "affinity_bias", "strength": 0.5},
+        "judge_first": {"profile": "judge_first", "strength": 0.7},
+    }
+    profile: str
+    strength: float
+    adherence: float
+    accuracy: float
+    group: GroupSelector | None
 
     def _group(self) -> GroupSelector | None:
         if self.group is not None:
@@ -93,19 +98,19 @@ class SimulatedReviewer(Rule):
 
     def describe(self, lang: str) -> str:
         group = self._group()
-        return t(f"rule.reviewer.describe.{self.profile}", lang, strength=short_number(self.strength, lang), percent=short_number(round(100 * min(self.strength, 1.0), 1), lang),
+        return self.text(f"describe.{self.profile}", lang, strength=short_number(self.strength, lang), percent=short_number(round(100 * min(self.strength, 1.0), 1), lang),
                  adherence=short_number(100 * self.adherence, lang), group=group.describe(lang) if group else "—")
 
     def reason_table(self, lang: str, pool, indices, info: dict | None = None):
         indices = np.asarray(indices, dtype=np.intp)
         advised = info["advice"][indices] if info and "advice" in info else np.zeros(len(indices), dtype=bool)
         rule = self.describe(lang)
-        return by_value(advised.astype(np.int8), lambda a: t("reason.reviewer.against_advice" if a else
-                                                              "reason.reviewer.with_advice", lang, rule=rule))
+        return by_value(advised.astype(np.int8), lambda a: self.text("reason.against_advice" if a else
+                                                                      "reason.with_advice", lang, rule=rule))
 
     def legality(self) -> Legality:
         if self.profile == "rubber_stamp":
-            return Legality(NEEDS_JUSTIFICATION, "legality.reviewer.rubber_stamp")
+            return self.legal(NEEDS_JUSTIFICATION, "rubber_stamp")
         if self.profile in ("affinity_bias", "selective_adherence"):
-            return Legality(DIRECT_DISCRIMINATION, "legality.reviewer.biased")
-        return Legality(LAWFUL, "legality.reviewer.judge_first")
+            return self.legal(DIRECT_DISCRIMINATION, "biased")
+        return self.legal(LAWFUL, "judge_first")

@@ -6,7 +6,6 @@ the same stage (keyword bonus, gap penalty, positive-action bonus).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
@@ -22,14 +21,20 @@ from .base import (
     Rule,
     RuleConfigError,
     by_value,
+    rule_kind,
 )
 from .features import FEATURE_NAMES, PROTECTED_FEATURES, PROXY_FEATURES, feature
+from .params import Decimal, Weights, Whole
 
-CUT_PARAMS = (
-    Param("threshold", "optional_float", None),
-    Param("top_k", "optional_int", None, minimum=1),
-    Param("top_share", "optional_float", None, minimum=0.0, maximum=1.0),
-)
+
+def cut_params() -> tuple[Param, ...]:
+    """The three ways to keep the best of a score (one at most, none by default), shared by the
+    scoring kinds."""
+    return (
+        Param("threshold", Decimal(), None, optional=True),
+        Param("top_k", Whole(), None, minimum=1, optional=True),
+        Param("top_share", Decimal(), None, minimum=0.0, maximum=1.0, optional=True),
+    )
 
 
 def check_cut(rule, path: str) -> None:
@@ -55,31 +60,35 @@ def cut_texts(rule, lang: str, info: dict | None, indices) -> tuple[np.ndarray, 
     floor = info.get("floor") if info else None
     if rule.threshold is not None:
         threshold = short_number(rule.threshold, lang)
-        return score, lambda s: t("reason.cut.threshold", lang, score=number(float(s), lang, 1), threshold=threshold)
+        return score, lambda s: t("rule.cut.reason_threshold", lang, score=number(float(s), lang, 1), threshold=threshold)
     floor_text = "—" if floor is None or not np.isfinite(floor) else number(floor, lang, 1)
     cut = describe_cut(rule, lang)
-    return score, lambda s: t("reason.cut.rank", lang, score=number(float(s), lang, 1), floor=floor_text, cut=cut)
+    return score, lambda s: t("rule.cut.reason_rank", lang, score=number(float(s), lang, 1), floor=floor_text, cut=cut)
 
 
-@dataclass
+@rule_kind
 class WeightedScore(Rule):
     """Score = sum of weight x feature value; optionally keep only the best."""
 
     kind: ClassVar[str] = "weighted_score"
+    ORDER: ClassVar[int] = 3
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("weights", "mapping", {"education": 2.0, "experience_years": 0.5, "skills_count": 3.0},
-              choices=FEATURE_NAMES),
-        Param("experience_cap", "optional_float", None, minimum=0),
-        *CUT_PARAMS,
+        Param("weights", Weights(FEATURE_NAMES), {"education": 2.0, "experience_years": 0.5, "skills_count": 3.0}),
+        # Experience above the cap earns no extra points (counting only the first N years).
+        Param("experience_cap", Decimal(), None, minimum=0, optional=True),
+        *cut_params(),
     )
-    enabled: bool = True
-    weights: dict[str, float] = field(default_factory=lambda: {"education": 2.0, "experience_years": 0.5,
-                                                               "skills_count": 3.0})
-    # Experience above the cap earns no extra points (counting only the first N years).
-    experience_cap: float | None = None
-    threshold: float | None = None
-    top_k: int | None = None
-    top_share: float | None = None
+    STARTER: ClassVar[dict] = {"weights": {"education": 2, "skills_count": 3}, "top_share": 0.5}
+    LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
+        "protected": {"weights": {"age": -0.1}},
+        "proxy": {"weights": {"concentration_postcode": -2}},
+        "job_related": {"weights": {"education": 2}},
+    }
+    weights: dict[str, float]
+    experience_cap: float | None
+    threshold: float | None
+    top_k: int | None
+    top_share: float | None
 
     def validate(self, path: str) -> None:
         if not self.weights:
@@ -101,7 +110,7 @@ class WeightedScore(Rule):
 
     def describe(self, lang: str) -> str:
         parts = ", ".join(f"{t(f'feature.{k}', lang)} × {short_number(v, lang)}" for k, v in self.weights.items())
-        return t("rule.weighted.describe", lang, weights=parts, cut=describe_cut(self, lang))
+        return self.text("describe", lang, weights=parts, cut=describe_cut(self, lang))
 
     def reason_table(self, lang: str, pool, indices, info: dict | None = None):
         return by_value(*cut_texts(self, lang, info, indices))
@@ -109,9 +118,7 @@ class WeightedScore(Rule):
     def legality(self) -> Legality:
         used = {k for k, v in self.weights.items() if v != 0}
         if used & PROTECTED_FEATURES:
-            return Legality(DIRECT_DISCRIMINATION, "legality.weighted.protected",
-                            {"features": sorted(used & PROTECTED_FEATURES)})
+            return self.legal(DIRECT_DISCRIMINATION, "protected", features=sorted(used & PROTECTED_FEATURES))
         if used & PROXY_FEATURES:
-            return Legality(NEEDS_JUSTIFICATION, "legality.weighted.proxy",
-                            {"features": sorted(used & PROXY_FEATURES)})
-        return Legality(LAWFUL, "legality.weighted.job_related")
+            return self.legal(NEEDS_JUSTIFICATION, "proxy", features=sorted(used & PROXY_FEATURES))
+        return self.legal(LAWFUL, "job_related")

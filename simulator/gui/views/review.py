@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, 
 
 from ...core.export import candidate_names
 from ...core.review import QUEUE_KINDS, REASONS, Decision, build_queue, feedback, simulated_decisions, versus
-from ...core.rules.reviewer import PROFILES
+from ...core.rules.reviewer import PROFILES, SimulatedReviewer
 from ...core.scenario import dumps
 from ...core.session import SUFFIX, Session, SessionError
 from ...core.texts import integer, number, percent, t
@@ -445,7 +445,7 @@ class ReviewView(View):
         profiles = {p: feedback(outcome, simulated_decisions(outcome, reviewed, p)) for p in PROFILES} \
             if len(reviewed) else {}
         headers = [t("cli.col.group", lang), t("gui.review.col.machine", lang), t("gui.review.col.you", lang)]
-        headers += [t(f"gui.choice.profile.{p}", lang) for p in profiles]
+        headers += [SimulatedReviewer.choice_label("profile", p, lang) for p in profiles]
         rows = []
         for r, row in enumerate(fb.groups.itertuples()):
             values = [f"{t(f'attribute.{row.attribute}', lang)}: {value_label(row.attribute, row.group, lang)}",
