@@ -82,7 +82,10 @@ def test_mover_r_reproduces_the_published_example():
 @settings(max_examples=200, deadline=None)
 @given(st.integers(1, 200), st.integers(1, 200), st.data())
 def test_impact_ratio_interval_is_mover_r_with_clopper_pearson(n1, n2, data):
-    """The app's interval equals MOVER-R over Clopper–Pearson limits computed independently with scipy."""
+    """The app's interval equals MOVER-R (Donner & Zou; Fagerland et al.'s special cases) over
+    Clopper–Pearson limits computed independently here with scipy's beta distribution."""
+    import math
+
     from scipy.stats import beta
 
     a = data.draw(st.integers(0, n1))
@@ -93,13 +96,21 @@ def test_impact_ratio_interval_is_mover_r_with_clopper_pearson(n1, n2, data):
 
     (l1, u1), (l2, u2) = cp(a, n1), cp(b, n2)
     p1, p2 = a / n1, b / n2
-    expected_low = (p1 * p2 - np.sqrt(max((p1 * p2) ** 2 - l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2), 0))) / (u2 * (2 * p2 - u2)) \
-        if u2 * (2 * p2 - u2) != 0 else np.nan
-    low, high = impact_ratio_interval([a], [n1], [b], [n2])
-    if a == 0:
-        assert low[0] == 0
-    elif np.isfinite(expected_low) and expected_low > 0 and (p1 * p2) ** 2 >= l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2):
-        assert low[0] == pytest.approx(expected_low, rel=1e-6)
+
+    def limit(sign, lim1, lim2):
+        root = (p1 * p2) ** 2 - lim1 * lim2 * (2 * p1 - lim1) * (2 * p2 - lim2)
+        denominator = lim2 * (2 * p2 - lim2)
+        if root < 0 or denominator == 0:
+            return math.nan
+        return (p1 * p2 + sign * math.sqrt(root)) / denominator
+
+    low, high = limit(-1, l1, u2), limit(+1, u1, l2)
+    expected_low = 0.0 if math.isnan(low) else max(low, 0.0)
+    expected_high = math.inf if math.isnan(high) or high < 0 else high
+    ours_low, ours_high = impact_ratio_interval([a], [n1], [b], [n2])
+    assert ours_low[0] == pytest.approx(expected_low, rel=1e-6, abs=1e-12)
+    assert ours_high[0] == pytest.approx(expected_high, rel=1e-6)
+
 
 
 def test_empty_groups_give_nan_not_errors():

@@ -11,7 +11,6 @@ million rows is counted in a fraction of a second and nothing grows with groups 
 
 from __future__ import annotations
 
-import io
 import itertools
 from dataclasses import dataclass
 from pathlib import Path

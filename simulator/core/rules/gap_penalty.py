@@ -6,7 +6,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..texts import short_number, t
+from ..texts import short_number
 from .base import NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value, rule_kind
 from .params import Decimal, Whole, YesNo
 

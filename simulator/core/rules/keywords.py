@@ -11,7 +11,6 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..texts import t
 from ..world import find_wording, skills_vocabulary
 from .base import LAWFUL, NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value, rule_kind
 from .params import Decimal, Whole, Words, YesNo

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..texts import short_number, t
+from ..texts import short_number
 from .base import DIRECT_DISCRIMINATION, LAWFUL, GroupSelector, Legality, Param, Rule, RuleConfigError, rule_kind
 from .params import Choice, Decimal, Group
 

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..texts import short_number, t
+from ..texts import short_number
 from .base import DIRECT_DISCRIMINATION, LAWFUL, NEEDS_JUSTIFICATION, GroupSelector, Legality, Param, Rule, by_value, rule_kind
 from .params import Choice, Decimal, Group
 

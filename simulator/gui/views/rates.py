@@ -1,4 +1,4 @@
-"""Selection rates per group with Wilson intervals, and impact ratios with Katz intervals."""
+"""Selection rates per group with Wilson intervals, and impact ratios with MOVER-R intervals."""
 
 from __future__ import annotations
 
