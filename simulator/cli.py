@@ -38,6 +38,12 @@ def _int(x, lang):
     return "—" if x is None or (isinstance(x, float) and not math.isfinite(x)) else integer(int(x), lang)
 
 
+def _ratio(x, lang):
+    from .core.verdict import format_ratio
+
+    return format_ratio(x, lang)
+
+
 def _p(p, lang):
     from .core.verdict import format_p
 
@@ -155,7 +161,7 @@ def _rates_table(frame, lang: str, by_attribute: bool) -> str:
             "  " + label if by_attribute else label, _int(row["n"], lang), _int(row["selected"], lang),
             _pct(row["rate"], lang),
             "—" if not math.isfinite(row["rate_ci_low"]) else f"{_pct(row['rate_ci_low'], lang)}–{_pct(row['rate_ci_high'], lang)}",
-            _num(row["impact_ratio"], lang) if compared else "—",
+            _ratio(row["impact_ratio"], lang) if compared else "—",
             f"{_num(row['impact_ratio_ci_low'], lang)}–{_num(row['impact_ratio_ci_high'], lang)}"
             if compared and math.isfinite(row["impact_ratio_ci_low"]) else "—",
             _num(row["z"], lang) if compared else "—",
@@ -373,7 +379,7 @@ def _print_run(scenario, result, lang: str, top: int) -> None:
                  passed=integer(int(outcome.passed(s).sum()), lang))
         if worst is not None:
             line += " " + t("cli.run.stage_worst", lang, group=group_label(worst["attribute"], worst["group"], lang),
-                            ratio=_num(worst["impact_ratio"], lang), p=_p(worst["p_value"], lang))
+                            ratio=_ratio(worst["impact_ratio"], lang), p=_p(worst["p_value"], lang))
         print("  " + line)
     print()
 

@@ -6,11 +6,12 @@ what such a table says, and nothing else does:
 
 - the **headline**: the single-attribute comparison that matters most, or why there is none
   (nobody selected, everyone selected, nothing to compare, no group lower than the reference);
-- whether a gap is **clear**: Fisher's test, Holm-corrected over the comparisons the headline
-  was chosen from, so that the lowest of twenty chance differences is not called a gap;
-- the **stratified** check of the headline comparison (Cochran–Mantel–Haenszel within strata);
-- whether an **intersection** fares worse than its groups explain: a likelihood-ratio test of a
-  logistic model with and without that cell, Bonferroni-corrected over every cell tested;
+- whether a gap is **clear**: the attribute's groups differ at all (chi-square, Holm over the
+  attributes) and the group's Fisher test against the reference stays below 0.05 after Holm within
+  the attribute — so that the lowest of twenty chance differences is not called a gap;
+- the **stratified** check of a clear headline (Cochran–Mantel–Haenszel within strata);
+- whether an **intersection** fares worse than its groups explain: likelihood-ratio tests of
+  logistic models with and without the interaction, Bonferroni-corrected over the tables;
 - what was **hidden** (cells under the size gates), disclosed only as counts of cells and people.
 
 ``Findings.sentences(lang)`` words them in Dutch or English; views and the command line only
@@ -34,7 +35,7 @@ from .thresholds import ALPHA, CONFIDENCE, FOUR_FIFTHS, MIN_N, UNUSUAL_MARGIN, U
 from .verdict import attribute_label, format_p, format_ratio, group_label
 
 # What the headline says.
-GAP = "gap"  # a group is selected at a clearly (significantly, after Holm) lower rate
+GAP = "gap"  # a group is selected at a clearly lower rate (see clear_gaps)
 NO_CLEAR_GAP = "no_clear_gap"  # no group is clearly lower; the headline row is the lowest ratio
 NONE_LOWER = "none_lower"  # no group is selected less often than the reference
 NOBODY_SELECTED = "nobody_selected"
@@ -48,8 +49,10 @@ INTERVALS = {
     "rate": "Wilson score",
     "impact_ratio": IMPACT_RATIO_CI_METHOD,
     "p_value": "Fisher exact, two-sided",
-    "clear_gap": f"Fisher p below {ALPHA} after Holm correction over the comparisons",
-    "intersection": "likelihood-ratio test of the cell in a logistic model, Bonferroni-corrected",
+    "clear_gap": f"chi-square per attribute (Holm over attributes), then Fisher p below {ALPHA} after Holm "
+                 "within the attribute",
+    "intersection": "likelihood-ratio tests of a logistic model with and without the interaction (Bonferroni "
+                    "over the tables), then of the cell itself",
 }
 
 

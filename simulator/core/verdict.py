@@ -10,7 +10,7 @@ import math
 import pandas as pd
 
 from .texts import label, number, t
-from .thresholds import ALPHA
+from .thresholds import ALPHA, FOUR_FIFTHS
 
 
 def group_label(attribute: str, group: str, lang: str) -> str:
@@ -47,7 +47,14 @@ def format_p(p: float, lang: str) -> str:
 
 
 def format_ratio(x: float, lang: str) -> str:
-    return "—" if x is None or not math.isfinite(x) else number(x, lang, 2)
+    """An impact or odds ratio with two decimals, more where rounding would carry it across the 0.8
+    line (0.7996 is shown as 0.7996, never as 0.80 beside a 'below 0.8' note)."""
+    if x is None or not math.isfinite(x):
+        return "—"
+    decimals = 2
+    while decimals < 8 and (round(x, decimals) < FOUR_FIFTHS) != (x < FOUR_FIFTHS):
+        decimals += 1
+    return number(x, lang, decimals)
 
 
 def groups_for_display(groups: pd.DataFrame, lang: str) -> pd.DataFrame:

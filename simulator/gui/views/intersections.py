@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout
 from ...core.report import intersection_grid
 from ...core.texts import integer, number, t
 from ...core.thresholds import FOUR_FIFTHS
+from ...core.verdict import format_ratio
 from ...core.world import CATEGORIES, INTERSECTION_ATTRIBUTES
 from ..style import plot_widget, set_axis_language, STYLE, compact_combo, fit_axis_to_labels, style_plot
 from .base import AttributeChooser, StageChooser, View, caption, value_label
@@ -165,7 +166,7 @@ class IntersectionsView(View):
         n = integer(int(grid.n[r, c]), lang)
         if not math.isfinite(grid.impact_ratio[r, c]):
             return t("gui.status.not_enough", lang) + f"\nn = {n}"
-        return f"{number(grid.impact_ratio[r, c], lang)}\n{number(100 * grid.rate[r, c], lang, 1)}% · n = {n}"
+        return f"{format_ratio(grid.impact_ratio[r, c], lang)}\n{number(100 * grid.rate[r, c], lang, 1)}% · n = {n}"
 
     def data(self):
         return self.grid()

@@ -7,9 +7,9 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core.grouptable import OVERALL, STATUS_FEW
-from ...core.texts import number, percent, t
+from ...core.texts import percent, t
 from ...core.thresholds import FOUR_FIFTHS
-from ...core.verdict import format_p
+from ...core.verdict import format_p, format_ratio
 from ..style import (plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
                      style_plot)
 from .base import AttributeChooser, StageChooser, View, caption, value_label
@@ -137,7 +137,7 @@ class RatesView(View):
         rate_items["errors"].setData(x=100 * rate[shown], y=y[shown], left=100 * (rate - low)[shown],
                                      right=100 * (high - rate)[shown], beam=0.2, pen=error_pen)
         for k, label in enumerate(self._labels("rate", count)):
-            text = t("gui.status.not_enough", lang) if weak[k] else percent(rate[k], lang)
+            text = t("gui.status.hidden", lang) if weak[k] else percent(rate[k], lang)
             if status[k] == STATUS_FEW:
                 text += " · " + t("gui.status.too_few", lang)
             label.setText(text)
@@ -157,10 +157,12 @@ class RatesView(View):
         for k, label in enumerate(self._labels("ratio", count)):
             if reference[k]:
                 text = t("gui.rates.reference", lang)
+            elif weak[k]:
+                text = t("gui.status.hidden", lang)
             elif not drawn[k]:
                 text = t("gui.status.not_enough", lang)
             else:
-                text = f"{number(ratio[k], lang)}  ({format_p(rows['p_value'].iloc[k], lang)})"
+                text = f"{format_ratio(ratio[k], lang)}  ({format_p(rows['p_value'].iloc[k], lang)})"
                 if status[k] == STATUS_FEW:
                     text += " · " + t("gui.status.too_few", lang)
             label.setText(text)
