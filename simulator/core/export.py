@@ -13,35 +13,58 @@ _CATEGORY_COLUMNS = ("gender", "origin", "region", "age_band", "disability", "pa
                      "diploma_country", "gap_reason", "dutch_level", "postcode_area")
 
 
-def candidate_names(pool, indices: np.ndarray | None = None) -> np.ndarray:
-    """Full names ("first family") for the candidates, drawn from the name lists per region and gender."""
-    if indices is None:
-        indices = np.arange(len(pool))
+def _name_codes(pool, indices: np.ndarray):
+    """Per candidate: an index into a list of first names and one into a list of family names,
+    drawn from the name lists per region and gender; and those two lists."""
     lists = name_lists()
     regions = pool["name_region"][indices]
     genders = pool["gender"][indices]
     family_region = pool["region"][indices]
     first_pick = pool["first_name_pick"][indices]
     family_pick = pool["family_name_pick"][indices]
-    first = np.empty(len(indices), dtype=object)
-    family = np.empty(len(indices), dtype=object)
+    first_codes = np.zeros(len(indices), dtype=np.int32)
+    family_codes = np.zeros(len(indices), dtype=np.int32)
+    first_names: list[str] = []
+    family_names: list[str] = []
     for r, region in enumerate(CATEGORIES["region"]):
         for g, gender in enumerate(CATEGORIES["gender"]):
             rows = np.flatnonzero((regions == r) & (genders == g))
+            names = lists.first[(region, gender)]
             if len(rows):
-                names = lists.first[(region, gender)]
-                first[rows] = names[np.minimum((first_pick[rows] * len(names)).astype(int), len(names) - 1)]
+                first_codes[rows] = len(first_names) + np.minimum((first_pick[rows] * len(names)).astype(int),
+                                                                  len(names) - 1)
+            first_names.extend(names)
         rows = np.flatnonzero(family_region == r)
+        names = lists.family[region]
         if len(rows):
-            names = lists.family[region]
-            family[rows] = names[np.minimum((family_pick[rows] * len(names)).astype(int), len(names) - 1)]
-    return first + " " + family
+            family_codes[rows] = len(family_names) + np.minimum((family_pick[rows] * len(names)).astype(int),
+                                                                len(names) - 1)
+        family_names.extend(names)
+    return first_codes, family_codes, first_names, family_names
+
+
+def candidate_names(pool, indices: np.ndarray | None = None) -> np.ndarray:
+    """Full names ("first family") for the candidates, drawn from the name lists per region and gender."""
+    if indices is None:
+        indices = np.arange(len(pool))
+    first_codes, family_codes, first_names, family_names = _name_codes(pool, indices)
+    return np.array(first_names, dtype=object)[first_codes] + " " + np.array(family_names, dtype=object)[family_codes]
+
+
+def _names_categorical(pool) -> pd.Categorical:
+    """Every candidate's name as a categorical: each distinct name is written once (a million
+    names as strings would take a few hundred megabytes on the way)."""
+    first_codes, family_codes, first_names, family_names = _name_codes(pool, np.arange(len(pool)))
+    codes, pairs = pd.factorize(first_codes.astype(np.int64) * len(family_names) + family_codes)
+    names = [f"{first_names[p // len(family_names)]} {family_names[p % len(family_names)]}" for p in pairs]
+    inverse, unique = pd.factorize(np.array(names, dtype=object))  # two pairs may spell one name
+    return pd.Categorical.from_codes(inverse[codes], categories=list(unique))
 
 
 def candidates_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
     """One row per candidate: who they are, their CV, the ground truth and the decision trail."""
     pool = outcome.pool
-    frame = pd.DataFrame({"id": pool["id"], "name": candidate_names(pool)})
+    frame = pd.DataFrame({"id": pool["id"], "name": _names_categorical(pool)})
     for column in _CATEGORY_COLUMNS:
         # Categorical: a million rows hold small codes, not a million strings.
         labels = [t(f"label.{column}.{v}", lang) for v in CATEGORIES[column]]
@@ -77,7 +100,7 @@ def _labelled(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(inverse[codes], categories=list(unique))
 
 
-CSV_CHUNK = 100_000  # rows laid out at a time: bounded memory, still whole-array operations
+CSV_CHUNK = 50_000  # rows laid out at a time: bounded memory (two threads, one chunk waiting), still whole-array operations
 LOOKUP_LIMIT = 1 << 16  # a column with at most this many distinct values is written by lookup
 
 
@@ -103,6 +126,11 @@ def _as_bytes(texts) -> np.ndarray:
     return np.array([t.encode("utf-8") for t in texts], dtype=np.bytes_) if len(texts) else np.zeros(0, "S1")
 
 
+def _small(codes: np.ndarray, count: int) -> np.ndarray:
+    """Codes in the smallest integer type that holds ``count`` values (a million rows of 35 columns)."""
+    return codes.astype(np.int8 if count <= 127 else np.int16 if count <= 32767 else np.int32)
+
+
 class _Column:
     """One CSV column: distinct texts encoded once and looked up by code, or values formatted chunk
     by chunk when nearly every row differs (ids, names)."""
@@ -111,7 +139,7 @@ class _Column:
         self.values, self.lookup, self.codes = values, None, None
         if isinstance(values, pd.Categorical):
             words = [_csv_text(str(c)) for c in values.categories] + [""]
-            self.codes = np.where(values.codes < 0, len(words) - 1, values.codes)
+            self.codes = _small(np.where(values.codes < 0, len(words) - 1, values.codes), len(words))
             self.lookup = _as_bytes(words)
             return
         if values.dtype == bool:
@@ -120,7 +148,7 @@ class _Column:
         if values.dtype.kind in "iu" and len(values):
             low, high = int(values.min()), int(values.max())
             if high - low <= LOOKUP_LIMIT:  # small whole numbers: the value is its own code
-                self.codes = values.astype(np.int64) - low
+                self.codes = _small(values.astype(np.int64) - low, high - low + 1)
                 self.lookup = _as_bytes([str(v) for v in range(low, high + 1)])
                 return
         # Floats by their bits, so that -0.0 (written "-0.0000") stays apart from 0.0.
@@ -134,7 +162,7 @@ class _Column:
             words = [str(int(u)) for u in uniques]
         else:
             words = [_csv_text(str(u)) for u in uniques]
-        self.codes = np.where(codes < 0, len(words), codes)
+        self.codes = _small(np.where(codes < 0, len(words), codes), len(words) + 1)
         self.lookup = _as_bytes(words + [""])
 
     def merge(self, other: "_Column") -> "_Column | None":
@@ -199,7 +227,7 @@ def write_csv(frame: pd.DataFrame, path) -> None:
         pending: deque = deque()
         for start in range(0, len(frame), CSV_CHUNK):
             pending.append(pool.submit(chunk, start))
-            if len(pending) > 2:
+            if len(pending) > 1:
                 fh.write(pending.popleft().result().data)
         while pending:
             fh.write(pending.popleft().result().data)
