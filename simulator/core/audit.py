@@ -179,6 +179,19 @@ def _cross(codes: list[np.ndarray], sizes: list[int], selected: np.ndarray):
     return parts, n, sel, unknown
 
 
+def _coarsen(fine, positions: list[int], sizes: list[int]):
+    """A table's cells (in value order, as ``_cross`` gives them) added up from the finest cells."""
+    fine_parts, fine_n, fine_sel, _ = fine
+    parts, inverse = np.unique(fine_parts[:, positions], axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    n = np.bincount(inverse, weights=fine_n, minlength=len(parts)).astype(np.int64)
+    sel = np.bincount(inverse, weights=fine_sel, minlength=len(parts)).astype(np.int64)
+    unknown = np.zeros(len(parts), dtype=bool)
+    for j, size in enumerate(sizes):
+        unknown |= parts[:, j] == size
+    return parts, n, sel, unknown
+
+
 def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: str,
                 strata_column: str | None = None, file: str = "") -> Audit:
     """Measure the decisions in ``frame``: every group column, their 2- and 3-way intersections, strata."""
@@ -194,10 +207,12 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
 
     deepest = min(len(group_columns), MAX_DEPTH if len(group_columns) <= MAX_DEPTH else 2)
     combos = [c for depth in range(1, deepest + 1) for c in itertools.combinations(group_columns, depth)]
+    # One counting pass over the rows, into the finest cells; every table adds up from those.
+    fine = _cross([coded[c][0] for c in group_columns], [len(coded[c][1]) for c in group_columns], selected)
     tables = []
     for combo in combos:
         sizes = [len(coded[c][1]) for c in combo]
-        parts, n, sel, missing = _cross([coded[c][0] for c in combo], sizes, selected)
+        parts, n, sel, missing = _coarsen(fine, [group_columns.index(c) for c in combo], sizes)
         names = [" × ".join(str(coded[c][1][parts[i, j]]) for j, c in enumerate(combo))
                  for i in np.flatnonzero(~missing)]
         tables.append(_Table(combo, parts, n, sel, missing, names))
@@ -219,7 +234,7 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
         groups = pd.concat([groups, extra], ignore_index=True)
     for tb in tables:
         tb.locate(groups)
-    _protect(groups, tables, group_columns, coded, selected)
+    _protect(groups, tables, group_columns, fine)
 
     stratified = _stratified(frame, strata_column, coded, selected, groups) if strata_column else []
     by_pair = {(s["attribute"], s["group"], s["reference_group"]): s for s in stratified}
@@ -267,7 +282,7 @@ class _Table:
         groups.loc[self.row[shown], "hidden"] = hidden[shown]
 
 
-def _protect(groups: pd.DataFrame, tables: list, columns: list[str], coded: dict, selected: np.ndarray) -> None:
+def _protect(groups: pd.DataFrame, tables: list, columns: list[str], fine) -> None:
     """Hide cells until no one's decision can be worked out from what the audit shows (disclosure.py).
 
     First the line rule, table by table; then an integer program over the finest cells (every
@@ -276,8 +291,7 @@ def _protect(groups: pd.DataFrame, tables: list, columns: list[str], coded: dict
     """
     for tb in tables:
         tb.set_hidden(groups, complementary_hidden(tb.parts, tb.n, tb.sel, tb.hidden(groups), tb.reference(groups)))
-    sizes = [len(coded[c][1]) for c in columns]
-    fine_parts, fine_n, fine_sel, _ = _cross([coded[c][0] for c in columns], sizes, selected)
+    fine_parts, fine_n, fine_sel, _ = fine
     # For every table, which of its cells each finest cell falls in.
     for tb in tables:
         index = {tuple(p): i for i, p in enumerate(tb.parts)}

@@ -64,22 +64,27 @@ def complementary_hidden(codes: np.ndarray, n: np.ndarray, selected: np.ndarray,
     while changed:
         changed = False
         for line in lines:
-            frame = pd.DataFrame({"line": line, "n": n, "sel": selected, "hidden": hidden,
-                                  "hn": np.where(hidden, n, 0), "hs": np.where(hidden, selected, 0)})
-            per = frame.groupby("line").agg(total_n=("n", "sum"), total_sel=("sel", "sum"), hn=("hn", "sum"),
-                                            hs=("hs", "sum"), hidden=("hidden", "sum"), cells=("n", "size"))
-            protected = np.array([line_protected(a, b, c) for a, b, c in zip(per["hn"], per["hs"], per["hidden"])],
-                                 dtype=bool)
-            told = (per["total_sel"] == 0) | (per["total_sel"] == per["total_n"])
-            need = per.index[~protected & ~told.to_numpy() & (per["hidden"] < per["cells"]).to_numpy()]
+            # Per line (numpy sums: this runs for every table, round after round).
+            lines_count = int(line.max()) + 1 if len(line) else 0
+            total_n = np.bincount(line, weights=n, minlength=lines_count)
+            total_sel = np.bincount(line, weights=selected, minlength=lines_count)
+            hn = np.bincount(line, weights=np.where(hidden, n, 0), minlength=lines_count).astype(np.int64)
+            hs = np.bincount(line, weights=np.where(hidden, selected, 0), minlength=lines_count).astype(np.int64)
+            hidden_cells = np.bincount(line, weights=hidden, minlength=lines_count).astype(np.int64)
+            cells = np.bincount(line, minlength=lines_count)
+            protected = np.array([line_protected(a, b, c) for a, b, c in zip(hn, hs, hidden_cells)], dtype=bool)
+            told = (total_sel == 0) | (total_sel == total_n)
+            need = np.flatnonzero(~protected & ~told & (hidden_cells < cells))
             if len(need) == 0:
                 continue
-            candidates = frame[frame["line"].isin(need) & ~frame["hidden"] & ~keep]
-            if candidates["line"].nunique() < len(need):
+            candidates = np.flatnonzero(np.isin(line, need) & ~hidden & ~keep)
+            if len(np.unique(line[candidates])) < len(need):
                 return np.ones(len(n), dtype=bool)
             # The smallest visible cell of each line (ties: the first), so the least is lost.
-            pick = candidates.sort_values(["line", "n"], kind="stable").groupby("line").head(1).index
-            hidden[pick.to_numpy()] = True
+            order = candidates[np.lexsort((candidates, n[candidates], line[candidates]))]
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = line[order][1:] != line[order][:-1]
+            hidden[order[first]] = True
             changed = True
     return hidden
 
