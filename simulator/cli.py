@@ -259,7 +259,16 @@ def cmd_run(args) -> int:
         writers.append(_Background(lambda: write_csv(candidates_frame(outcome, lang), args.csv)))
 
     try:
-        result = engine.run(scenario, seed=args.seed, size=args.size, screened=write_candidates if args.csv else None)
+        before = None
+        if args.after:
+            if scenario.before_after is None:
+                raise InputError(f"--after: the scenario '{scenario.id}' has no before/after change")
+            from .core.teaching import apply_changes
+
+            before = engine.run(scenario, seed=args.seed, size=args.size, attribution=False, lazy=True)
+            scenario.pipeline = apply_changes(scenario.pipeline, scenario.before_after.changes)
+        result = engine.run(scenario, seed=args.seed, size=args.size, screened=write_candidates if args.csv else None,
+                            pool=before.pool if before else None, before=before.measurement if before else None)
         if args.json:
             _write_json(_run_json(scenario, result, lang), args.json)
         if args.json != "-":
@@ -629,6 +638,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", help="write every candidate with their decision trail to this CSV file")
     p.add_argument("--json", help="write all numbers as JSON to this file ('-' for standard output)")
     p.add_argument("--top", type=int, default=10, help="how many flagged intersections to list (default 10)")
+    p.add_argument("--after", action="store_true",
+                   help="run the scenario's 'after' (its before/after change) and say how the focus measure changed")
     p = sub.add_parser("audit", help="audit your own selection decisions from a CSV or XLSX file")
     p.add_argument("file")
     p.add_argument("--group", action="append", required=True, help="a column with group membership (repeatable)")

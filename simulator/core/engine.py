@@ -27,12 +27,14 @@ class RunResult:
 def run(scenario: Scenario, *, seed: int | None = None, size: int | None = None,
         progress: Callable[[float], None] | None = None, attribution: bool = True,
         intersections=DEFAULT_INTERSECTIONS, stage_intersections: bool = True, pool: Pool | None = None,
-        lazy: bool = False, screened: Callable[[Outcome], None] | None = None) -> RunResult:
+        lazy: bool = False, screened: Callable[[Outcome], None] | None = None,
+        before: Measurement | None = None) -> RunResult:
     """Generate the scenario's pool (unless ``pool`` is given), screen it and measure the outcome.
 
     ``lazy=True`` leaves the costlier measurements until they are first used (see metrics.Measurement).
     ``screened(outcome)`` is called between screening and measuring (the command line starts
-    writing the candidates' CSV there, beside the measurement).
+    writing the candidates' CSV there, beside the measurement). ``before`` is the run before the
+    scenario's before/after change: the verdict then states how the focus measure changed.
     """
     report = progress or (lambda fraction: None)
     settings = copy.deepcopy(scenario.pool)
@@ -49,6 +51,8 @@ def run(scenario: Scenario, *, seed: int | None = None, size: int | None = None,
         screened(outcome)
     report(0.6)
     measurement = measure(outcome, intersections=intersections, attribution=attribution,
-                          stage_intersections=stage_intersections, lazy=lazy)
+                          stage_intersections=stage_intersections, lazy=lazy, references=scenario.references)
+    measurement.scenario = scenario
+    measurement.before = before
     report(1.0)
     return RunResult(scenario, pool, outcome, measurement)

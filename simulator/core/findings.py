@@ -369,6 +369,7 @@ class RunExtras:
     rule_text: Callable[[int, str], str] | None = None
     n_stages: int = 1
     missed: dict | None = None  # {missed, qualified, unusual: {type, share, plain} | None}
+    focus: Callable[[str], list[str]] | None = None  # lang -> the scenario's focus sentences (claims.py)
 
 
 @dataclass
@@ -452,7 +453,12 @@ class Findings:
 
     # -- sentences --------------------------------------------------------------------------
     def headline_sentences(self, lang: str) -> list[str]:
-        """The headline and its caveats (cheap: no intersections, no strata)."""
+        """The headline and its caveats (cheap: no intersections, no strata). A scenario with a
+        focus states it first (claims.focus_lines); the general verdict follows."""
+        focus = self.extras.focus(lang) if self.extras is not None and self.extras.focus is not None else []
+        return focus + self._verdict_sentences(lang)
+
+    def _verdict_sentences(self, lang: str) -> list[str]:
         name = self.labels.group
         h = self.headline
         f = self.facts
@@ -687,9 +693,18 @@ def for_run(measurement) -> Findings:
     qualified = int(pool["qualified"].sum())
     missed = {"missed": int((pool["qualified"] & ~outcome.selected).sum()), "qualified": qualified,
               "unusual": unusual_note(measurement.unusual)}
+    focus = None
+    scenario = getattr(measurement, "scenario", None)
+    if scenario is not None and scenario.focus is not None:
+        from .claims import focus_lines
+        from .texts import pick
+
+        before = getattr(measurement, "before", None)
+        label = (lambda lang: pick(scenario.before_after.label, lang)) if scenario.before_after else (lambda lang: "")
+        focus = lambda lang: focus_lines(scenario, measurement, lang, before, label(lang))  # noqa: E731
     extras = RunExtras(stage_note=lambda h: worst_stage(measurement, h["attribute"], h["group"]),
                        rule_text=lambda rule_id, lang: outcome.rule(rule_id).describe(lang),
-                       n_stages=outcome.n_stages, missed=missed)
+                       n_stages=outcome.n_stages, missed=missed, focus=focus)
     return Findings(measurement.singles, RunLabels(measurement), table=lambda: measurement.groups,
                     stratify=stratify, extras=extras)
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .stats import compare_many, wilson_interval
-from .thresholds import ALPHA, FEW_N, FOUR_FIFTHS, MIN_N, SUPPRESS_SHARE
+from .thresholds import ALPHA, FEW_N, FOUR_FIFTHS, MIN_N, REFERENCE_SHARE, SUPPRESS_SHARE
 
 OVERALL = -1  # stage index meaning "from application to final selection"
 
@@ -37,9 +37,10 @@ def compare_table(attribute: str, groups: list[str], n: np.ndarray, selected: np
     """Rates, intervals and comparisons with the most-selected group for one attribute's groups.
 
     ``groups`` are value keys (joined with " × " for intersections); ``n`` and ``selected`` counts.
-    The reference is the most-selected group among those holding at least 2% of the candidates
-    (NYC LL144's rule for small categories): a tiny group's high rate is too uncertain to compare
-    everyone else against. Small groups are still compared with the reference.
+    The reference is the most-selected group among those holding at least REFERENCE_SHARE of
+    the candidates (else at least SUPPRESS_SHARE, NYC LL144's rule for small categories): a small
+    group's high rate is too uncertain to compare everyone else against. Small groups are still
+    compared with the reference. ``TableSpec.reference`` names the reference instead.
     """
     return compare_tables([TableSpec(attribute, list(groups), n, selected, intersection, stage)])
 
@@ -53,6 +54,7 @@ class TableSpec:
     intersection: bool
     stage: object = None
     depth: int = 1
+    reference: str | None = None  # the group to compare with (when it has enough people), else chosen
 
 
 def compare_tables(specs: list[TableSpec]) -> pd.DataFrame:
@@ -70,9 +72,15 @@ def compare_tables(specs: list[TableSpec]) -> pd.DataFrame:
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.where(n > 0, selected / np.maximum(n, 1), np.nan)
         eligible = np.isin(status, [STATUS_OK, STATUS_FEW])
-        may_be_reference = eligible & (n >= SUPPRESS_SHARE * total)
+        may_be_reference = eligible & (n >= REFERENCE_SHARE * total)
+        if not may_be_reference.any():
+            may_be_reference = eligible & (n >= SUPPRESS_SHARE * total)
         if not may_be_reference.any():
             may_be_reference = eligible
+        if spec.reference is not None:
+            named = np.asarray([g == spec.reference for g in spec.groups], dtype=bool) & eligible
+            if named.any() and rate[named][0] > 0:
+                may_be_reference = named
         reference = np.zeros(len(n), dtype=bool)
         if may_be_reference.any() and np.nanmax(np.where(may_be_reference, rate, np.nan)) > 0:
             ref = int(np.nanargmax(np.where(may_be_reference, rate, -1.0)))

@@ -29,7 +29,7 @@ from .grouptable import (  # noqa: F401 (re-exported: tests and older callers im
 from .pipeline import Outcome, run_pipeline
 from .stats import wilson_interval
 from .texts import t
-from .world import CATEGORIES, INTERSECTION_ATTRIBUTES, PROTECTED_ATTRIBUTES, UNUSUAL_CV_FLAGS
+from .world import CATEGORIES, GROUP_ATTRIBUTES, INTERSECTION_ATTRIBUTES, NATURAL_REFERENCES, UNUSUAL_CV_FLAGS
 
 DEFAULT_INTERSECTIONS: tuple[tuple[str, ...], ...] = tuple(itertools.combinations(INTERSECTION_ATTRIBUTES, 2)) + (
     ("gender", "age_band", "origin"),
@@ -72,7 +72,7 @@ class CountCube:
         return names, n, selected
 
 
-def count_cube(outcome: Outcome, attributes: tuple[str, ...] = PROTECTED_ATTRIBUTES) -> CountCube:
+def count_cube(outcome: Outcome, attributes: tuple[str, ...] = GROUP_ATTRIBUTES) -> CountCube:
     pool = outcome.pool
     sizes = [len(CATEGORIES[a]) for a in attributes]
     code = np.zeros(len(pool), dtype=np.int64)
@@ -112,6 +112,8 @@ class Measurement:
         self._suppressed: pd.DataFrame | None = None
         self._rules: pd.DataFrame | None = None
         self._findings = None
+        self.scenario = None  # the scenario run (engine.run sets it): its focus heads the verdict
+        self.before = None  # the run before the scenario's change, when this is its "after"
         # The window computes findings in a worker while a view may ask for the same tables.
         self._lock = threading.RLock()
 
@@ -166,16 +168,19 @@ class Measurement:
 
 
 def measure(outcome: Outcome, intersections=DEFAULT_INTERSECTIONS, attribution: bool = True,
-            stage_intersections: bool = True, lazy: bool = False) -> Measurement:
+            stage_intersections: bool = True, lazy: bool = False,
+            references: dict[str, str] | None = None) -> Measurement:
     """Measure an outcome per stage and overall, per attribute and for the given intersections.
 
     ``stage_intersections=False`` measures intersections overall only (the app computes a stage's
     intersection grid when it is shown). ``lazy=True`` leaves intersections and attribution until
-    first use (see ``Measurement``).
+    first use (see ``Measurement``). ``references`` names the group each attribute is compared
+    with (a scenario's ``[reference]``); otherwise grouptable chooses.
     """
+    references = {**NATURAL_REFERENCES, **(references or {})}
     cube = count_cube(outcome)
-    specs = [TableSpec(a, *cube.table((a,), stage), False, stage, 1)
-             for stage in [OVERALL] + list(range(outcome.n_stages)) for a in PROTECTED_ATTRIBUTES]
+    specs = [TableSpec(a, *cube.table((a,), stage), False, stage, 1, references.get(a))
+             for stage in [OVERALL] + list(range(outcome.n_stages)) for a in GROUP_ATTRIBUTES]
     m = Measurement(outcome, cube, compare_tables(specs), intersections, stage_intersections, attribution)
     if not lazy:
         m.groups, m.rules  # noqa: B018 (computes them now)
@@ -211,7 +216,7 @@ def _with_intersections(outcome, cube, singles, intersections, stage_intersectio
 
 def _ground_truth(cube: CountCube) -> pd.DataFrame:
     rows = []
-    for attribute in PROTECTED_ATTRIBUTES:
+    for attribute in GROUP_ATTRIBUTES:
         names, q_n, q_sel = cube.table((attribute,), OVERALL, qualified=True)
         _, u_n, u_sel = cube.table((attribute,), OVERALL, qualified=False)
         for i, name in enumerate(names):
@@ -254,9 +259,9 @@ def _cell_codes(pool, attributes: tuple[str, ...]) -> np.ndarray:
 
 def _marginals(cell_counts: np.ndarray) -> dict[str, np.ndarray]:
     """Counts per group of every protected attribute, from counts per cell of their cross."""
-    cube = cell_counts.reshape([len(CATEGORIES[a]) for a in PROTECTED_ATTRIBUTES])
-    axes = range(len(PROTECTED_ATTRIBUTES))
-    return {a: cube.sum(axis=tuple(j for j in axes if j != i)) for i, a in enumerate(PROTECTED_ATTRIBUTES)}
+    cube = cell_counts.reshape([len(CATEGORIES[a]) for a in GROUP_ATTRIBUTES])
+    axes = range(len(GROUP_ATTRIBUTES))
+    return {a: cube.sum(axis=tuple(j for j in axes if j != i)) for i, a in enumerate(GROUP_ATTRIBUTES)}
 
 
 def _selected_counts(cells: np.ndarray, selected: np.ndarray, n_cells: int) -> np.ndarray:
@@ -271,8 +276,8 @@ def _attribution(outcome: Outcome) -> pd.DataFrame:
     reached it (``run_pipeline(resume=...)``): earlier stages cannot change.
     """
     pool = outcome.pool
-    cells = _cell_codes(pool, PROTECTED_ATTRIBUTES)
-    n_cells = int(np.prod([len(CATEGORIES[a]) for a in PROTECTED_ATTRIBUTES]))
+    cells = _cell_codes(pool, GROUP_ATTRIBUTES)
+    n_cells = int(np.prod([len(CATEGORIES[a]) for a in GROUP_ATTRIBUTES]))
     sizes = _marginals(np.bincount(cells, minlength=n_cells))
     now = _marginals(_selected_counts(cells, outcome.selected, n_cells))
     flat = outcome.pipeline.flat_rules()
@@ -288,7 +293,7 @@ def _attribution(outcome: Outcome) -> pd.DataFrame:
         without = run_pipeline(pool, outcome.pipeline, disabled={rule_id}, cache=cache, resume=outcome,
                                record=False).selected
         alt = _marginals(_selected_counts(cells, without, n_cells))
-        for a in PROTECTED_ATTRIBUTES:
+        for a in GROUP_ATTRIBUTES:
             for i, value in enumerate(CATEGORIES[a]):
                 n = int(sizes[a][i])
                 rows.append({

@@ -29,6 +29,7 @@ from .world import (
     CURRENT_YEAR,
     HOBBY_TOKENS,
     STYLE_TOKENS,
+    UNUSUAL_CV_FLAGS,
     code_of,
     skill_index,
     skills_vocabulary,
@@ -467,3 +468,12 @@ def _derive(cols: dict[str, np.ndarray], has_skill: np.ndarray, vacancy: Vacancy
     cols["unusual_part_time"] = cols["part_time_history"].astype(bool)
     cols["unusual_any"] = (cols["unusual_long_gap"] | cols["unusual_career_switcher"] | cols["unusual_foreign_diploma"]
                            | cols["unusual_self_taught"] | cols["unusual_non_linear"])
+    features = [cols["unusual_long_gap"], cols["unusual_career_switcher"] & ~cols["unusual_non_linear"],
+                cols["unusual_foreign_diploma"], cols["unusual_self_taught"], cols["unusual_non_linear"],
+                cols["unusual_part_time"]]
+    count = np.sum(features, axis=0)
+    code = np.zeros(len(age), dtype=np.int8)
+    for k, feature in enumerate(features):
+        code[feature] = k + 1
+    code[count >= 2] = len(UNUSUAL_CV_FLAGS) + 1
+    cols["unusual_cv"] = code

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import tomli_w
 
+from .claims import Claim, ClaimError, Focus, claim_to_dict, parse_claims, parse_focus
 from .errors import ScenarioError
 from .pipeline import Pipeline, Stage
 from .pool import LINKS, PoolSettings, Vacancy, default_links
@@ -73,6 +74,9 @@ class Scenario:
     before_after: BeforeAfter | None = None
     replay: Replay | None = None
     source_path: Path | None = None
+    references: dict[str, str] = field(default_factory=dict)  # attribute -> the group compared with
+    claims: list[Claim] = field(default_factory=list)  # findings the texts state, checked by tests
+    focus: Focus | None = None  # the claim the lesson is about: the headline states it first
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,7 +140,8 @@ def migrate(data: dict, source: str) -> dict:
 
 
 _TOP_KEYS = {"schema_version", "id", "title", "lesson", "goals", "mechanism", "debrief", "sources", "vacancy",
-             "pool", "stages", "quiz", "walkthrough", "challenges", "before_after", "replay"}
+             "pool", "stages", "quiz", "walkthrough", "challenges", "before_after", "replay", "reference", "claims",
+             "focus"}
 
 
 def from_dict(data: dict, source: str = "<scenario>") -> Scenario:
@@ -163,8 +168,30 @@ def from_dict(data: dict, source: str = "<scenario>") -> Scenario:
     challenges = _challenges(data.get("challenges", []), source)
     before_after = _before_after(data.get("before_after"), source, pipeline)
     replay = _replay(data.get("replay"), source)
+    references = _references(data.get("reference", {}), source)
+    try:
+        claims = parse_claims(data.get("claims", []), pipeline)
+        focus = parse_focus(data.get("focus"), claims)
+    except ClaimError as exc:
+        raise ScenarioError(source, exc.path, exc.message) from None
+    if any(c.run != "before" for c in claims) and before_after is None:
+        raise ScenarioError(source, "claims", "a claim about the \"after\" needs a [before_after] change")
     return Scenario(sid, title, lesson, vacancy, pool, pipeline, goals, mechanism, debrief, list(sources), quiz,
-                    walkthrough, challenges, before_after, replay)
+                    walkthrough, challenges, before_after, replay, None, references, claims, focus)
+
+
+def _references(data, source) -> dict[str, str]:
+    """``[reference]``: per attribute, the group every other group is compared with."""
+    data = _table(data, source, "reference")
+    out = {}
+    for attribute, group in data.items():
+        if attribute not in CATEGORIES:
+            raise ScenarioError(source, f"reference.{attribute}", f"unknown attribute (expected one of {', '.join(CATEGORIES)})")
+        if group not in CATEGORIES[attribute]:
+            raise ScenarioError(source, f"reference.{attribute}",
+                                f"{attribute} has no value {group!r} (expected one of {', '.join(CATEGORIES[attribute])})")
+        out[attribute] = group
+    return out
 
 
 def _replay(data, source) -> Replay | None:
@@ -243,9 +270,15 @@ def _quiz(items, source) -> list[QuizQuestion]:
         answer = item.get("answer")
         if not _is_index(answer, len(options)):
             raise ScenarioError(source, f"{path}.answer", f"expected the number of the right option, 0 to {len(options) - 1}")
-        out.append(QuizQuestion(_texts(item.get("question"), source, f"{path}.question", required=True),
-                                [_texts(o, source, f"{path}.options[{k}]", required=True) for k, o in enumerate(options)],
-                                answer, _texts(item.get("explanation"), source, f"{path}.explanation", required=True)))
+        texts, why = [], []
+        for k, o in enumerate(options):
+            o = _table(o, source, f"{path}.options[{k}]")
+            texts.append(_texts({lang: o.get(lang) for lang in o if lang != "why"}, source, f"{path}.options[{k}]",
+                                required=True))
+            why.append(_texts(o.get("why"), source, f"{path}.options[{k}].why", required=False))
+        out.append(QuizQuestion(_texts(item.get("question"), source, f"{path}.question", required=True), texts,
+                                answer, _texts(item.get("explanation"), source, f"{path}.explanation", required=True),
+                                why))
     return out
 
 
@@ -559,8 +592,9 @@ def to_dict(scenario: Scenario) -> dict:
                       "qualified_share": scenario.vacancy.qualified_share}
     out["pool"] = pool
     if scenario.quiz:
-        out["quiz"] = [{"question": q.question, "options": q.options, "answer": q.answer,
-                        "explanation": q.explanation} for q in scenario.quiz]
+        out["quiz"] = [{"question": q.question,
+                        "options": [{**o, **({"why": w} if w else {})} for o, w in zip(q.options, q.why or [{}] * len(q.options))],
+                        "answer": q.answer, "explanation": q.explanation} for q in scenario.quiz]
     if scenario.walkthrough:
         out["walkthrough"] = [{k: v for k, v in step.__dict__.items() if v is not None} for step in scenario.walkthrough]
     if scenario.challenges:
@@ -578,6 +612,13 @@ def to_dict(scenario: Scenario) -> dict:
                          "rows": [{"group": r.group, "n": r.n, "selected": r.selected,
                                    **({"stratum": r.stratum} if r.stratum else {}),
                                    **({"sim": r.sim.to_dict()} if r.sim else {})} for r in scenario.replay.rows]}
+    if scenario.references:
+        out["reference"] = dict(scenario.references)
+    if scenario.claims:
+        out["claims"] = [claim_to_dict(c) for c in scenario.claims]
+    if scenario.focus:
+        out["focus"] = {"claim": scenario.focus.claim, **({"headline": scenario.focus.headline}
+                                                          if scenario.focus.headline else {})}
     out["stages"] = [
         {"name": stage.name, **({} if stage.enabled else {"enabled": False}),
          "rules": [rule.to_dict() for rule in stage.rules]}

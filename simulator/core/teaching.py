@@ -25,6 +25,17 @@ class QuizQuestion:
     options: list[dict[str, str]]
     answer: int  # index into options
     explanation: dict[str, str]
+    why: list[dict[str, str]] = field(default_factory=list)  # per option: why it is right or wrong
+
+    def order(self, learner: str) -> list[int]:
+        """The options in the order this learner sees them: shuffled, the same for the same learner
+        (seeded by learner and question), so a room can still talk about "option B"."""
+        import hashlib
+
+        import numpy as np
+
+        digest = hashlib.sha256(f"{learner}|{self.question.get('en', '')}".encode()).digest()
+        return [int(i) for i in np.random.default_rng(int.from_bytes(digest[:8], "big")).permutation(len(self.options))]
 
 
 @dataclass

@@ -23,6 +23,11 @@ CONFIDENCE = 0.95
 MIN_N = 5
 FEW_N = 30
 SUPPRESS_SHARE = 0.02
+# The reference group (the one every group is compared with) is the most-selected group among
+# those holding at least REFERENCE_SHARE of the people compared, unless a scenario names it: a
+# small group's high rate is too uncertain, and comparing "the Netherlands" with "Indonesia"
+# (124 people) misleads a room. Where no group is that large, the SUPPRESS_SHARE gate applies.
+REFERENCE_SHARE = 0.10
 
 # Unusual CVs: a type is named when at least UNUSUAL_MIN_QUALIFIED suitable people have it and
 # their missed share is more than UNUSUAL_MARGIN above that of suitable people with a plain CV.

@@ -55,6 +55,18 @@ UNUSUAL_CV_FLAGS: tuple[str, ...] = (
     "part_time",
 )
 
+# A candidate's unusual CV as one group: none, the one feature they have, or several. A non-linear
+# career (three or more switches) is one feature, not also "career switcher".
+CATEGORIES["unusual_cv"] = ("none", *UNUSUAL_CV_FLAGS, "several")
+
+# Everything the verdict and the views can group by: the protected grounds, the origin a name
+# suggests (what a name-based rule or reader reacts to) and the unusual CV.
+GROUP_ATTRIBUTES: tuple[str, ...] = PROTECTED_ATTRIBUTES + ("name_region", "unusual_cv")
+
+# Groups compared with by default where the most-selected group would mislead: unusual CVs are
+# compared with plain CVs. A scenario's [reference] table can name others.
+NATURAL_REFERENCES: dict[str, str] = {"unusual_cv": "none"}
+
 HOBBY_TOKENS: tuple[str, ...] = (
     "womens_club",  # "captain women's chess club" / "aanvoerder damesschaakteam"
     "football",
