@@ -495,3 +495,44 @@ def _focus_results(scenario, measurement) -> ClaimResults:
     results = evaluate(wanted, measurement)
     measurement._focus_results = results
     return results
+
+
+def results_for(measurement) -> ClaimResults | None:
+    """Every claim of the run's scenario that this run can answer (cached on the run): claims of the
+    scenario as it starts on the "before" run, claims of the "after" and the change when this run
+    is the after of a before/after switch (``measurement.before``). None without claims."""
+    scenario = getattr(measurement, "scenario", None)
+    if scenario is None or not scenario.claims:
+        return None
+    cache = getattr(measurement, "_claim_results", None)
+    if cache is None:
+        before = getattr(measurement, "before", None)
+        if before is not None:
+            cache = evaluate(scenario.claims, before, measurement)
+        else:
+            cache = evaluate(scenario.claims, measurement, _after_of(scenario, measurement))
+        measurement._claim_results = cache
+    return cache
+
+
+def _after_of(scenario, measurement):
+    """The scenario's "after" on the same pool, when a claim needs it (None when the rules were
+    edited so far that the change no longer applies)."""
+    from . import engine
+    from .teaching import apply_changes
+
+    if scenario.before_after is None or all(c.run == "before" for c in scenario.claims):
+        return None
+    try:
+        pipeline = apply_changes(scenario.pipeline, scenario.before_after.changes)
+    except Exception:  # the user removed the rule the change switches: nothing to compare
+        return None
+    return engine.run(_with_pipeline(scenario, pipeline), pool=measurement.outcome.pool, attribution=False,
+                      lazy=True).measurement
+
+
+def text_values(result, lang: str) -> dict[str, str]:
+    """Placeholder values for the texts shown beside a run (``result``: engine.RunResult or None)."""
+    if result is None:
+        return {}
+    return placeholder_values(results_for(result.measurement), lang)

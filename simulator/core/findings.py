@@ -530,6 +530,10 @@ class Findings:
             return []
         out = [t("verdict.missed", lang, missed=integer(m["missed"], lang), qualified=integer(m["qualified"], lang),
                  share=number(100 * m["missed"] / m["qualified"], lang, 0))]
+        if m.get("selected", m["qualified"]) < m["qualified"]:
+            # With fewer places than suitable people, most of the miss is arithmetic, not bias.
+            out.append(t("verdict.missed_places", lang, selected=integer(m["selected"], lang),
+                         qualified=integer(m["qualified"], lang), least=integer(m["qualified"] - m["selected"], lang)))
         u = m.get("unusual")
         if u is not None:
             out.append(t("verdict.unusual", lang, type=t(f"unusual.{u['type']}", lang),
@@ -692,6 +696,7 @@ def for_run(measurement) -> Findings:
     pool = outcome.pool
     qualified = int(pool["qualified"].sum())
     missed = {"missed": int((pool["qualified"] & ~outcome.selected).sum()), "qualified": qualified,
+              "selected": int(outcome.selected.sum()),
               "unusual": unusual_note(measurement.unusual)}
     focus = None
     scenario = getattr(measurement, "scenario", None)

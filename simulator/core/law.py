@@ -159,3 +159,29 @@ def fill_law(text: str, lang: str) -> str:
     """Fill the ``{law.KEY}`` placeholders of a text in ``lang`` (unknown keys are left as written;
     a test checks every scenario uses known ones)."""
     return LAW_PLACEHOLDER.sub(lambda m: fact(m.group(1), lang) if m.group(1) in law_keys() else m.group(0), text)
+
+
+# ---------------------------------------------------------------------------------------------
+# The law primer that opens the workshop: three cases, as the SER work session did (seed 000).
+# Each answer cites the table above, so the primer moves with the law.
+# ---------------------------------------------------------------------------------------------
+
+PRIMER_MINUTES = 5
+PRIMER_CASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("assessment", ("equal_treatment", "college")),
+    ("taxi", ("gdpr_automated", "gdpr_access")),
+    ("positive_action", ("positive_action",)),
+)
+
+
+def primer(lang: str) -> list[dict[str, str]]:
+    """The primer's cases: title, case, question and answer (the answer ends with the legal facts
+    it rests on, from the dated table)."""
+    from .texts import t
+
+    out = []
+    for key, facts in PRIMER_CASES:
+        out.append({"title": t(f"primer.{key}.title", lang), "case": t(f"primer.{key}.case", lang),
+                    "question": t(f"primer.{key}.question", lang),
+                    "answer": t(f"primer.{key}.answer", lang), "law": [fact(f, lang) for f in facts]})
+    return out

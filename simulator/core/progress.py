@@ -40,6 +40,20 @@ class Progress:
         tmp.write_text(json.dumps(self.data, indent=2, ensure_ascii=False), encoding="utf-8")
         tmp.replace(self.path)
 
+    @property
+    def learner(self) -> str:
+        """A random name for this learner, made once and kept in the progress file: it seeds the
+        order of quiz options, so each learner sees their own order and sees it again next time."""
+        if not isinstance(self.data.get("learner"), str):
+            import secrets
+
+            self.data["learner"] = secrets.token_hex(8)
+            try:
+                self.save()
+            except OSError:  # a read-only folder: the order then holds for this session only
+                pass
+        return self.data["learner"]
+
     def challenge_done(self, scenario: str, challenge: str) -> bool:
         return challenge in self.data["challenges"].get(scenario, {})
 

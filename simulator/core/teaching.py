@@ -214,18 +214,22 @@ class ProgrammePart:
         return sum(m for _, m in self.scenarios)
 
 
+# It opens with the law primer (law.primer: three cases) and then a scenario whose effect is plain
+# on screen (dutch-names: names alone, a large gap).
 WORKSHOP_PROGRAMME: tuple[ProgrammePart, ...] = (
-    ProgrammePart("programme.part_people", (("dutch-names", 10), ("human-override", 10))),
+    ProgrammePart("programme.part_people", (("dutch-names", 12), ("human-override", 10))),
     ProgrammePart("programme.part_rules", (("cv-gap", 10), ("age-knockout", 8), ("taxi-licence", 7))),
     ProgrammePart("programme.part_models", (("biased-history", 10), ("chess-club", 10))),
-    ProgrammePart("programme.part_numbers", (("berkeley", 8), ("simpson", 7))),
+    ProgrammePart("programme.part_numbers", (("berkeley", 8),)),
 )
 CLOSING_MINUTES = 10
 
 
 def programme_minutes() -> int:
-    """Length of the suggested workshop, the closing debrief included."""
-    return sum(part.minutes for part in WORKSHOP_PROGRAMME) + CLOSING_MINUTES
+    """Length of the suggested workshop: the law primer, the parts and the closing debrief."""
+    from .law import PRIMER_MINUTES
+
+    return PRIMER_MINUTES + sum(part.minutes for part in WORKSHOP_PROGRAMME) + CLOSING_MINUTES
 
 
 def programme_order(ids: list[str]) -> tuple[list[tuple[ProgrammePart, list[tuple[str, int]]]], list[str]]:

@@ -14,6 +14,7 @@ import traceback
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from ..core import engine
+from ..core.claims import results_for
 from ..core.pool import generate_pool, world_key
 from ..core.scenario import Scenario
 from ..core.session import Session
@@ -32,12 +33,21 @@ class _WorkerSignals(QObject):
     progress = Signal(float, int)
 
 
+def _prepare_texts(result) -> None:
+    """Evaluate the scenario's claims (the live numbers its texts and headline fill in) here, in
+    the thread that ran the scenario, so the window only reads them."""
+    results_for(result.measurement)
+    if result.measurement.scenario is not None and result.measurement.scenario.focus is not None:
+        result.measurement.findings.headline_sentences("en")
+
+
 class _RunTask(QRunnable):
-    def __init__(self, scenario: Scenario, generation: int, pool=None):
+    def __init__(self, scenario: Scenario, generation: int, pool=None, before=None):
         super().__init__()
         self.scenario = scenario
         self.generation = generation
         self.pool = pool
+        self.before = before
         self.cancelled = False
         self.signals = _WorkerSignals()
 
@@ -49,7 +59,8 @@ class _RunTask(QRunnable):
     def run(self) -> None:
         try:
             result = engine.run(self.scenario, progress=self._progress, pool=self.pool, stage_intersections=False,
-                                lazy=True)
+                                lazy=True, before=self.before)
+            _prepare_texts(result)
         except Cancelled:
             return
         except Exception:  # reported in the window, never a crash
@@ -114,6 +125,9 @@ class Controller(QObject):
         self.path = None  # where the scenario was loaded from / saved to (user files only)
         self.result = None
         self.frozen = None  # run A for comparison
+        # While the scenario's "after" is shown (B): the run before the change, so the headline and
+        # the texts can state how the focus measure changed.
+        self.before_measurement = None
         self._pool = None
         self._pool_key = None
         self._generation = 0
@@ -128,6 +142,7 @@ class Controller(QObject):
     def load(self, scenario: Scenario, path=None) -> None:
         self.scenario = scenario
         self.path = path
+        self.before_measurement = None
         self.frozen = None
         self.scenario_loaded.emit()
         self.frozen_changed.emit()
@@ -157,13 +172,15 @@ class Controller(QObject):
                 if pool is None:
                     pool = generate_pool(scenario.vacancy, scenario.pool)
                     self._pool, self._pool_key = pool, key
-                result = engine.run(scenario, pool=pool, stage_intersections=False, lazy=True)
+                result = engine.run(scenario, pool=pool, stage_intersections=False, lazy=True,
+                                    before=self.before_measurement)
+                _prepare_texts(result)
             except Exception:
                 self.failed.emit(traceback.format_exc())
                 return
             self._accept(result)
             return
-        task = _RunTask(scenario, self._generation, pool)
+        task = _RunTask(scenario, self._generation, pool, self.before_measurement)
         task.signals.finished.connect(self._finished)
         task.signals.failed.connect(self._failed)
         task.signals.progress.connect(self._progressed)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget,
-                               QListWidgetItem, QMessageBox, QPushButton, QVBoxLayout)
+                               QListWidgetItem, QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from ..core.progress import Progress
 from ..core.scenario import ScenarioError, builtin_paths, load
 from ..core.teaching import CLOSING_MINUTES, programme_minutes, programme_order
+from ..core.claims import fill_texts
+from ..core.law import FACTS as LEGAL_FACTS
+from ..core.law import PRIMER_MINUTES
+from ..core.law import fact as law_fact
+from ..core.law import primer as law_primer
 from ..core.texts import integer, pick, t
 
 
@@ -33,6 +40,10 @@ class ScenarioGallery(QDialog):
             except ScenarioError:
                 continue
         parts, rest = programme_order(list(scenarios))
+        self._heading(t("programme.part_law", lang, minutes=integer(PRIMER_MINUTES, lang)))
+        primer = QListWidgetItem(t("programme.primer_item", lang, minutes=integer(PRIMER_MINUTES, lang)))
+        primer.setData(256, PRIMER)
+        self.list.addItem(primer)
         for number, (part, entries) in enumerate(parts, start=1):
             self._heading(t(part.heading, lang, number=integer(number, lang), minutes=integer(part.minutes, lang)))
             for sid, minutes in entries:
@@ -47,6 +58,9 @@ class ScenarioGallery(QDialog):
         self.list.setCurrentRow(first)
         self.list.itemDoubleClicked.connect(lambda _: self.accept())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
+        # Qt's own button words follow the system's language, not the app's: set them from the catalogue.
+        buttons.button(QDialogButtonBox.StandardButton.Open).setText(t("gui.gallery.open", lang))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(t("gui.cancel", lang))
         self.file_button = QPushButton(t("gui.menu.open_file", lang))
         buttons.addButton(self.file_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.file_button.clicked.connect(self._file)
@@ -76,7 +90,7 @@ class ScenarioGallery(QDialog):
             (t("programme.has_study", lang) if sc.replay else "")
         features = t("programme.features", lang, quiz=integer(len(sc.quiz), lang),
                      steps=integer(len(sc.walkthrough), lang), extra=extra)
-        lesson = pick(sc.lesson, lang)
+        lesson = fill_texts(sc.lesson, lang)  # before a run: live numbers show as "…"
         lesson = lesson if len(lesson) <= 220 else lesson[:220].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
         if self.progress is not None:
             done = sum(self.progress.challenge_done(sc.id, c.id) for c in sc.challenges)
@@ -98,6 +112,9 @@ class ScenarioGallery(QDialog):
 
     def accept(self) -> None:
         item = self.list.currentItem()
+        if item is not None and item.data(256) == PRIMER:
+            LawPrimer(self.lang, self).exec()  # the primer opens over the gallery, which stays
+            return
         if item is not None:
             self.choice = item.data(256)
         super().accept()
@@ -107,6 +124,57 @@ class ScenarioGallery(QDialog):
         """Show the gallery; the chosen scenario id or file path, or None. (Tests patch this.)"""
         dialog = cls(lang, parent, progress_path)
         return dialog.choice if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+PRIMER = "law-primer"  # the gallery item of the law primer (not a scenario)
+
+
+class LawPrimer(QDialog):
+    """The workshop's opening: three legal cases with a question each (answers on request), and the
+    dated table of legal facts every text cites."""
+
+    def __init__(self, lang: str, parent=None):
+        super().__init__(parent)
+        self.lang = lang
+        self.setWindowTitle(t("primer.title", lang))
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        intro = QLabel(t("primer.intro", lang, date=law_fact("as_of", lang)))
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.answers: list[QLabel] = []
+        self.buttons: list[QPushButton] = []
+        for case in law_primer(lang):
+            text = QLabel(f"<h3>{html.escape(case['title'])}</h3><p>{html.escape(case['case'])}</p>"
+                          f"<p><b>{html.escape(case['question'])}</b></p>")
+            text.setWordWrap(True)
+            answer = QLabel("<p>" + html.escape(case["answer"]) + "</p><ul>"
+                            + "".join(f"<li>{html.escape(f)}</li>" for f in case["law"]) + "</ul>")
+            answer.setWordWrap(True)
+            answer.setVisible(False)
+            button = QPushButton(t("primer.show", lang))
+            button.clicked.connect(lambda _=False, a=answer, b=button: (a.setVisible(True), b.setEnabled(False)))
+            layout.addWidget(text)
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+            layout.addWidget(answer)
+            self.answers.append(answer)
+            self.buttons.append(button)
+        law = QLabel(f"<h3>{html.escape(t('primer.law', lang, date=law_fact('as_of', lang)))}</h3><ul>"
+                     + "".join(f"<li>{html.escape(law_fact(f.key, lang))}</li>" for f in LEGAL_FACTS) + "</ul>")
+        law.setWordWrap(True)
+        layout.addWidget(law)
+        layout.addStretch(1)
+        # The facts table is long: the content scrolls on a laptop screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(t("gui.close", lang))
+        close.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll)
+        outer.addWidget(close)
+        self.resize(820, 640)
 
 
 def show_error(parent, message: str, report: str, lang: str) -> None:

@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.language_actions[lang] = action
         self.help_menu = bar.addMenu("")
+        self._action(self.help_menu, "gui.menu.law", self.law_primer)
         self._action(self.help_menu, "gui.menu.about", self.about)
 
     # -- language and look -----------------------------------------------------------------------
@@ -342,6 +343,11 @@ class MainWindow(QMainWindow):
                                 t("gui.error.write", self.controller.lang, path=str(path), reason=exc.strerror or str(exc)))
             return False
         return True
+
+    def law_primer(self) -> None:
+        from .dialogs import LawPrimer
+
+        LawPrimer(self.controller.lang, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(self, t("gui.menu.about", self.controller.lang), t("gui.about", self.controller.lang))

@@ -18,6 +18,7 @@ from ..core.pipeline import Stage
 from ..core.pool import LINKS
 from ..core.rules import RULE_KINDS
 from ..core.scenario import MAX_POOL_SIZE
+from ..core.claims import fill_texts, text_values
 from ..core.texts import pick, t
 from ..core.world import CATEGORIES
 from .rule_form import RuleForm
@@ -45,6 +46,7 @@ class ScenarioPanel(QWidget):
         layout.addStretch(1)
         controller.scenario_loaded.connect(self.refresh)
         controller.language_changed.connect(self.refresh)
+        controller.result_ready.connect(self.refresh)  # the lesson's live numbers
 
     def refresh(self, *_) -> None:
         sc = self.controller.scenario
@@ -55,7 +57,7 @@ class ScenarioPanel(QWidget):
         self.title.setFont(STYLE.font(14, bold=True))
         self.vacancy.setText(t("gui.scenario.vacancy", lang, vacancy=pick(sc.vacancy.title, lang)))
         self.vacancy.setFont(STYLE.font(10))
-        self.lesson.setText(pick(sc.lesson, lang))
+        self.lesson.setText(fill_texts(sc.lesson, lang, text_values(self.controller.result, lang)))
         self.lesson.setFont(STYLE.font(10))
 
 

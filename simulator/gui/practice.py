@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QPushButton, QRadioButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from ..core.claims import fill_texts, text_values
 from ..core.progress import Progress
 from ..core.teaching import check_challenge, describe_goal
 from ..core.texts import pick, t
@@ -80,8 +81,9 @@ class PracticePanel(QWidget):
         for challenge in sc.challenges:
             done = self.progress.challenge_done(sc.id, challenge.id)
             star = " ★" if done else ""
-            parts.append(f"<h3>{html.escape(pick(challenge.title, lang))}{star}</h3>"
-                         f"<p>{html.escape(pick(challenge.text, lang))}</p><ul>")
+            values = text_values(self.controller.result, lang)
+            parts.append(f"<h3>{html.escape(fill_texts(challenge.title, lang, values))}{star}</h3>"
+                         f"<p>{html.escape(fill_texts(challenge.text, lang, values))}</p><ul>")
             results = self.results.get(challenge.id, [])
             for k, goal in enumerate(challenge.goals):
                 text = html.escape(describe_goal(goal, lang))
@@ -96,7 +98,7 @@ class PracticePanel(QWidget):
                 parts.append(f"<p style='color:#1B7837'><b>{html.escape(t('gui.practice.met', lang))}</b></p>")
             elif challenge.hint:
                 parts.append(f"<p style='color:#555'><i>{html.escape(t('gui.practice.hint', lang))}: "
-                             f"{html.escape(pick(challenge.hint, lang))}</i></p>")
+                             f"{html.escape(fill_texts(challenge.hint, lang, values))}</i></p>")
         if sc.challenges:
             self.body.setText("".join(parts))
         right, answered = self.progress.quiz_score(sc.id)
@@ -110,16 +112,18 @@ class PracticePanel(QWidget):
     def open_quiz(self) -> None:
         sc = self.controller.scenario
         if sc and sc.quiz:
-            QuizDialog(sc, self.progress, self.lang, self).exec()
+            QuizDialog(sc, self.progress, self.lang, self, values=text_values(self.controller.result, self.lang)).exec()
             self.refresh()
 
 
 class QuizDialog(QDialog):
     """One question at a time; after 'Check', whether it was right and why."""
 
-    def __init__(self, scenario, progress: Progress, lang: str, parent=None):
+    def __init__(self, scenario, progress: Progress, lang: str, parent=None, values: dict | None = None):
         super().__init__(parent)
         self.scenario, self.progress, self.lang = scenario, progress, lang
+        self.values = values or {}  # live numbers for the {claim.ID} placeholders
+        self.order: list[int] = []  # option indices in the order shown (A, B, C, ...)
         self.index = 0
         self.setWindowTitle(t("gui.practice.quiz_title", lang, title=pick(scenario.title, lang)))
         self.question = QLabel()
@@ -147,17 +151,22 @@ class QuizDialog(QDialog):
 
     def show_question(self) -> None:
         q = self.scenario.quiz[self.index]
-        self.question.setText(f"<b>{html.escape(pick(q.question, self.lang))}</b>")
+        self.question.setText(f"<b>{html.escape(self._text(q.question))}</b>")
         for button in self.group.buttons():
             self.group.removeButton(button)
             button.deleteLater()
-        for k, option in enumerate(q.options):
-            button = QRadioButton(pick(option, self.lang))
+        # Shuffled per learner, the same each time; buttons keep the option's index in the file as id.
+        self.order = q.order(self.progress.learner)
+        for position, k in enumerate(self.order):
+            button = QRadioButton(f"{chr(ord('A') + position)}. {self._text(q.options[k])}")
             self.group.addButton(button, k)
             self.options_box.addWidget(button)
         self.explanation.clear()
         self.check_button.setEnabled(True)
         self.next_button.setEnabled(False)
+
+    def _text(self, texts) -> str:
+        return fill_texts(texts, self.lang, self.values)
 
     def choose(self, option: int) -> None:
         self.group.button(option).setChecked(True)
@@ -172,8 +181,11 @@ class QuizDialog(QDialog):
         self.progress.record_answer(self.scenario.id, self.index, right)
         verdict = t("gui.practice.right" if right else "gui.practice.wrong", self.lang)
         colour = "#1B7837" if right else "#B2182B"
+        reasons = "".join(
+            f"<li><b>{chr(ord('A') + position)}</b>{' ✓' if k == q.answer else ''}: {html.escape(self._text(q.why[k]))}</li>"
+            for position, k in enumerate(self.order) if k < len(q.why) and q.why[k])
         self.explanation.setText(f"<b style='color:{colour}'>{html.escape(verdict)}</b> "
-                                 f"{html.escape(pick(q.explanation, self.lang))}")
+                                 f"{html.escape(self._text(q.explanation))}" + (f"<ul>{reasons}</ul>" if reasons else ""))
         self.check_button.setEnabled(False)
         self.next_button.setEnabled(True)
         self.next_button.setText(t("gui.practice.next" if self.index + 1 < len(self.scenario.quiz)

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ..core.teaching import apply_changes, highlight_text
+from ..core.claims import fill_texts, text_values
 from ..core.texts import pick, t
 from .style import STYLE
 
@@ -135,9 +136,10 @@ class WalkthroughBar(QFrame):
             self.text.setText(html.escape(t("gui.walk.start", lang)))
         else:
             step = steps[self.index]
-            parts = [f"<b>{html.escape(pick(step.text, lang))}</b>"]
+            values = text_values(self.controller.result, lang)
+            parts = [f"<b>{html.escape(fill_texts(step.text, lang, values))}</b>"]
             if step.action == "ask":
-                parts.append(html.escape(pick(step.answer, lang)) if self.revealed else
+                parts.append(html.escape(fill_texts(step.answer, lang, values)) if self.revealed else
                              f"<i>{html.escape(t('gui.walk.reveal', lang))}</i>")
             if step.action == "highlight" and self.controller.result is not None:
                 number_text = highlight_text(step, self.controller.result.measurement, lang)
@@ -156,12 +158,15 @@ class WalkthroughBar(QFrame):
             return False
         if self.before_pipeline is None:
             self.controller.freeze()
+            frozen = self.controller.frozen
+            self.controller.before_measurement = frozen.measurement if frozen is not None else None
             self.before_pipeline = sc.pipeline
             sc.pipeline = apply_changes(sc.pipeline, sc.before_after.changes)
             message = t("gui.walk.after", self.lang, label=pick(sc.before_after.label, self.lang))
         else:
             sc.pipeline = self.before_pipeline
             self.before_pipeline = None
+            self.controller.before_measurement = None
             message = t("gui.walk.before", self.lang)
         self.window.pipeline_editor.rebuild()
         self.controller.run_now()

@@ -55,7 +55,8 @@ class KnockOut(Rule):
         Param("only_for", Group(), None),
     )
     LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
-        "protected": {"field": "age", "op": "<", "value": 55},
+        "protected": {"field": "gender", "op": "==", "value": "man"},
+        "protected_age": {"field": "age", "op": "<", "value": 55},
         "experience_cap": {"field": "experience_years", "op": "<=", "value": 10},
         "age_proxy": {"field": "graduation_year", "op": ">=", "value": 2015},
         "gap": {"field": "current_gap_months", "op": "<=", "value": 12},
@@ -145,6 +146,10 @@ class KnockOut(Rule):
 
     def legality(self) -> Legality:
         if self.field in _PROTECTED_FIELDS or (self.only_for is not None and self.only_for.attribute in _PROTECTED_FIELDS):
+            grounds = {self.field} | ({self.only_for.attribute} if self.only_for is not None else set())
+            # Age is the one ground where even a direct distinction can be justified (WGBL art. 7).
+            if grounds & _PROTECTED_FIELDS <= {"age", "age_band"}:
+                return self.legal(DIRECT_DISCRIMINATION, "protected_age")
             return self.legal(DIRECT_DISCRIMINATION, "protected")
         if self.field == "experience_years" and self.op in ("<", "<="):
             return self.legal(NEEDS_JUSTIFICATION, "experience_cap")

@@ -7,7 +7,7 @@ import traceback
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ...core.texts import t
-from ...core.world import PROTECTED_ATTRIBUTES
+from ...core.world import GROUP_ATTRIBUTES
 from ..style import STYLE, compact_combo
 
 
@@ -67,7 +67,7 @@ class View(QWidget):
 class AttributeChooser(QComboBox):
     """A combo box of protected attributes (or any list of attribute keys), labelled in the language."""
 
-    def __init__(self, attributes=PROTECTED_ATTRIBUTES, lang="en", parent=None, default=None):
+    def __init__(self, attributes=GROUP_ATTRIBUTES, lang="en", parent=None, default=None):
         super().__init__(parent)
         compact_combo(self, 14)
         self.attributes = tuple(attributes)

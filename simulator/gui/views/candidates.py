@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHeaderView, QLabel, QPus
 from ...core.export import candidate_names
 from ...core.report import WHAT_IFS, what_if
 from ...core.texts import integer, number, t
-from ...core.world import CATEGORIES, PROTECTED_ATTRIBUTES, UNUSUAL_CV_FLAGS
+from ...core.world import CATEGORIES, GROUP_ATTRIBUTES, UNUSUAL_CV_FLAGS
 from ..style import STYLE, compact_combo
 from .base import View, value_label
 
@@ -167,7 +167,7 @@ class CandidatesView(View):
         options = {
             "group": [(t("gui.candidates.all", lang), None)] + [
                 (f"{t(f'attribute.{a}', lang)}: {value_label(a, v, lang)}", (a, i))
-                for a in PROTECTED_ATTRIBUTES for i, v in enumerate(CATEGORIES[a])],
+                for a in GROUP_ATTRIBUTES for i, v in enumerate(CATEGORIES[a])],
             "outcome": [(t("gui.candidates.all", lang), None), (t("stage.selected", lang), "selected"),
                         (t("gui.candidates.rejected", lang), "rejected")],
             "unusual": [(t("gui.candidates.all", lang), None), (t("gui.candidates.any_unusual", lang), "any")] + [

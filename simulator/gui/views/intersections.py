@@ -12,7 +12,7 @@ from ...core.report import intersection_grid
 from ...core.texts import integer, number, t
 from ...core.thresholds import FOUR_FIFTHS
 from ...core.verdict import format_ratio
-from ...core.world import CATEGORIES, INTERSECTION_ATTRIBUTES
+from ...core.world import CATEGORIES, GROUP_ATTRIBUTES
 from ..style import plot_widget, set_axis_language, STYLE, compact_combo, fit_axis_to_labels, style_plot
 from .base import AttributeChooser, StageChooser, View, caption, value_label
 
@@ -28,8 +28,8 @@ class IntersectionsView(View):
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
-        self.rows_chooser = AttributeChooser(INTERSECTION_ATTRIBUTES, self.lang, default="gender")
-        self.cols_chooser = AttributeChooser(INTERSECTION_ATTRIBUTES, self.lang, default="age_band")
+        self.rows_chooser = AttributeChooser(GROUP_ATTRIBUTES, self.lang, default="gender")
+        self.cols_chooser = AttributeChooser(GROUP_ATTRIBUTES, self.lang, default="age_band")
         self.third_chooser = compact_combo(QComboBox(), 20)
         self.stage_chooser = StageChooser()
         self.labels = [QLabel() for _ in range(4)]
@@ -62,7 +62,7 @@ class IntersectionsView(View):
         self.third_chooser.clear()
         self.third_chooser.addItem(t("gui.intersections.no_third", self.lang), None)
         used = {self.rows_chooser.attribute(), self.cols_chooser.attribute()}
-        for a in INTERSECTION_ATTRIBUTES:
+        for a in GROUP_ATTRIBUTES:
             if a in used:
                 continue
             for v in CATEGORIES[a]:
