@@ -67,11 +67,13 @@ def compare_tables(specs: list[TableSpec]) -> pd.DataFrame:
         selected = np.asarray(spec.selected, dtype=np.int64)
         total = int(n.sum())
         status = np.where(n < MIN_N, STATUS_NOT_ENOUGH, np.where(n < FEW_N, STATUS_FEW, STATUS_OK)).astype(object)
+        eligible = n >= MIN_N
         if spec.intersection:
-            status[(n < SUPPRESS_SHARE * total) & (n > 0)] = STATUS_SUPPRESSED
+            suppressed = (n < SUPPRESS_SHARE * total) & (n > 0)
+            status[suppressed] = STATUS_SUPPRESSED
+            eligible &= ~suppressed
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = np.where(n > 0, selected / np.maximum(n, 1), np.nan)
-        eligible = np.isin(status, [STATUS_OK, STATUS_FEW])
         may_be_reference = eligible & (n >= REFERENCE_SHARE * total)
         if not may_be_reference.any():
             may_be_reference = eligible & (n >= SUPPRESS_SHARE * total)

@@ -48,11 +48,20 @@ class CountCube:
     attributes: tuple[str, ...]
     n_stages: int
 
+    def margin(self, attributes: tuple[str, ...]) -> np.ndarray:
+        """Counts summed over every other attribute: (*kept sizes in cube order, 2, stops); each
+        margin is summed once and reused for every stage and for the qualified split."""
+        keep = tuple(sorted(self.attributes.index(a) for a in attributes))
+        cache = self.__dict__.setdefault("_margins", {})
+        if keep not in cache:
+            drop = tuple(i for i in range(len(self.attributes)) if i not in keep)
+            cache[keep] = self.counts.sum(axis=drop)
+        return cache[keep]
+
     def table(self, attributes: tuple[str, ...], stage: int, qualified: bool | None = None):
         """(groups, n, selected) for the cross of ``attributes`` at ``stage`` (or OVERALL)."""
         keep = [self.attributes.index(a) for a in attributes]
-        drop = tuple(i for i in range(len(self.attributes)) if i not in keep)
-        cube = self.counts.sum(axis=drop)  # (*kept sizes, 2, stops)
+        cube = self.margin(attributes)  # (*kept sizes, 2, stops)
         if qualified is not None:
             cube = cube[..., int(qualified), :]
         else:
@@ -258,7 +267,7 @@ def _cell_codes(pool, attributes: tuple[str, ...]) -> np.ndarray:
 
 
 def _marginals(cell_counts: np.ndarray) -> dict[str, np.ndarray]:
-    """Counts per group of every protected attribute, from counts per cell of their cross."""
+    """Counts per group of every attribute, from counts per cell of their cross."""
     cube = cell_counts.reshape([len(CATEGORIES[a]) for a in GROUP_ATTRIBUTES])
     axes = range(len(GROUP_ATTRIBUTES))
     return {a: cube.sum(axis=tuple(j for j in axes if j != i)) for i, a in enumerate(GROUP_ATTRIBUTES)}
