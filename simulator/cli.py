@@ -473,10 +473,11 @@ def _print_replay(scenario, outcome, lang: str) -> None:
     for stratum, table in report.per_stratum.items():
         table = table.copy()
         table["group_label"] = table["group"]
-        table["attribute_label"] = t("cli.replay.stratum", lang, stratum=stratum)
+        table["attribute_label"] = t("cli.replay.stratum", lang, stratum=replay.stratum_name(stratum, lang))
         print(_rates_table(table, lang, by_attribute=True).split("\n", 1)[1])
     for st in report.stratified:
-        print("  " + stratified_sentence(st, lang, st["group"], st["reference_group"], t("cli.replay.strata", lang, strata=", ".join(report.per_stratum))))
+        strata = ", ".join(replay.stratum_name(k, lang) for k in report.per_stratum)
+        print("  " + stratified_sentence(st, lang, st["group"], st["reference_group"], t("cli.replay.strata", lang, strata=strata)))
     for row in simulated_rates(replay, outcome, lang).itertuples():
         print("  " + t("cli.replay.simulated", lang, group=row.group, published=_pct(row.published_rate, lang),
                        simulated=_pct(row.simulated_rate, lang), n=integer(row.simulated_n, lang),

@@ -420,7 +420,7 @@ def placeholders_in(text: str) -> set[str]:
     return {m.group(1) for m in PLACEHOLDER.finditer(text)}
 
 
-def focus_sentence(scenario, results: ClaimResults, lang: str) -> str | None:
+def focus_sentence(scenario, results: ClaimResults, lang: str, stage_label=None) -> str | None:
     """The headline for a scenario with a focus: its own sentence when the focus claim (and every
     claim the sentence fills in) holds in this run, else what this run shows instead."""
     focus = scenario.focus
@@ -432,28 +432,34 @@ def focus_sentence(scenario, results: ClaimResults, lang: str) -> str | None:
     if focus.headline and results.holds(focus.claim) and all(cid in results.values and results.holds(cid)
                                                               for cid in used):
         return fill(pick(focus.headline, lang), values, lang)
-    return t("focus.not_shown", lang, what=describe(v, lang), value=values[focus.claim])
+    return t("focus.not_shown", lang, what=describe(v, lang, stage_label), value=values[focus.claim])
 
 
-def describe(v: ClaimValue, lang: str) -> str:
-    """A claim's measure in words: 'impact ratio of women against men (overall)'."""
+def describe(v: ClaimValue, lang: str, stage_label=None) -> str:
+    """A claim's measure in words: 'the impact ratio of “women” against “men”', with the stage when
+    it is not the whole process (``stage_label(stage, lang)`` names it)."""
     c = v.claim
     group = group_label(c.attribute, c.group, lang)
-    if METRICS[c.metric][1]:
-        return t(f"claim.metric.{c.metric}", lang, group=group,
-                 reference=group_label(c.attribute, v.reference, lang) if v.reference else "—")
-    return t(f"claim.metric.{c.metric}", lang, group=group, reference="")
+    reference = group_label(c.attribute, v.reference, lang) if v.reference else "—"
+    what = t(f"claim.metric.{c.metric}", lang, group=group, reference=reference if METRICS[c.metric][1] else "")
+    if c.stage != OVERALL and stage_label is not None:
+        what = t("claim.at_stage", lang, what=what, stage=stage_label(c.stage, lang))
+    return what
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def change_sentence(scenario, before_results: ClaimResults, after_results: ClaimResults, lang: str,
-                    label: str) -> str | None:
+                    label: str, stage_label=None) -> str | None:
     """After the before/after switch: the focus claim's measure before and after, for the same group."""
     focus = scenario.focus
     if focus is None or focus.claim not in before_results.values or focus.claim not in after_results.values:
         return None
     b, a = before_results.values[focus.claim], after_results.values[focus.claim]
     metric = b.claim.metric
-    return t("focus.change", lang, what=describe(a, lang), before=format_value(metric, b.value, lang),
+    return t("focus.change", lang, what=_sentence(describe(a, lang, stage_label)), before=format_value(metric, b.value, lang),
              after=format_value(metric, a.value, lang), label=label, attribute=attribute_label(b.claim.attribute, lang))
 
 
@@ -471,10 +477,10 @@ def focus_lines(scenario, measurement, lang: str, before=None, label: str = "") 
         claim = next(c for c in scenario.claims if c.id == focus.claim)
         b = before_results.values[claim.id]
         after = ClaimResults({claim.id: measure_claim(claim, measurement, b.reference)})
-        line = change_sentence(scenario, before_results, after, lang, label)
+        line = change_sentence(scenario, before_results, after, lang, label, measurement.stage_label)
         if line:
             out.append(line)
-    sentence = focus_sentence(scenario, results, lang)
+    sentence = focus_sentence(scenario, results, lang, measurement.stage_label)
     if sentence and before is None:
         out.append(sentence)
     return out

@@ -370,6 +370,7 @@ class RunExtras:
     n_stages: int = 1
     missed: dict | None = None  # {missed, qualified, unusual: {type, share, plain} | None}
     focus: Callable[[str], list[str]] | None = None  # lang -> the scenario's focus sentences (claims.py)
+    direct: bool = False  # a rule treats people differently on a protected ground or their name itself
 
 
 @dataclass
@@ -512,7 +513,8 @@ class Findings:
                          ratio=format_ratio(cell["impact_ratio"], lang), p=format_p(cell["p_value"], lang),
                          p_interaction=format_p(cell["p_interaction"], lang), tested=cell["tested"]))
         out.extend(self._missed_sentences(lang))
-        out.append(t("verdict.framing", lang))
+        direct = self.extras is not None and self.extras.direct
+        out.append(t("verdict.framing_direct" if direct else "verdict.framing", lang))
         return out
 
     def stratified_sentences(self, lang: str) -> list[str]:
@@ -676,6 +678,14 @@ def worst_stage(measurement, attribute: str, group: str) -> dict | None:
     return {"stage": stage, "impact_ratio": float(row["impact_ratio"]), "rule_id": rule_id}
 
 
+def _direct(pipeline) -> bool:
+    """Whether an active rule treats people differently by a protected ground or their name itself."""
+    from .rules.base import DIRECT_DISCRIMINATION
+
+    return any(rule.enabled and pipeline.stages[s].enabled and rule.legality().level == DIRECT_DISCRIMINATION
+               for s, _, rule in pipeline.flat_rules())
+
+
 def for_run(measurement) -> Findings:
     """The findings of a simulated run: every protected attribute, the strata of measurement.strata."""
     from .metrics import strata_tables
@@ -709,7 +719,7 @@ def for_run(measurement) -> Findings:
         focus = lambda lang: focus_lines(scenario, measurement, lang, before, label(lang))  # noqa: E731
     extras = RunExtras(stage_note=lambda h: worst_stage(measurement, h["attribute"], h["group"]),
                        rule_text=lambda rule_id, lang: outcome.rule(rule_id).describe(lang),
-                       n_stages=outcome.n_stages, missed=missed, focus=focus)
+                       n_stages=outcome.n_stages, missed=missed, focus=focus, direct=_direct(outcome.pipeline))
     return Findings(measurement.singles, RunLabels(measurement), table=lambda: measurement.groups,
                     stratify=stratify, extras=extras)
 

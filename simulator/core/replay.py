@@ -27,6 +27,7 @@ class ReplayRow:
     selected: int
     stratum: str = ""
     sim: GroupSelector | None = None
+    stratum_label: dict[str, str] = field(default_factory=dict)  # the stratum's name per language
 
 
 @dataclass
@@ -46,6 +47,13 @@ class Replay:
 
     def strata(self) -> list[str]:
         return sorted({row.stratum for row in self.rows if row.stratum})
+
+    def stratum_name(self, stratum: str, lang: str) -> str:
+        """A stratum as a reader sees it: its label in ``lang`` where the file gives one."""
+        for row in self.rows:
+            if row.stratum == stratum and row.stratum_label:
+                return pick(row.stratum_label, lang)
+        return stratum
 
 
 @dataclass

@@ -208,7 +208,7 @@ def _replay(data, source) -> Replay | None:
     for k, r in enumerate(rows_data):
         path = f"replay.rows[{k}]"
         r = _table(r, source, path)
-        _known(r, {"group", "n", "selected", "stratum", "sim"}, source, path)
+        _known(r, {"group", "n", "selected", "stratum", "stratum_label", "sim"}, source, path)
         n = _number(r.get("n"), source, f"{path}.n", 1, whole=True)
         selected = _number(r.get("selected"), source, f"{path}.selected", 0, n, whole=True)
         stratum = r.get("stratum", "")
@@ -221,7 +221,7 @@ def _replay(data, source) -> Replay | None:
             except RuleConfigError as exc:
                 raise ScenarioError(source, exc.path, exc.message) from None
         rows.append(ReplayRow(_texts(r.get("group"), source, f"{path}.group", required=True), n, selected, stratum,
-                              sim))
+                              sim, _texts(r.get("stratum_label"), source, f"{path}.stratum_label", required=False)))
     citation = data.get("citation", "")
     if not isinstance(citation, str):
         raise ScenarioError(source, "replay.citation", "expected a text")
@@ -611,6 +611,7 @@ def to_dict(scenario: Scenario) -> dict:
                          **({"citation": scenario.replay.citation} if scenario.replay.citation else {}),
                          "rows": [{"group": r.group, "n": r.n, "selected": r.selected,
                                    **({"stratum": r.stratum} if r.stratum else {}),
+                                   **({"stratum_label": r.stratum_label} if r.stratum_label else {}),
                                    **({"sim": r.sim.to_dict()} if r.sim else {})} for r in scenario.replay.rows]}
     if scenario.references:
         out["reference"] = dict(scenario.references)

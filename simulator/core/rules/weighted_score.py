@@ -82,6 +82,7 @@ class WeightedScore(Rule):
     LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
         "protected": {"weights": {"age": -0.1}},
         "proxy": {"weights": {"concentration_postcode": -2}},
+        "experience_penalty": {"weights": {"education": 2, "experience_years": -0.5}},
         "job_related": {"weights": {"education": 2}},
     }
     weights: dict[str, float]
@@ -121,4 +122,6 @@ class WeightedScore(Rule):
             return self.legal(DIRECT_DISCRIMINATION, "protected", features=sorted(used & PROTECTED_FEATURES))
         if used & PROXY_FEATURES:
             return self.legal(NEEDS_JUSTIFICATION, "proxy", features=sorted(used & PROXY_FEATURES))
+        if self.weights.get("experience_years", 0) < 0:  # fewer points for more experience: an age proxy
+            return self.legal(NEEDS_JUSTIFICATION, "experience_penalty")
         return self.legal(LAWFUL, "job_related")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
@@ -35,7 +37,8 @@ class StudyView(View):
         self.table.setRowCount(0)
         if replay is None:
             self.report = None
-            self.heading.setText(t("gui.study.none", lang))
+            self.heading.setText(t("gui.study.none", lang, titles=", ".join(
+                f"‘{title}’" for title in replay_titles(lang))))
             self.notes.clear()
             return
         report = replay_report(replay, lang)
@@ -46,7 +49,8 @@ class StudyView(View):
                    t("cli.col.rate", lang), t("cli.col.ir", lang), t("cli.col.ir_ci", lang), t("cli.col.p", lang)]
         rows = []
         for part, frame in [(t("cli.replay.all", lang), report.pooled)] + [
-                (t("cli.replay.stratum", lang, stratum=k), v) for k, v in report.per_stratum.items()]:
+                (t("cli.replay.stratum", lang, stratum=replay.stratum_name(k, lang)), v)
+                for k, v in report.per_stratum.items()]:
             for r in frame.itertuples():
                 ref = bool(r.reference)
                 rows.append([part, r.group, integer(r.n, lang), integer(r.selected, lang), percent(r.rate, lang),
@@ -57,7 +61,8 @@ class StudyView(View):
         notes = []
         for st in report.stratified:
             notes.append(stratified_sentence(st, lang, st["group"], st["reference_group"],
-                                             t("cli.replay.strata", lang, strata=", ".join(report.per_stratum))))
+                                             t("cli.replay.strata", lang, strata=", ".join(
+                                                 replay.stratum_name(k, lang) for k in report.per_stratum))))
         for r in simulated_rates(replay, self.result.outcome, lang).itertuples():
             notes.append(t("cli.replay.simulated", lang, group=r.group, published=percent(r.published_rate, lang),
                            simulated=percent(r.simulated_rate, lang), n=integer(r.simulated_n, lang),
@@ -68,3 +73,20 @@ class StudyView(View):
 
     def data(self):
         return self.report
+
+
+@lru_cache(maxsize=4)
+def replay_titles(lang: str) -> tuple[str, ...]:
+    """Titles of the built-in scenarios that replay a published study (read from the files, so the
+    hint never names a title that changed)."""
+    from ...core.scenario import ScenarioError, builtin_paths, load
+
+    titles = []
+    for path in builtin_paths():
+        try:
+            scenario = load(path)
+        except ScenarioError:
+            continue
+        if scenario.replay is not None:
+            titles.append(pick(scenario.title, lang))
+    return tuple(titles)
