@@ -398,7 +398,10 @@ def _print_run(scenario, result, lang: str, top: int) -> None:
             print(f"  [{rule_id + 1}] {rule.describe(lang)} — {t('cli.run.rule_off', lang)}")
             continue
         legal = rule.legality()
-        print(f"  [{rule_id + 1}] {stage_names[s]}: {rule.describe(lang)}")
+        described = rule.describe(lang)
+        # A one-rule stage is often named after its rule: say the name once.
+        same = described.casefold().startswith(stage_names[s].casefold())
+        print(f"  [{rule_id + 1}] {described[:1].upper() + described[1:] if same else stage_names[s] + ': ' + described}")
         print(f"      {legal.label(lang)}: {legal.explain(lang)}")
         effects = m.rules[m.rules["rule_id"] == rule_id] if not m.rules.empty else m.rules
         parts = [t("cli.run.rule_effect", lang, group=t(f"label.{row.attribute}.{row.group}", lang),

@@ -246,13 +246,16 @@ def test_gallery_lists_builtins_and_opens_the_choice(qtbot, window, monkeypatch)
 
     gallery = ScenarioGallery("nl")
     qtbot.addWidget(gallery)
+    from simulator.gui.dialogs import PRIMER
+
     ids = [gallery.list.item(i).data(256) for i in range(gallery.list.count())]
-    assert sorted(i for i in ids if i) == builtin_ids()
-    # the 90-minute programme comes first, under headings that cannot be chosen
-    assert ids[0] is None and ids[1] == "dutch-names"
+    assert sorted(i for i in ids if i and i != PRIMER) == builtin_ids()
+    # the 90-minute programme comes first, under headings that cannot be chosen: the law primer,
+    # then part 1 with the opener
+    assert ids[:4] == [None, PRIMER, None, "dutch-names"]
     assert not gallery.list.item(0).flags() & Qt.ItemFlag.ItemIsSelectable
-    assert gallery.list.currentItem().data(256) == "dutch-names"
-    assert "Deel 1" in gallery.list.item(0).text() and "quiz:" in gallery.list.item(1).text()
+    assert gallery.list.currentItem().data(256) == PRIMER
+    assert "Deel 1" in gallery.list.item(2).text() and "quiz:" in gallery.list.item(3).text()
     assert "Taxichauffeur" in gallery.list.item(ids.index("taxi-licence")).text()
     monkeypatch.setattr(ScenarioGallery, "ask", classmethod(lambda cls, parent, lang, progress_path=None: "taxi-licence"))
     wait_for_run(qtbot, window, window.open_gallery)
@@ -265,12 +268,14 @@ def test_add_reorder_and_remove_rules_and_stages(qtbot, window):
     pipeline = window.controller.scenario.pipeline
     editor.select(1, 0)
     wait_for_run(qtbot, window, lambda: editor.add_rule_of_kind("positive_action"))
-    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty", "positive_action"]
-    editor.select(1, 2)
+    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty", "gap_penalty",
+                                                           "positive_action"]
+    editor.select(1, 3)
     wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.up, Qt.MouseButton.LeftButton))
-    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "positive_action", "gap_penalty"]
+    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty", "positive_action",
+                                                           "gap_penalty"]
     wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.remove, Qt.MouseButton.LeftButton))
-    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty"]
+    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty", "gap_penalty"]
     wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.add_stage, Qt.MouseButton.LeftButton))
     assert len(pipeline.stages) == 3 and window.controller.result.outcome.n_stages == 3
     editor.select(2, None)

@@ -503,22 +503,48 @@ def _focus_results(scenario, measurement) -> ClaimResults:
     return results
 
 
-def results_for(measurement) -> ClaimResults | None:
+def results_for(measurement, frozen=None) -> ClaimResults | None:
     """Every claim of the run's scenario that this run can answer (cached on the run): claims of the
     scenario as it starts on the "before" run, claims of the "after" and the change when this run
-    is the after of a before/after switch (``measurement.before``). None without claims."""
+    is the after of a before/after switch (``measurement.before``). When the rules on screen are
+    already in the "after" state (a walk-through switched them), the frozen run A (``frozen``, a
+    Measurement of the same pool) is the before, and without one the change is not stated ("…").
+    None without claims."""
     scenario = getattr(measurement, "scenario", None)
     if scenario is None or not scenario.claims:
         return None
-    cache = getattr(measurement, "_claim_results", None)
-    if cache is None:
-        before = getattr(measurement, "before", None)
+    cache = measurement.__dict__.setdefault("_claim_results", {})
+    before = getattr(measurement, "before", None)
+    after_state = before is None and _already_after(scenario)
+    # Only in the "already after" state does run A matter; elsewhere one result serves every caller.
+    key = id(frozen) if after_state and frozen is not None else None
+    if key not in cache:
         if before is not None:
-            cache = evaluate(scenario.claims, before, measurement)
+            cache[key] = evaluate(scenario.claims, before, measurement)
+        elif after_state:
+            same_pool = frozen is not None and frozen.outcome.pool is measurement.outcome.pool
+            cache[key] = evaluate(scenario.claims, frozen, measurement) if same_pool else \
+                evaluate([c for c in scenario.claims if c.run == "before"], measurement)
         else:
-            cache = evaluate(scenario.claims, measurement, _after_of(scenario, measurement))
-        measurement._claim_results = cache
-    return cache
+            cache[key] = evaluate(scenario.claims, measurement, _after_of(scenario, measurement))
+    return cache[key]
+
+
+def _already_after(scenario) -> bool:
+    """Whether applying the scenario's change would change nothing: its rules are already switched."""
+    from .teaching import apply_changes
+
+    if scenario.before_after is None:
+        return False
+    try:
+        changed = apply_changes(scenario.pipeline, scenario.before_after.changes)
+    except Exception:
+        return False
+
+    def rules(pipeline):
+        return [(stage.enabled, [rule.to_dict() for rule in stage.rules]) for stage in pipeline.stages]
+
+    return rules(changed) == rules(scenario.pipeline)
 
 
 def _after_of(scenario, measurement):
@@ -537,8 +563,10 @@ def _after_of(scenario, measurement):
                       lazy=True).measurement
 
 
-def text_values(result, lang: str) -> dict[str, str]:
-    """Placeholder values for the texts shown beside a run (``result``: engine.RunResult or None)."""
+def text_values(result, lang: str, frozen=None) -> dict[str, str]:
+    """Placeholder values for the texts shown beside a run (``result``: engine.RunResult or None;
+    ``frozen``: the frozen run A, if any)."""
     if result is None:
         return {}
-    return placeholder_values(results_for(result.measurement), lang)
+    return placeholder_values(results_for(result.measurement, frozen.measurement if frozen is not None else None),
+                              lang)

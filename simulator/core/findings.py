@@ -371,6 +371,7 @@ class RunExtras:
     missed: dict | None = None  # {missed, qualified, unusual: {type, share, plain} | None}
     focus: Callable[[str], list[str]] | None = None  # lang -> the scenario's focus sentences (claims.py)
     direct: bool = False  # a rule treats people differently on a protected ground or their name itself
+    focus_group: tuple[str, str] | None = None  # (attribute, group) of the focus claim
 
 
 @dataclass
@@ -457,6 +458,8 @@ class Findings:
         """The headline and its caveats (cheap: no intersections, no strata). A scenario with a
         focus states it first (claims.focus_lines); the general verdict follows."""
         focus = self.extras.focus(lang) if self.extras is not None and self.extras.focus is not None else []
+        if focus and self.kind == GAP and self.extras.focus_group == (self.headline["attribute"], self.headline["group"]):
+            return focus  # the general verdict would only repeat the focus finding
         return focus + self._verdict_sentences(lang)
 
     def _verdict_sentences(self, lang: str) -> list[str]:
@@ -708,7 +711,7 @@ def for_run(measurement) -> Findings:
     missed = {"missed": int((pool["qualified"] & ~outcome.selected).sum()), "qualified": qualified,
               "selected": int(outcome.selected.sum()),
               "unusual": unusual_note(measurement.unusual)}
-    focus = None
+    focus, focus_group = None, None
     scenario = getattr(measurement, "scenario", None)
     if scenario is not None and scenario.focus is not None:
         from .claims import focus_lines
@@ -717,9 +720,12 @@ def for_run(measurement) -> Findings:
         before = getattr(measurement, "before", None)
         label = (lambda lang: pick(scenario.before_after.label, lang)) if scenario.before_after else (lambda lang: "")
         focus = lambda lang: focus_lines(scenario, measurement, lang, before, label(lang))  # noqa: E731
+        claim = next(c for c in scenario.claims if c.id == scenario.focus.claim)
+        focus_group = (claim.attribute, claim.group)
     extras = RunExtras(stage_note=lambda h: worst_stage(measurement, h["attribute"], h["group"]),
                        rule_text=lambda rule_id, lang: outcome.rule(rule_id).describe(lang),
-                       n_stages=outcome.n_stages, missed=missed, focus=focus, direct=_direct(outcome.pipeline))
+                       n_stages=outcome.n_stages, missed=missed, focus=focus, direct=_direct(outcome.pipeline),
+                       focus_group=focus_group)
     return Findings(measurement.singles, RunLabels(measurement), table=lambda: measurement.groups,
                     stratify=stratify, extras=extras)
 

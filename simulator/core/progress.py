@@ -47,7 +47,9 @@ class Progress:
         if not isinstance(self.data.get("learner"), str):
             import secrets
 
-            self.data["learner"] = secrets.token_hex(8)
+            # Another Progress on the same file (the gallery's) may have made the name meanwhile.
+            on_disk = self._read().get("learner") if self.path.is_file() else None
+            self.data["learner"] = on_disk if isinstance(on_disk, str) else secrets.token_hex(8)
             try:
                 self.save()
             except OSError:  # a read-only folder: the order then holds for this session only

@@ -33,17 +33,18 @@ class _WorkerSignals(QObject):
     progress = Signal(float, int)
 
 
-def _prepare_texts(result) -> None:
+def _prepare_texts(result, frozen=None) -> None:
     """Evaluate the scenario's claims (the live numbers its texts and headline fill in) here, in
     the thread that ran the scenario, so the window only reads them."""
-    results_for(result.measurement)
+    results_for(result.measurement, frozen.measurement if frozen is not None else None)
     if result.measurement.scenario is not None and result.measurement.scenario.focus is not None:
         result.measurement.findings.headline_sentences("en")
 
 
 class _RunTask(QRunnable):
-    def __init__(self, scenario: Scenario, generation: int, pool=None, before=None):
+    def __init__(self, scenario: Scenario, generation: int, pool=None, before=None, frozen=None):
         super().__init__()
+        self.frozen = frozen
         self.scenario = scenario
         self.generation = generation
         self.pool = pool
@@ -60,7 +61,7 @@ class _RunTask(QRunnable):
         try:
             result = engine.run(self.scenario, progress=self._progress, pool=self.pool, stage_intersections=False,
                                 lazy=True, before=self.before)
-            _prepare_texts(result)
+            _prepare_texts(result, self.frozen)
         except Cancelled:
             return
         except Exception:  # reported in the window, never a crash
@@ -174,13 +175,13 @@ class Controller(QObject):
                     self._pool, self._pool_key = pool, key
                 result = engine.run(scenario, pool=pool, stage_intersections=False, lazy=True,
                                     before=self.before_measurement)
-                _prepare_texts(result)
+                _prepare_texts(result, self.frozen)
             except Exception:
                 self.failed.emit(traceback.format_exc())
                 return
             self._accept(result)
             return
-        task = _RunTask(scenario, self._generation, pool, self.before_measurement)
+        task = _RunTask(scenario, self._generation, pool, self.before_measurement, self.frozen)
         task.signals.finished.connect(self._finished)
         task.signals.failed.connect(self._failed)
         task.signals.progress.connect(self._progressed)

@@ -57,7 +57,7 @@ class ScenarioPanel(QWidget):
         self.title.setFont(STYLE.font(14, bold=True))
         self.vacancy.setText(t("gui.scenario.vacancy", lang, vacancy=pick(sc.vacancy.title, lang)))
         self.vacancy.setFont(STYLE.font(10))
-        self.lesson.setText(fill_texts(sc.lesson, lang, text_values(self.controller.result, lang)))
+        self.lesson.setText(fill_texts(sc.lesson, lang, text_values(self.controller.result, lang, self.controller.frozen)))
         self.lesson.setFont(STYLE.font(10))
 
 

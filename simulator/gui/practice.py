@@ -81,7 +81,7 @@ class PracticePanel(QWidget):
         for challenge in sc.challenges:
             done = self.progress.challenge_done(sc.id, challenge.id)
             star = " ★" if done else ""
-            values = text_values(self.controller.result, lang)
+            values = text_values(self.controller.result, lang, self.controller.frozen)
             parts.append(f"<h3>{html.escape(fill_texts(challenge.title, lang, values))}{star}</h3>"
                          f"<p>{html.escape(fill_texts(challenge.text, lang, values))}</p><ul>")
             results = self.results.get(challenge.id, [])
@@ -112,7 +112,7 @@ class PracticePanel(QWidget):
     def open_quiz(self) -> None:
         sc = self.controller.scenario
         if sc and sc.quiz:
-            QuizDialog(sc, self.progress, self.lang, self, values=text_values(self.controller.result, self.lang)).exec()
+            QuizDialog(sc, self.progress, self.lang, self, values=text_values(self.controller.result, self.lang, self.controller.frozen)).exec()
             self.refresh()
 
 

@@ -136,7 +136,7 @@ class WalkthroughBar(QFrame):
             self.text.setText(html.escape(t("gui.walk.start", lang)))
         else:
             step = steps[self.index]
-            values = text_values(self.controller.result, lang)
+            values = text_values(self.controller.result, lang, self.controller.frozen)
             parts = [f"<b>{html.escape(fill_texts(step.text, lang, values))}</b>"]
             if step.action == "ask":
                 parts.append(html.escape(fill_texts(step.answer, lang, values)) if self.revealed else
