@@ -36,3 +36,19 @@ def show_window(qtbot):
 
     yield show
     STYLE.presentation = False
+
+
+@pytest.fixture
+def window(show_window):
+    """The app's main window with the default scenario (cv-gap) run, shown."""
+    from simulator.gui.app import create_window
+
+    w = show_window(create_window("en", "cv-gap"))
+    yield w
+    w.controller.wait()
+
+
+def wait_for_run(qtbot, window, action, timeout=20000):
+    """Do ``action`` and wait until the window's run has finished."""
+    with qtbot.waitSignal(window.controller.result_ready, timeout=timeout):
+        action()

@@ -6,20 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from simulator.core.scenario import builtin_ids
-from simulator.gui.app import create_window
 from simulator.gui.style import STYLE
 
 
-@pytest.fixture
-def window(show_window):
-    w = show_window(create_window("en", "cv-gap"))
-    yield w
-    w.controller.wait()
-
-
-def wait_for_run(qtbot, window, action):
-    with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
-        action()
+from conftest import wait_for_run  # noqa: E402
 
 
 def test_opens_with_default_scenario_run(window):

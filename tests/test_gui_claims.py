@@ -8,20 +8,10 @@ from simulator.core.findings import public_groups
 from simulator.core.progress import Progress
 from simulator.core.scenario import load
 from simulator.core.verdict import group_label
-from simulator.gui.app import create_window
 from simulator.gui.practice import QuizDialog
 
 
-@pytest.fixture
-def window(show_window):
-    w = show_window(create_window("en", "cv-gap"))
-    yield w
-    w.controller.wait()
-
-
-def wait_for_run(qtbot, window, action):
-    with qtbot.waitSignal(window.controller.result_ready, timeout=20000):
-        action()
+from conftest import wait_for_run  # noqa: E402
 
 
 @pytest.mark.parametrize("attribute", ["unusual_cv", "name_region"])

@@ -11,19 +11,9 @@ from simulator.core import rules as rules_package
 from simulator.core.rules import RULE_KINDS, rule_from_dict
 from simulator.core.rules.params import Choice
 from simulator.core.texts import LANGUAGES, catalogue
-from simulator.gui.app import create_window
 
 
-@pytest.fixture
-def window(show_window):
-    w = show_window(create_window("en", "cv-gap"))
-    yield w
-    w.controller.wait()
-
-
-def wait_for_run(qtbot, window, action):
-    with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
-        action()
+from conftest import wait_for_run  # noqa: E402
 
 
 def form_labels(form) -> list[str]:
