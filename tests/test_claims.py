@@ -246,3 +246,30 @@ def test_parse_claims_accepts_every_metric():
     results = evaluate(claims, engine.run(scenario, lazy=True, attribution=False).measurement)
     for claim in claims:
         assert results.values[claim.id].value == results.values[claim.id].value, claim.metric  # not NaN
+
+
+def test_every_builtin_quiz_offers_three_options_with_a_reason_each():
+    """Built-in quizzes give at least three options, a reason for every option in both languages,
+    and do not always put the right answer in the same place in the file."""
+    positions = []
+    for sid in builtin_ids():
+        for k, q in enumerate(load(sid).quiz):
+            assert len(q.options) >= 3, f"{sid} quiz[{k}] has {len(q.options)} options"
+            assert len(q.why) == len(q.options) and all(w.get("en") and w.get("nl") for w in q.why), \
+                f"{sid} quiz[{k}]: an option without a reason"
+            positions.append(q.answer)
+    assert len(set(positions)) >= 3 and max(positions.count(p) for p in set(positions)) < 0.6 * len(positions)
+
+
+def test_quiz_order_is_a_seeded_shuffle_per_learner():
+    """Each learner gets a permutation of the options that is the same every time, and learners
+    differ; the right answer is not always shown first."""
+    quiz = [q for sid in builtin_ids() for q in load(sid).quiz]
+    learners = [f"learner-{k}" for k in range(12)]
+    for q in quiz:
+        for learner in learners:
+            order = q.order(learner)
+            assert sorted(order) == list(range(len(q.options))) and order == q.order(learner)
+    first_right = [q.order(learner)[0] == q.answer for q in quiz for learner in learners]
+    assert 0.1 < sum(first_right) / len(first_right) < 0.5
+    assert len({tuple(quiz[0].order(learner)) for learner in learners}) > 1

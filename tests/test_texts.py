@@ -65,3 +65,33 @@ def test_plurals():
     """Plural texts choose the singular for one and the plural otherwise."""
     assert t("cli.scenarios.heading", "en", count=1) == "1 built-in scenario:"
     assert t("cli.scenarios.heading", "nl", count=3) == "3 ingebouwde scenario's:"
+
+
+def test_dutch_texts_keep_to_the_terminology_list():
+    """No Dutch text uses a word docs/terminology.md rules out (dated CBS terms, jargon, pejoratives)."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    from simulator.core.resources import scenarios_dir
+
+    root = Path(__file__).resolve().parent.parent
+    doc = (root / "docs" / "terminology.md").read_text(encoding="utf-8")
+    banned = re.findall(r"\*([^*]+)\*", doc.split("Never use:", 1)[1].split("\n\n", 1)[0])
+    assert "migratieachtergrond" in banned and len(banned) >= 8
+
+    def dutch(value, under_nl=False):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield from dutch(inner, under_nl or key == "nl")
+        elif isinstance(value, list):
+            for inner in value:
+                yield from dutch(inner, under_nl)
+        elif isinstance(value, str) and under_nl:
+            yield value
+
+    texts = list(dutch(tomllib.loads((root / "simulator/core/locales/nl.toml").read_text(encoding="utf-8")), True))
+    for path in scenarios_dir().glob("*.toml"):
+        texts += list(dutch(tomllib.loads(path.read_text(encoding="utf-8"))))
+    found = sorted({word for word in banned for text in texts if re.search(rf"\b{re.escape(word)}", text, re.I)})
+    assert not found, found

@@ -109,10 +109,12 @@ FACTS: tuple[LegalFact, ...] = (
         "AWGB; WGB m/v; WGBH/CZ; WGBL"),
     LegalFact(
         "age_justification",
-        "Unlike the other grounds, even a direct distinction by age can be lawful when it is objectively justified "
-        "(WGBL art. 7): a legitimate aim, with appropriate and necessary means.",
-        "Anders dan bij de andere gronden kan bij leeftijd zelfs direct onderscheid toegestaan zijn als het objectief "
-        "gerechtvaardigd is (WGBL art. 7): een legitiem doel, met passende en noodzakelijke middelen.",
+        "For age, even direct discrimination can be lawful when it is objectively justified (WGBL art. 7): a "
+        "legitimate aim, with appropriate and necessary means. The other grounds allow only a few narrow exceptions, "
+        "such as a genuine job requirement.",
+        "Bij leeftijd kan zelfs direct onderscheid toegestaan zijn als het objectief gerechtvaardigd is (WGBL art. 7): "
+        "een legitiem doel, met passende en noodzakelijke middelen. De andere gronden kennen maar een paar smalle "
+        "uitzonderingen, zoals een echte functie-eis.",
         "WGBL art. 7"),
     LegalFact(
         "college",

@@ -54,8 +54,13 @@ class CountCube:
         keep = tuple(sorted(self.attributes.index(a) for a in attributes))
         cache = self.__dict__.setdefault("_margins", {})
         if keep not in cache:
-            drop = tuple(i for i in range(len(self.attributes)) if i not in keep)
-            cache[keep] = self.counts.sum(axis=drop)
+            # Sum from the smallest margin already made that holds these attributes (a 2-way table
+            # from the 5-way one is a sum over 180 cells, not over the whole cube).
+            supersets = [k for k in cache if set(keep) <= set(k)]
+            source = min(supersets, key=lambda k: cache[k].size) if supersets else tuple(range(len(self.attributes)))
+            base = cache[source] if supersets else self.counts
+            drop = tuple(j for j, i in enumerate(source) if i not in keep)
+            cache[keep] = base.sum(axis=drop)
         return cache[keep]
 
     def table(self, attributes: tuple[str, ...], stage: int, qualified: bool | None = None):
@@ -84,14 +89,16 @@ class CountCube:
 def count_cube(outcome: Outcome, attributes: tuple[str, ...] = GROUP_ATTRIBUTES) -> CountCube:
     pool = outcome.pool
     sizes = [len(CATEGORIES[a]) for a in attributes]
-    code = np.zeros(len(pool), dtype=np.int64)
+    cells = np.zeros(len(pool), dtype=np.int64)
     for a, size in zip(attributes, sizes):
-        code = code * size + pool[a]
+        cells = cells * size + pool[a]
     stops = outcome.n_stages + 1
-    code = (code * 2 + pool["qualified"]) * stops + outcome.stopped_at
+    code = (cells * 2 + pool["qualified"]) * stops + outcome.stopped_at
     total = int(np.prod(sizes)) * 2 * stops
     counts = np.bincount(code, minlength=total).reshape(*sizes, 2, stops)
-    return CountCube(counts, tuple(attributes), outcome.n_stages)
+    cube = CountCube(counts, tuple(attributes), outcome.n_stages)
+    cube.cells = cells  # each candidate's cell of the attribute cross (per-rule attribution reuses it)
+    return cube
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,7 +154,8 @@ class Measurement:
         """Per rule and group: removed first, final rate now, final rate without the rule."""
         with self._lock:
             if self._rules is None:
-                self._rules = _attribution(self.outcome) if self._attribution else pd.DataFrame()
+                cells = getattr(self._cube, "cells", None) if self._cube.attributes == GROUP_ATTRIBUTES else None
+                self._rules = _attribution(self.outcome, cells) if self._attribution else pd.DataFrame()
         return self._rules
 
     @property
@@ -188,6 +196,7 @@ def measure(outcome: Outcome, intersections=DEFAULT_INTERSECTIONS, attribution: 
     """
     references = {**NATURAL_REFERENCES, **(references or {})}
     cube = count_cube(outcome)
+    cube.margin(INTERSECTION_ATTRIBUTES)  # the crossed attributes' tables are all sums of this one
     specs = [TableSpec(a, *cube.table((a,), stage), False, stage, 1, references.get(a))
              for stage in [OVERALL] + list(range(outcome.n_stages)) for a in GROUP_ATTRIBUTES]
     m = Measurement(outcome, cube, compare_tables(specs), intersections, stage_intersections, attribution)
@@ -278,17 +287,19 @@ def _selected_counts(cells: np.ndarray, selected: np.ndarray, n_cells: int) -> n
     return np.bincount(cells * 2 + selected, minlength=2 * n_cells)[1::2]
 
 
-def _attribution(outcome: Outcome) -> pd.DataFrame:
+def _attribution(outcome: Outcome, cells: np.ndarray | None = None) -> pd.DataFrame:
     """Per rule: who it removed first, and every group's final rate with the rule switched off.
 
     Switching a rule off re-runs the pipeline from that rule's stage on, for the candidates who
     reached it (``run_pipeline(resume=...)``): earlier stages cannot change.
     """
     pool = outcome.pool
-    cells = _cell_codes(pool, GROUP_ATTRIBUTES)
+    cells = _cell_codes(pool, GROUP_ATTRIBUTES) if cells is None else cells
     n_cells = int(np.prod([len(CATEGORIES[a]) for a in GROUP_ATTRIBUTES]))
     sizes = _marginals(np.bincount(cells, minlength=n_cells))
-    now = _marginals(_selected_counts(cells, outcome.selected, n_cells))
+    selected = outcome.selected
+    selected_cells = _selected_counts(cells, selected, n_cells)
+    now = _marginals(selected_cells)
     flat = outcome.pipeline.flat_rules()
     # Who each rule removed first, for every rule at once: one count per (rule, cell).
     removed_all = np.bincount((outcome.rejected_by.astype(np.int64) + 1) * n_cells + cells,
@@ -301,7 +312,11 @@ def _attribution(outcome: Outcome) -> pd.DataFrame:
         removed = _marginals(removed_all[rule_id + 1])
         without = run_pipeline(pool, outcome.pipeline, disabled={rule_id}, cache=cache, resume=outcome,
                                record=False).selected
-        alt = _marginals(_selected_counts(cells, without, n_cells))
+        # Selected without the rule = selected now, plus who gets in, minus who drops out (few).
+        changed = np.flatnonzero(without != selected)
+        gained = np.bincount(cells[changed], weights=without[changed], minlength=n_cells)
+        lost = np.bincount(cells[changed], weights=~without[changed], minlength=n_cells)
+        alt = _marginals(selected_cells + gained - lost)
         for a in GROUP_ATTRIBUTES:
             for i, value in enumerate(CATEGORIES[a]):
                 n = int(sizes[a][i])

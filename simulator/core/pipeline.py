@@ -152,7 +152,8 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
     ``resume`` is an earlier outcome of the same pool and pipeline: stages before the first
     disabled rule's stage are taken from it instead of recomputed. ``record=False`` skips the
     per-stage scores, rule details and which rule rejected whom (for re-runs that only need who was
-    selected: per-rule attribution).
+    selected: per-rule attribution); its ``stopped_at`` then only tells selected (``n_stages``)
+    from not selected (0).
     """
     n = len(pool)
     n_stages = len(pipeline.stages)
@@ -162,12 +163,21 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
         first_stage = min(flat[r][0] for r in disabled)
     # Column-major: each stage writes one contiguous column.
     scores = np.full((n, n_stages if record else 0), np.nan, dtype=np.float32, order="F")
-    if first_stage > 0:
+    if first_stage > 0 and not record:
+        # Only who is selected is wanted: stopped_at holds "still in" (n_stages) or "out" (0) and is
+        # filled in at the end, instead of a stage number written at every stage.
+        stopped_at = np.empty(0, dtype=np.int16)
+        rejected_by = resume.rejected_by
+        alive = resume.stopped_at >= first_stage
+    elif first_stage > 0:
         earlier = resume.stopped_at < first_stage
         stopped_at = np.where(earlier, resume.stopped_at, n_stages).astype(np.int16)
-        rejected_by = np.where(earlier, resume.rejected_by, -1).astype(np.int16) if record else resume.rejected_by
-        if record:
-            scores[:, :first_stage] = resume.scores[:, :first_stage]
+        rejected_by = np.where(earlier, resume.rejected_by, -1).astype(np.int16)
+        scores[:, :first_stage] = resume.scores[:, :first_stage]
+    elif not record:
+        stopped_at = np.empty(0, dtype=np.int16)
+        rejected_by = np.empty(0, dtype=np.int16)
+        alive = np.ones(n, dtype=bool)
     else:
         stopped_at = np.full(n, n_stages, dtype=np.int16)
         rejected_by = np.full(n, -1, dtype=np.int16) if record else np.empty(0, dtype=np.int16)
@@ -185,7 +195,8 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
         if record:
             np.copyto(rejected_by, rid, where=where)  # (a masked store: faster than rejected_by[where])
 
-    alive = stopped_at == n_stages  # still in the running; updated at the end of every stage
+    if record:
+        alive = stopped_at == n_stages  # still in the running; updated at the end of every stage
     rule_id = 0
     for s, stage in enumerate(pipeline.stages):
         first_id = rule_id
@@ -250,6 +261,9 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
             reject = alive & ~decision
             outcome.rule_info[rid] = {"advice": advice, "score": score}
 
-        np.copyto(stopped_at, s, where=reject)  # (reject holds only candidates who were alive)
+        if record:
+            np.copyto(stopped_at, s, where=reject)  # (reject holds only candidates who were alive)
         alive &= ~reject
+    if not record:
+        outcome.stopped_at = np.where(alive, n_stages, 0).astype(np.int16)
     return outcome
