@@ -221,6 +221,9 @@ class Pool:
     columns: dict[str, np.ndarray]
     has_skill: np.ndarray  # bool, candidates x skills
     skill_wording: np.ndarray  # int8, candidates x skills: 0 English, 1 Dutch, 2 alternative
+    # Random draws that depend only on the pool (a simulated reviewer's noise), kept so a re-run
+    # on the same pool (per-rule attribution, what-if) does not draw a million numbers again.
+    draws: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.columns["id"])

@@ -13,7 +13,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..texts import number, percent, t
-from ..world import CATEGORIES, PROTECTED_ATTRIBUTES
+from ..world import CATEGORIES, PROTECTED_ATTRIBUTES, in_category
 from .base import DIRECT_DISCRIMINATION, LAWFUL, Legality, Param, Rule, by_value, rule_kind
 from .params import Decimal, Factors
 
@@ -43,7 +43,7 @@ class Callback(Rule):
             mask = np.ones(len(pool), dtype=bool)
             for attribute, values in entry["when"].items():
                 values = [values] if isinstance(values, str) else values
-                mask &= np.isin(pool[attribute], [CATEGORIES[attribute].index(v) for v in values])
+                mask &= in_category(pool[attribute], attribute, [CATEGORIES[attribute].index(v) for v in values])
             p = np.where(mask, p * float(entry["factor"]), p)
         return np.minimum(p, 1.0)
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..texts import short_number, t
-from ..world import CATEGORIES, FIELD_KINDS
+from ..world import CATEGORIES, FIELD_KINDS, in_category
 from .base import (
     DIRECT_DISCRIMINATION,
     LAWFUL,
@@ -101,10 +101,11 @@ class KnockOut(Rule):
     def passes(self, pool, ctx) -> np.ndarray:
         column = pool[self.field]
         value = self._encoded()
+        coded = FIELD_KINDS[self.field] in ("category", "ordinal")
         if self.op == "in":
-            ok = np.isin(column, value)
+            ok = in_category(column, self.field, value) if coded else np.isin(column, value)
         elif self.op == "not in":
-            ok = ~np.isin(column, value)
+            ok = ~(in_category(column, self.field, value) if coded else np.isin(column, value))
         else:
             ok = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
                   ">": np.greater, ">=": np.greater_equal}[self.op](column, value)

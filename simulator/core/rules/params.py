@@ -227,10 +227,10 @@ class GroupSelector:
     values: list[str]
 
     def mask(self, pool):
-        import numpy as np
+        from ..world import in_category
 
         codes = [CATEGORIES[self.attribute].index(v) for v in self.values]
-        return np.isin(pool[self.attribute], codes)
+        return in_category(pool[self.attribute], self.attribute, codes)
 
     def describe(self, lang: str) -> str:
         from ..texts import t

@@ -66,11 +66,14 @@ class SimulatedReviewer(Rule):
 
     def review(self, pool, ctx, reviewed: np.ndarray, advice: np.ndarray) -> np.ndarray:
         n = len(pool)
-        rng = np.random.default_rng([int(pool.settings.seed) & 0xFFFFFFFF, zlib.crc32(b"reviewer"),
-                                     int(ctx.get("stage_index", 0))])
-        u_follow = rng.random(n)
-        noise = rng.standard_normal(n) / self.accuracy
-        view = pool["suitability"].astype(np.float64) + noise
+        stage = int(ctx.get("stage_index", 0))
+        key = ("reviewer", stage, self.accuracy)
+        if key not in pool.draws:
+            rng = np.random.default_rng([int(pool.settings.seed) & 0xFFFFFFFF, zlib.crc32(b"reviewer"), stage])
+            u_follow = rng.random(n)
+            noise = rng.standard_normal(n) / self.accuracy
+            pool.draws[key] = (u_follow, pool["suitability"].astype(np.float64) + noise)
+        u_follow, view = pool.draws[key]
         group = self._group()
         in_group = group.mask(pool) if group is not None else np.zeros(n, dtype=bool)
         if self.profile == "affinity_bias":
