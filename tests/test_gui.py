@@ -215,17 +215,20 @@ def test_qt_dialogs_in_dutch(qapp):
 
 
 def test_a_failing_view_reports_and_the_app_keeps_running(qtbot, window, monkeypatch):
-    """A bug while drawing a view is reported with its traceback; the window and other views go on."""
+    """A bug while drawing a view is reported as that view's drawing failure (never as a failed
+    run), with its traceback; the window and other views go on."""
     view = window.views[0]
 
     def broken():
         raise RuntimeError("drawing bug")
 
+    shown = []
     monkeypatch.setattr(view, "render", broken)
-    with qtbot.waitSignal(window.controller.failed, timeout=2000) as report:
-        monkeypatch.setattr("simulator.gui.main_window.show_error", lambda *a: None)
+    monkeypatch.setattr("simulator.gui.main_window.show_error", lambda parent, message, report, lang: shown.append(message))
+    with qtbot.waitSignal(window.controller.draw_failed, timeout=2000) as report:
         view.refresh()
-    assert "drawing bug" in report.args[0]
+    assert report.args[0] == view.title() and "drawing bug" in report.args[1]
+    assert shown and view.title() in shown[0] and "run could not be completed" not in shown[0]
     window.tabs.setCurrentIndex(1)
     assert not window.views[1]._dirty
 

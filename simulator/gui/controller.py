@@ -112,6 +112,7 @@ class Controller(QObject):
     busy = Signal(bool)
     progress = Signal(float)
     failed = Signal(str)
+    draw_failed = Signal(str, str)  # (view title, report): the run is fine, one view could not draw it
     language_changed = Signal(str)
     frozen_changed = Signal()
     session_changed = Signal()

@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         c.busy.connect(self._busy)
         c.progress.connect(lambda f: self.progress.setValue(int(100 * f)))
         c.failed.connect(lambda report: show_error(self, t("gui.error.run", c.lang), report, c.lang))
+        c.draw_failed.connect(lambda view, report: show_error(self, t("gui.error.draw", c.lang, view=view), report, c.lang))
         c.language_changed.connect(lambda _: self.retranslate())
         c.scenario_loaded.connect(self._update_title)
         self.retranslate()

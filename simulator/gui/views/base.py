@@ -42,7 +42,7 @@ class View(QWidget):
         try:
             self.render()
         except Exception:  # a drawing bug must never take the app down: report it and go on
-            self.controller.failed.emit(traceback.format_exc())
+            self.controller.draw_failed.emit(self.title(), traceback.format_exc())
 
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)

@@ -93,7 +93,7 @@ class RatesView(View):
             entry["labels"].append(label)
         for k, label in enumerate(entry["labels"]):
             label.setVisible(k < count)
-        return entry["labels"]
+        return entry["labels"][:count]  # the visible ones: one per bar drawn now
 
     def render(self) -> None:
         if not hasattr(self, "items"):

@@ -1,0 +1,73 @@
+"""Charts draw what core measured: tick labels, bar counts and the numbers on the bars, after every
+switch of "Group by", in both languages; a view that fails to draw says so, not that the run failed."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from simulator.core.findings import public_groups
+from simulator.core.grouptable import OVERALL
+from simulator.core.texts import percent, t
+from simulator.core.verdict import format_ratio, group_label
+from simulator.gui.app import create_window
+
+
+@pytest.fixture(params=["en", "nl"])
+def lang_window(request, show_window):
+    w = show_window(create_window(request.param, "cv-gap"))
+    yield w
+    w.controller.wait()
+
+
+def _drawn(rates):
+    """What the rates chart shows: tick labels top to bottom, bar count, and the rate labels."""
+    axis = rates.items["rate"]["plot"].getAxis("left")
+    ticks = [label for _, label in sorted(axis._tickLevels[0], key=lambda tick: -tick[0])]
+    bars = len(rates.items["rate"]["bars"].opts["y"])
+    labels = [item.toPlainText() for item in rates.items["rate"]["labels"] if item.isVisible()]
+    ratios = [item.toPlainText() for item in rates.items["ratio"]["labels"] if item.isVisible()]
+    return ticks, bars, labels, ratios
+
+
+def test_rates_chart_draws_each_grouping_after_every_switch(qtbot, lang_window):
+    """Switching "Group by" from any attribute to any other draws exactly that attribute's groups:
+    the tick labels, one bar per group, each group's rate and impact ratio as core computed them.
+    (Switching to an attribute with fewer groups used to keep the old labels and raise an error.)"""
+    window = lang_window
+    lang = window.controller.lang
+    failures = []
+    window.controller.draw_failed.connect(lambda view, report: failures.append(report))
+    rates = window.view("rates")
+    window.tabs.setCurrentWidget(rates)
+    attributes = rates.chooser.attributes
+    singles = public_groups(window.controller.result.measurement.singles)
+    for before, after in itertools.permutations(attributes, 2):
+        rates.chooser.setCurrentIndex(attributes.index(before))
+        rates.chooser.setCurrentIndex(attributes.index(after))
+        rows = singles[(singles["attribute"] == after) & (singles["stage"] == OVERALL) & (singles["n"] > 0)]
+        ticks, bars, labels, ratios = _drawn(rates)
+        assert ticks == [group_label(after, g, lang) for g in rows["group"]], (before, after)
+        assert bars == len(rows), (before, after)
+        for label, row in zip(labels, rows.itertuples()):
+            expected = t("gui.status.hidden", lang) if row.hidden else percent(row.rate, lang)
+            assert label.startswith(expected), (after, label, expected)
+        for label, row in zip(ratios, rows.itertuples()):
+            if row.reference:
+                assert label == t("gui.rates.reference", lang)
+            elif not row.hidden and np.isfinite(row.impact_ratio):
+                assert label.startswith(format_ratio(row.impact_ratio, lang)), (after, label)
+    assert not failures, failures[0]
+
+
+@pytest.mark.parametrize("key", ["funnel", "rules", "missed"])
+def test_views_with_a_grouping_draw_every_attribute(qtbot, window, key):
+    """Every other view that groups can draw every attribute, including unusual CV and name origin."""
+    failures = []
+    window.controller.draw_failed.connect(lambda view, report: failures.append(report))
+    view = window.view(key)
+    window.tabs.setCurrentWidget(view)
+    for attribute in view.chooser.attributes:
+        view.chooser.setCurrentIndex(view.chooser.attributes.index(attribute))
+    assert {"unusual_cv", "name_region"} <= set(view.chooser.attributes)
+    assert not failures, failures[0]
