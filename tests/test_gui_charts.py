@@ -71,3 +71,22 @@ def test_views_with_a_grouping_draw_every_attribute(qtbot, window, key):
         view.chooser.setCurrentIndex(view.chooser.attributes.index(attribute))
     assert {"unusual_cv", "name_region"} <= set(view.chooser.attributes)
     assert not failures, failures[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_window_fits_a_1280_projector_whichever_view_was_opened(qtbot, show_window, lang):
+    """At 1280×720 the window is no wider than the screen after every view has been opened (the
+    widest view scrolls), and Ctrl+E hides and shows the editors."""
+    window = show_window(create_window(lang, "cv-gap"))
+    window.resize(1280, 720)
+    for i in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(i)
+    assert window.minimumSizeHint().width() <= 1280
+    assert window.width() <= 1280
+    assert window.left.isVisible()
+    assert window.editors_action.shortcut().toString() == "Ctrl+E"
+    window.editors_action.trigger()
+    assert not window.left.isVisible()
+    window.editors_action.trigger()
+    assert window.left.isVisible()
+    window.controller.wait()

@@ -23,6 +23,40 @@ from .walkthrough import WalkthroughBar
 DEFAULT_SCENARIO = "cv-gap"
 
 
+def scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area: at its natural size when there is room, scrolling when
+    the window is narrow (a 1280 px projector) instead of forcing the window wider."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
+class ViewTabs(QTabWidget):
+    """The views' tabs. Each view sits in a scroll area, so the widest view (Candidates with its
+    card) cannot make the window wider than the screen; callers still see the views themselves."""
+
+    def addTab(self, view, title):  # noqa: N802 (Qt name)
+        return super().addTab(scrolled(view), title)
+
+    def widget(self, index):
+        page = super().widget(index)
+        return page.widget() if isinstance(page, QScrollArea) else page
+
+    def currentWidget(self):  # noqa: N802 (Qt name)
+        return self.widget(self.currentIndex())
+
+    def setCurrentWidget(self, view):  # noqa: N802 (Qt name)
+        for i in range(self.count()):
+            if self.widget(i) is view:
+                self.setCurrentIndex(i)
+                return
+
+    def indexOf(self, view):  # noqa: N802 (Qt name)
+        return next((i for i in range(self.count()) if self.widget(i) is view), -1)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, controller: Controller | None = None, parent=None):
         super().__init__(parent)
@@ -44,7 +78,7 @@ class MainWindow(QMainWindow):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(scroll)
-        self.left.addWidget(self.editor_tabs)
+        self.left.addWidget(scrolled(self.editor_tabs))  # scrolls rather than widen the window
         self.left.setStretchFactor(0, 2)
         self.left.setStretchFactor(1, 5)
         self.left.setSizes([260, 640])
@@ -54,7 +88,7 @@ class MainWindow(QMainWindow):
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdict")
         self.views = [cls(c) for cls in VIEW_CLASSES]
-        self.tabs = QTabWidget()
+        self.tabs = ViewTabs()
         for view in self.views:
             self.tabs.addTab(view, view.title())
         self.tabs.currentChanged.connect(lambda _: self.tabs.currentWidget().refresh()
@@ -130,6 +164,9 @@ class MainWindow(QMainWindow):
         self.walk_action = self._action(self.view_menu, "gui.menu.walkthrough", self.show_walkthrough, "Ctrl+W",
                                         checkable=True)
         self._action(self.view_menu, "gui.menu.before_after", self.walkthrough.toggle_before_after, "B")
+        self.editors_action = self._action(self.view_menu, "gui.menu.editors", self.show_editors, "Ctrl+E",
+                                           checkable=True)
+        self.editors_action.setChecked(True)
         # Stepping keys work while the walk-through is shown (presentation mode shows it).
         self.step_keys = []
         for keys, slot in (("Space", self.walkthrough.forward), ("Right", self.walkthrough.forward),
@@ -186,7 +223,7 @@ class MainWindow(QMainWindow):
         """Full screen, bigger fonts and thicker lines, editing panels hidden (F11)."""
         STYLE.presentation = (not STYLE.presentation) if on is None else bool(on)
         self.presentation_action.setChecked(STYLE.presentation)
-        self.left.setVisible(not STYLE.presentation)
+        self.left.setVisible(not STYLE.presentation and self.editors_action.isChecked())
         self.show_walkthrough(STYLE.presentation and bool(self.controller.scenario and
                                                           self.controller.scenario.walkthrough))
         font = QApplication.font()
@@ -344,6 +381,12 @@ class MainWindow(QMainWindow):
                                 t("gui.error.write", self.controller.lang, path=str(path), reason=exc.strerror or str(exc)))
             return False
         return True
+
+    def show_editors(self, on: bool | None = None) -> None:
+        """Show or hide the editing side (Ctrl+E): on a 1280 px projector the views get the width."""
+        on = (not self.left.isVisible()) if on is None or not isinstance(on, bool) else on
+        self.editors_action.setChecked(on)
+        self.left.setVisible(on and not STYLE.presentation)
 
     def law_primer(self) -> None:
         from .dialogs import LawPrimer
