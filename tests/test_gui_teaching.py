@@ -80,13 +80,13 @@ def test_challenge_checked_live_and_progress_saved(qtbot, window, tmp_path):
         window.pipeline_editor.set_rule_enabled(0, 1, False)
     assert "Challenge met" in practice.body.text() and "✘" not in practice.body.text()
     assert Progress(tmp_path / "progress.json").challenge_done("cv-gap", "fair-shortlist")
-    assert "1 challenges met" in practice.summary.text()
+    assert "challenges met 1" in practice.summary.text()
     with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
         window.pipeline_editor.set_rule_enabled(0, 1, True)  # back to the default: not met any more
     assert "★" in practice.body.text()  # met once: still counted in the progress
     qtbot.mouseClick(practice.reset_button, Qt.MouseButton.LeftButton)
     assert not Progress(tmp_path / "progress.json").challenge_done("cv-gap", "fair-shortlist")
-    assert "0 challenges met" in practice.summary.text() and "★" not in practice.body.text()
+    assert "challenges met 0" in practice.summary.text() and "★" not in practice.body.text()
 
 
 def test_progress_saved_while_practice_tab_is_hidden(qtbot, window, tmp_path):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QToolButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -137,6 +137,11 @@ class PoolPanel(QWidget):
         self.retranslate()
         for widget in (self.size, self.seed, self.neutral, self.shares, self.links):
             widget.blockSignals(True)
+        # Numbers as the language writes them (Dutch: 5.000 and 0,465).
+        locale = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands) if lang == "nl" else \
+            QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+        for spin in (self.size, self.seed):
+            spin.setLocale(locale)
         self.size.setValue(sc.pool.size)
         self.seed.setValue(sc.pool.seed)
         self.neutral.setChecked(not sc.pool.structural_links)
@@ -144,26 +149,26 @@ class PoolPanel(QWidget):
         self.shares.setRowCount(len(rows))
         for r, (a, v) in enumerate(rows):
             self._row(self.shares, r, t(f"attribute.{a}", lang), t(f"label.{a}.{v}", lang),
-                      sc.pool.shares[a].get(v, 0.0), (a, v))
+                      sc.pool.shares[a].get(v, 0.0), (a, v), lang=lang)
         rows = [(name, g) for name, link in LINKS.items() for g in CATEGORIES[link.attribute]]
         self.links.setRowCount(len(rows))
         for r, (name, g) in enumerate(rows):
             link = LINKS[name]
             self._row(self.links, r, t(f"gui.link.{name}", lang), t(f"label.{link.attribute}.{g}", lang),
-                      sc.pool.links[name][g], (name, g), tooltip=link.source)
+                      sc.pool.links[name][g], (name, g), tooltip=link.source, lang=lang)
         self.links.setEnabled(sc.pool.structural_links)
         for widget in (self.size, self.seed, self.neutral, self.shares, self.links):
             widget.blockSignals(False)
 
     @staticmethod
-    def _row(table, r, first, second, value, key, tooltip=None) -> None:
+    def _row(table, r, first, second, value, key, tooltip=None, lang="en") -> None:
         for c, text in enumerate((first, second)):
             item = QTableWidgetItem(text)
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             if tooltip:
                 item.setToolTip(tooltip)
             table.setItem(r, c, item)
-        item = QTableWidgetItem(f"{value:g}")
+        item = QTableWidgetItem(f"{value:g}".replace(".", ",") if lang == "nl" else f"{value:g}")
         item.setData(Qt.ItemDataRole.UserRole, key)
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         table.setItem(r, 2, item)

@@ -42,7 +42,8 @@ class PracticePanel(QWidget):
         layout.addLayout(buttons)
         controller.result_ready.connect(self._result)
         controller.scenario_loaded.connect(self.refresh)
-        controller.language_changed.connect(lambda _: self.refresh())
+        # The goal messages are worded when checked: check again in the new language.
+        controller.language_changed.connect(lambda _: self.check())
 
     @property
     def lang(self) -> str:
@@ -60,6 +61,7 @@ class PracticePanel(QWidget):
         result = result or self.controller.result
         sc = self.controller.scenario
         if result is None or sc is None:
+            self.refresh()
             return
         self.results = {c.id: check_challenge(c, result.measurement, self.lang) for c in sc.challenges}
         for challenge in sc.challenges:

@@ -125,6 +125,14 @@ def value_label(attribute: str, value: str, lang: str) -> str:
     return t(f"label.{attribute}.{value}", lang)
 
 
+def person_label(attribute: str, value: str, lang: str) -> str:
+    """A value as said of one person on a card ("woman", not the group name "women")."""
+    from ...core.texts import has_text
+
+    key = f"person.{attribute}.{value}"
+    return t(key, lang) if has_text(key, lang) else value_label(attribute, value, lang)
+
+
 def read_only_table(fit_columns: bool = True):
     """A QTableWidget for showing numbers: not editable, no row numbers, and (by default) columns
     sized to their contents with the last one taking the remaining width."""

@@ -14,7 +14,7 @@ from ...core.report import WHAT_IFS, what_if
 from ...core.texts import integer, number, t
 from ...core.world import CATEGORIES, GROUP_ATTRIBUTES, UNUSUAL_CV_FLAGS
 from ..style import STYLE, compact_combo
-from .base import View, value_label
+from .base import View, person_label, value_label
 
 COLUMNS = ("id", "name", "gender", "age", "origin", "education", "gap", "unusual", "qualified", "outcome")
 
@@ -66,7 +66,7 @@ class CandidateModel(QAbstractTableModel):
         if column == "name":
             return self.name(i)
         if column in ("gender", "origin", "education"):
-            return value_label(column, CATEGORIES[column][int(pool[column][i])], lang)
+            return person_label(column, CATEGORIES[column][int(pool[column][i])], lang)
         if column == "age":
             return str(int(pool["age"][i]))
         if column == "gap":
@@ -240,7 +240,7 @@ class CandidatesView(View):
             label.setText(t(f"gui.candidates.filter.{name}", lang))
         self._fill_filters()
         for change, button in self.what_if_buttons.items():
-            button.setText(t(f"gui.whatif.{change}", lang))
+            button.setText(_capital(t(f"gui.whatif.{change}", lang)))
         self.what_if_title.setText(t("gui.whatif.title", lang))
         self.what_if_title.setFont(STYLE.font(10, bold=True))
         super().retranslate()
@@ -279,7 +279,7 @@ class CandidatesView(View):
         e = html.escape
 
         def cat(column):
-            return value_label(column, CATEGORIES[column][int(pool[column][i])], lang)
+            return person_label(column, CATEGORIES[column][int(pool[column][i])], lang)
 
         rows = [
             (t("field.gender", lang), cat("gender")), (t("field.age", lang), str(int(pool["age"][i]))),
@@ -322,10 +322,14 @@ class CandidatesView(View):
                                                                             stage=stages[stop].title(lang))
 
         key = "gui.whatif.flips" if result.flipped else "gui.whatif.same"
-        self.what_if_label.setText(t(key, lang, change=t(f"gui.whatif.{change}", lang), before=where(result.stage_before),
+        self.what_if_label.setText(t(key, lang, change=_capital(t(f"gui.whatif.{change}", lang)), before=where(result.stage_before),
                                      after=where(result.stage_after)))
         self.what_if_label.setStyleSheet("color: #B2182B; font-weight: bold" if result.flipped else "color: #333333")
         return result
 
     def data(self):
         return self.model.rows
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -102,7 +102,9 @@ class MissedTalentView(View):
         plain = np.ones(len(sample), dtype=bool)
         size = 7 * STYLE.scale
         present = []
-        for flag in UNUSUAL_CV_FLAGS + ("none",):
+        # A non-linear career (3+ switches) is also a career switch: mark it first, or it never shows.
+        order = sorted(UNUSUAL_CV_FLAGS, key=lambda f: f != "non_linear")
+        for flag in order + ["none"]:
             mask = plain.copy() if flag == "none" else pool[f"unusual_{flag}"][sample] & plain
             plain &= ~mask
             self.marks[flag].setData(x[mask], ys[mask], size=size * (0.8 if flag == "none" else 1.0))

@@ -23,7 +23,7 @@ from ...core.texts import integer, number, percent, t
 from ...core.verdict import format_ratio
 from ...core.world import CATEGORIES, UNUSUAL_CV_FLAGS
 from ..style import compact_combo
-from .base import View, caption, fill_table, read_only_table, value_label
+from .base import View, caption, fill_table, read_only_table, person_label, value_label
 
 VERSUS_SIZE = 20
 HIDDEN_IN_BLIND_MODE = ("name", "gender", "age", "origin")
@@ -128,6 +128,9 @@ class ReviewView(View):
         decide = QGridLayout()
         decide.addWidget(self.advance_button, 0, 0)
         decide.addWidget(self.reject_button, 0, 1)
+        # Advance and Reject the same size: in a bias training a bigger button is a nudge.
+        decide.setColumnStretch(0, 1)
+        decide.setColumnStretch(1, 1)
         self.reason_label = QLabel()
         decide.addWidget(self.reason_label, 1, 0, 1, 2)
         decide.addWidget(self.reason, 2, 0)
@@ -318,7 +321,7 @@ class ReviewView(View):
         blind = self.mode["blind"]
 
         def cat(column):
-            return value_label(column, CATEGORIES[column][int(pool[column][i])], lang)
+            return person_label(column, CATEGORIES[column][int(pool[column][i])], lang)
 
         rows = []
         if not blind:
