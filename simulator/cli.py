@@ -630,6 +630,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="recruitsim", description="Recruitment Bias Simulator: see who automated screening filters out.")
+    parser.add_argument("--lang", dest="app_lang", choices=LANGUAGES,
+                        help="open the app in this language (remembered for next time)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     p = sub.add_parser("scenarios", help="list the built-in scenarios")
     p.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -674,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     if args.command is None:
-        return _open_app()
+        return _open_app(args.app_lang)
     handler = {"scenarios": cmd_scenarios, "run": cmd_run, "audit": cmd_audit, "session": cmd_session,
                "screenshot": cmd_screenshot}[args.command]
     try:
@@ -686,14 +688,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def _open_app() -> int:
+def _open_app(lang: str | None = None) -> int:
     try:
         from .gui.app import main as gui_main
     except ImportError:
         print(t("cli.no_gui", "en"))
         build_parser().print_help()
         return 0
-    return gui_main()
+    return gui_main(lang=lang)
 
 
 if __name__ == "__main__":

@@ -145,3 +145,26 @@ def test_installed_entry_point_runs():
     """The installed `recruitsim` command answers (the entry point is wired up)."""
     out = subprocess.run([sys.executable, "-m", "simulator.cli", "scenarios"], capture_output=True, text=True)
     assert out.returncode == 0 and "cv-gap" in out.stdout
+
+
+def test_app_opens_in_the_language_asked_for(monkeypatch):
+    """`recruitsim --lang nl` opens the app in Dutch (the app itself remembers the choice)."""
+    import simulator.gui.app as app
+
+    opened = []
+    monkeypatch.setattr(app, "main", lambda argv=None, lang=None: opened.append(lang) or 0)
+    assert main(["--lang", "nl"]) == 0 and opened == ["nl"]
+    assert main([]) == 0 and opened[-1] is None
+
+
+def test_no_display_gives_a_message_not_a_qt_abort(monkeypatch, capsys):
+    """Without X11 or Wayland the app says so in plain words and how to go on, and exits."""
+    import simulator.gui.app as app
+
+    monkeypatch.setattr(app.sys, "platform", "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert app.main(lang="nl") == 1
+    assert "scherm" in capsys.readouterr().err
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert not app.no_display()

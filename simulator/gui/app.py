@@ -28,24 +28,42 @@ def create_window(lang: str = "en", scenario: str | None = None, load: bool = Tr
     return window
 
 
-def main(argv: list[str] | None = None) -> int:
+def no_display() -> bool:
+    """On Linux without X11 or Wayland (and no other Qt platform chosen) Qt would abort the process;
+    say why instead."""
+    import os
+
+    return (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
+def main(argv: list[str] | None = None, lang: str | None = None) -> int:
+    from ..core.texts import LANGUAGES, t
+
+    if no_display():
+        print(t("cli.no_display", lang or "en"), file=sys.stderr)
+        return 1
+
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ..core.texts import t
     from .dialogs import show_error
-
-    from PySide6.QtCore import QTimer
-
     from .main_window import DEFAULT_SCENARIO
 
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     app.setApplicationName("Recruitment Bias Simulator")
-    window = create_window(load=False)
+    settings = QSettings("RecruitmentBiasSimulator", "recruitsim")
+    remembered = settings.value("language", "en")
+    lang = lang or (remembered if remembered in LANGUAGES else "en")
+    window = create_window(lang, load=False)
     translators = {"current": _install_translator(app, window.controller.lang)}
 
     def language(lang: str) -> None:
         app.removeTranslator(translators["current"])
         translators["current"] = _install_translator(app, lang)
+        settings.setValue("language", lang)  # the next start opens in it
+
+    settings.setValue("language", lang)
 
     window.controller.language_changed.connect(language)
 
