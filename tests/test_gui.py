@@ -162,27 +162,36 @@ def test_presentation_mode(qtbot, window):
     assert QApplication.font().pointSizeF() == pytest.approx(base)
 
 
-def test_large_pool_runs_in_a_worker_with_progress(qtbot, window):
-    """A pool above the synchronous limit runs in a worker thread, reporting progress, and can be cancelled."""
+def test_every_run_happens_in_a_worker_with_progress_when_slow(qtbot, window, monkeypatch):
+    """Every run, small or large, happens in a worker thread (the window never freezes); one that
+    takes longer than half a second shows progress, and a cancelled run never arrives."""
+    import threading
+
     from simulator.gui import controller as ctl
 
     c = window.controller
-    old = ctl.SYNC_LIMIT
-    ctl.SYNC_LIMIT = 1000
-    try:
-        with qtbot.waitSignal(c.busy, timeout=2000) as started:
-            window.pool_panel.size.setValue(3000)
-        assert started.args == [True]
-        with qtbot.waitSignal(c.result_ready, timeout=30000):
-            pass
-        assert len(c.result.pool) == 3000
-        c.scenario.pool.seed = 99
-        c.run_now()
-        c.cancel()
-        c.wait()
-        assert c.result.pool.settings.seed != 99  # the cancelled run never arrived
-    finally:
-        ctl.SYNC_LIMIT = old
+    threads = []
+    original = ctl.engine.run
+
+    def slow_run(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        import time
+
+        time.sleep(0.7)  # longer than BUSY_AFTER_MS
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(ctl.engine, "run", slow_run)
+    with qtbot.waitSignal(c.busy, timeout=3000) as started:
+        window.pool_panel.size.setValue(3000)
+    assert started.args == [True]
+    with qtbot.waitSignal(c.result_ready, timeout=30000):
+        pass
+    assert len(c.result.pool) == 3000 and threads and not any(threads)
+    c.scenario.pool.seed = 99
+    c.run_now()
+    c.cancel()
+    c.wait()
+    assert c.result.pool.settings.seed != 99  # the cancelled run never arrived
 
 
 def test_screenshots_of_every_view(tmp_path):

@@ -15,9 +15,11 @@ from simulator.gui.main_window import MainWindow
 def window(show_window, tmp_path):
     w = MainWindow(Controller("en", session_dir=tmp_path / "sessions"))
     w.load_scenario("cv-gap")
+    w.controller.wait()  # runs happen in a worker
     show_window(w)
     w.tabs.setCurrentWidget(w.view("review"))
     yield w
+    w.controller.wait()
     w.close()
 
 

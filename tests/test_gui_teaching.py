@@ -13,7 +13,9 @@ from simulator.gui.practice import QuizDialog
 def window(show_window, tmp_path):
     w = MainWindow(Controller("en", session_dir=tmp_path / "sessions", progress_path=tmp_path / "progress.json"))
     w.load_scenario("cv-gap")
+    w.controller.wait()  # runs happen in a worker
     yield show_window(w)
+    w.controller.wait()
     w.close()
 
 
@@ -36,10 +38,12 @@ def test_walkthrough_steps_reveal_and_undo(qtbot, window):
     assert "impact ratio 0.5" in bar.text.text() and "95%" in bar.text.text()
     bar.forward()  # freeze
     bar.forward()  # switch the rule off
+    window.controller.wait()
     rule = window.controller.scenario.pipeline.stages[0].rules[1]
     assert not rule.enabled and window.controller.frozen is not None
     assert window.controller.result.outcome.rule(1).enabled is False
     qtbot.keyClick(window, Qt.Key.Key_Backspace)
+    window.controller.wait()
     assert rule.enabled and window.controller.result.outcome.rule(1).enabled
     bar.back()  # undo the freeze
     assert window.controller.frozen is None
@@ -51,6 +55,7 @@ def test_before_after_is_one_key_away(qtbot, window):
     qtbot.waitUntil(window.isActiveWindow)
     window.tabs.setCurrentIndex(0)
     qtbot.keyClick(window.tabs, Qt.Key.Key_B)
+    window.controller.wait()
     assert window.tabs.currentWidget().key == "compare"
     assert not window.controller.scenario.pipeline.stages[0].rules[1].enabled
     comparison = window.tabs.currentWidget().data()

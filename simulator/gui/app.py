@@ -25,6 +25,7 @@ def create_window(lang: str = "en", scenario: str | None = None, load: bool = Tr
     window = MainWindow(controller)
     if load:
         window.load_scenario(scenario or DEFAULT_SCENARIO)
+        controller.wait()  # the run happens in a worker: hand back a window that shows it
     return window
 
 

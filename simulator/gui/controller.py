@@ -1,9 +1,10 @@
 """The app's model side: the current scenario, its last run, and re-running after every change.
 
 Widgets change ``controller.scenario`` (a core dataclass) and call ``changed()``; a short debounce
-merges quick edits into one run. Pools up to ``SYNC_LIMIT`` candidates are screened in the GUI
-thread (tens of milliseconds); larger ones run ``engine.run`` in a worker thread with progress and
-cancel, and stale results are dropped by a generation number.
+merges quick edits into one run. Every run — screening, model training, the claims the texts fill
+in — happens in a worker thread, whatever the pool size, so the window never freezes; a run that
+takes longer than ``BUSY_AFTER_MS`` shows progress and a cancel button, and stale results are
+dropped by a generation number.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from ..core import engine
 from ..core.claims import results_for
-from ..core.pool import generate_pool, world_key
+from ..core.pool import world_key
 from ..core.scenario import Scenario
 from ..core.session import Session
 
-SYNC_LIMIT = 200_000
 DEBOUNCE_MS = 120
+BUSY_AFTER_MS = 500  # runs shorter than this show no progress bar (no flicker while editing)
 
 
 class Cancelled(Exception):
@@ -139,6 +140,11 @@ class Controller(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.run_now)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
+        self._busy_shown = False
 
     # -- scenario ------------------------------------------------------------------------------
     def load(self, scenario: Scenario, path=None) -> None:
@@ -169,36 +175,43 @@ class Controller(QObject):
         scenario = copy.deepcopy(self.scenario)
         key = _pool_key(scenario)
         pool = self._pool if key == self._pool_key else None
-        if scenario.pool.size <= SYNC_LIMIT:
-            try:
-                if pool is None:
-                    pool = generate_pool(scenario.vacancy, scenario.pool)
-                    self._pool, self._pool_key = pool, key
-                result = engine.run(scenario, pool=pool, stage_intersections=False, lazy=True,
-                                    before=self.before_measurement)
-                _prepare_texts(result, self.frozen)
-            except Exception:
-                self.failed.emit(traceback.format_exc())
-                return
-            self._accept(result)
-            return
         task = _RunTask(scenario, self._generation, pool, self.before_measurement, self.frozen)
         task.signals.finished.connect(self._finished)
         task.signals.failed.connect(self._failed)
         task.signals.progress.connect(self._progressed)
         self._task = task
-        self.busy.emit(True)
+        self._busy_timer.start()
         QThreadPool.globalInstance().start(task)
+
+    def _show_busy(self) -> None:
+        if self._task is not None:
+            self._busy_shown = True
+            self.busy.emit(True)
+
+    def _not_busy(self) -> None:
+        self._busy_timer.stop()
+        if self._busy_shown:
+            self._busy_shown = False
+            self.busy.emit(False)
 
     def cancel(self) -> None:
         if self._task is not None:
             self._task.cancelled = True
             self._task = None
-            self.busy.emit(False)
+            self._not_busy()
 
     def wait(self, msecs: int = 60000) -> bool:
-        """Block until a running worker is done (tests, screenshots)."""
-        return QThreadPool.globalInstance().waitForDone(msecs)
+        """Block until the running worker is done and its result is shown (tests, screenshots)."""
+        import time
+
+        from PySide6.QtCore import QCoreApplication
+
+        done = QThreadPool.globalInstance().waitForDone(msecs)
+        deadline = time.monotonic() + msecs / 1000
+        while (self._task is not None or self._findings_tasks) and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            QThreadPool.globalInstance().waitForDone(10)
+        return done and self._task is None
 
     def _progressed(self, fraction: float, generation: int) -> None:
         if generation == self._generation:
@@ -208,14 +221,14 @@ class Controller(QObject):
         if generation != self._generation:
             return
         self._task = None
-        self.busy.emit(False)
+        self._not_busy()
         self._pool, self._pool_key = result.pool, _pool_key(result.scenario)
         self._accept(result)
 
     def _failed(self, report: str, generation: int) -> None:
         if generation == self._generation:
             self._task = None
-            self.busy.emit(False)
+            self._not_busy()
             self.failed.emit(report)
 
     def _accept(self, result) -> None:
