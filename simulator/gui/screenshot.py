@@ -26,15 +26,28 @@ def render_views(scenario: str, out_dir: str | Path, lang: str = "en", size: tup
     window.statusBar().hide()
     window.resize(*size)
     window.show()
-    window.controller.freeze()  # Compare shows run A beside the same run B
     written = []
-    for i, view in enumerate(window.views):
-        window.tabs.setCurrentIndex(i)
+
+    def shoot(view) -> None:
+        window.tabs.setCurrentWidget(view)
         app.processEvents()
         view.refresh()
         app.processEvents()
         path = out / f"{view.key}.png"
         window.grab().save(str(path), "PNG")
         written.append(path)
+
+    scenario_obj = window.controller.scenario
+    for view in window.views:
+        # Views with nothing to show on a slide are skipped: Review needs a person reviewing, Study a
+        # replayed study, Compare a change (shot below, after the scenario's before/after switch).
+        if view.key in ("review", "compare") or (view.key == "study" and scenario_obj.replay is None):
+            continue
+        shoot(view)
+    if scenario_obj.before_after is not None:
+        window.walkthrough.toggle_before_after()  # freezes "before" as A and runs the "after" as B
+        window.controller.wait()
+        app.processEvents()
+        shoot(window.view("compare"))
     window.close()
     return written
