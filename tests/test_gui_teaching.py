@@ -115,3 +115,24 @@ def test_quiz_explains_and_records(qtbot, window, tmp_path):
     dialog.choose(sc.quiz[1].answer)
     assert dialog.check() is True
     assert Progress(tmp_path / "progress.json").quiz_score("cv-gap") == (1, 2)
+
+
+def test_walkthrough_shows_the_highlighted_group_and_what_a_switch_changed(qtbot, window):
+    """A highlight step opens the chart that holds its group (cv-gap: the gender × parent grid), and
+    after a rule step the bar states the focus measure from run A to now."""
+    bar = window.walkthrough
+    window.show_walkthrough(True)
+    steps = window.controller.scenario.walkthrough
+    highlight = next(k for k, s in enumerate(steps) if s.action == "highlight")
+    while bar.index < highlight:
+        bar.forward()
+    window.controller.wait()
+    grid = window.view("intersections")
+    assert window.tabs.currentWidget() is grid
+    assert (grid.rows_chooser.attribute(), grid.cols_chooser.attribute()) == ("gender", "parent")
+    rule_step = next(k for k, s in enumerate(steps) if s.action == "rule")
+    while bar.index < rule_step:
+        bar.forward()
+    window.controller.wait()
+    bar.show_step()
+    assert "→" in bar.text.text() and "women" in bar.text.text()

@@ -169,7 +169,7 @@ def check_challenge(challenge: Challenge, measurement, lang: str) -> list[GoalRe
 
 def highlight_text(step: Step, measurement, lang: str) -> str:
     """The live number a 'highlight' step points at: a group's rate and impact ratio, from this run."""
-    from .verdict import format_p, group_label
+    from .verdict import format_p, format_ratio, group_label
 
     g = measurement.groups
     rows = g[(g["stage"] == OVERALL) & (g["attribute"] == step.attribute) & (g["group"] == step.group)]
@@ -180,8 +180,8 @@ def highlight_text(step: Step, measurement, lang: str) -> str:
         return t("teach.highlight.reference", lang, group=group_label(step.attribute, step.group, lang),
                  rate=percent(r["rate"], lang))
     return t("teach.highlight.group", lang, group=group_label(step.attribute, step.group, lang),
-             rate=percent(r["rate"], lang), ratio=number(r["impact_ratio"], lang),
-             low=number(r["impact_ratio_ci_low"], lang), high=number(r["impact_ratio_ci_high"], lang),
+             rate=percent(r["rate"], lang), ratio=format_ratio(r["impact_ratio"], lang),
+             low=format_ratio(r["impact_ratio_ci_low"], lang), high=format_ratio(r["impact_ratio_ci_high"], lang),
              p=format_p(r["p_value"], lang))
 
 

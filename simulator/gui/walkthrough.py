@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ..core.teaching import apply_changes, highlight_text
-from ..core.claims import fill_texts, text_values
+from ..core.claims import fill_texts, focus_lines, text_values
 from ..core.texts import pick, t
 from .style import STYLE
 
@@ -114,6 +114,9 @@ class WalkthroughBar(QFrame):
         self.controller.frozen_changed.emit()
 
     def _show_view(self, step) -> None:
+        if step.action == "highlight" and step.attribute:
+            self._show_group(step.attribute, step.group)
+            return
         if step.action != "view" or step.view is None:
             return
         for i, view in enumerate(self.window.views):
@@ -123,6 +126,24 @@ class WalkthroughBar(QFrame):
                     chooser.setCurrentIndex(chooser.attributes.index(step.attribute))
                 self.window.tabs.setCurrentIndex(i)
                 return
+
+    def _show_group(self, attribute: str, group: str | None) -> None:
+        """Show the chart that holds a highlighted group: Selection rates grouped by its attribute,
+        or the Intersections grid of its two (or three) attributes."""
+        attrs = attribute.split(" × ")
+        if len(attrs) == 1:
+            view = self.window.view("rates")
+            if attribute in view.chooser.attributes:
+                view.chooser.setCurrentIndex(view.chooser.attributes.index(attribute))
+        else:
+            view = self.window.view("intersections")
+            for chooser, a in ((view.rows_chooser, attrs[0]), (view.cols_chooser, attrs[1])):
+                if a in chooser.attributes:
+                    chooser.setCurrentIndex(chooser.attributes.index(a))
+            if len(attrs) == 3 and group:
+                index = view.third_chooser.findData((attrs[2], group.split(" × ")[2]))
+                view.third_chooser.setCurrentIndex(max(index, 0))
+        self.window.tabs.setCurrentWidget(view)
 
     def show_step(self) -> None:
         steps = self.steps
@@ -141,6 +162,13 @@ class WalkthroughBar(QFrame):
             if step.action == "ask":
                 parts.append(html.escape(fill_texts(step.answer, lang, values)) if self.revealed else
                              f"<i>{html.escape(t('gui.walk.reveal', lang))}</i>")
+            if (step.action == "rule" and self.controller.result is not None and self.controller.frozen is not None
+                    and self.controller.result is not self.controller.frozen):
+                # Point at what the switch changed: the scenario's focus measure, run A → now.
+                lines = focus_lines(self.controller.scenario, self.controller.result.measurement, lang,
+                                    self.controller.frozen.measurement, t("gui.walk.now", lang))
+                if lines and self.controller.frozen.pool is self.controller.result.pool:
+                    parts.append(f"<span style='color:#B2182B'><b>{html.escape(lines[0])}</b></span>")
             if step.action == "highlight" and self.controller.result is not None:
                 number_text = highlight_text(step, self.controller.result.measurement, lang)
                 parts.append(f"<span style='color:#B2182B; font-size:large'><b>{html.escape(number_text)}</b></span>")
