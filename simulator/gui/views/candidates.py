@@ -16,7 +16,9 @@ from ...core.world import CATEGORIES, GROUP_ATTRIBUTES, UNUSUAL_CV_FLAGS
 from ..style import STYLE, compact_combo
 from .base import View, person_label, value_label
 
-COLUMNS = ("id", "name", "gender", "age", "origin", "education", "gap", "unusual", "qualified", "outcome")
+# "outcome" says why (the reason for a rejection) and comes right after the name, so it stays on
+# screen however narrow the window; its full text is also the cell's tooltip.
+COLUMNS = ("id", "name", "outcome", "gender", "age", "origin", "education", "gap", "unusual", "qualified")
 
 
 class CandidateModel(QAbstractTableModel):
@@ -53,9 +55,12 @@ class CandidateModel(QAbstractTableModel):
         return self._names[i]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole):
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+                                               Qt.ItemDataRole.ToolTipRole):
             return None
         column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.reason(int(self.rows[index.row()])) if column == "outcome" else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if column in ("id", "age", "gap") \
                 else None
@@ -75,10 +80,13 @@ class CandidateModel(QAbstractTableModel):
             return ", ".join(t(f"unusual.{f}", lang) for f in UNUSUAL_CV_FLAGS if pool[f"unusual_{f}"][i])
         if column == "qualified":
             return t("common.yes" if pool["qualified"][i] else "common.no", lang)
-        stop = int(self.outcome.stopped_at[i])
-        if stop == self.outcome.n_stages:
-            return t("stage.selected", lang)
-        return t("gui.candidates.rejected_at", lang, stage=self.outcome.pipeline.stages[stop].title(lang))
+        return self.reason(i)
+
+    def reason(self, i: int) -> str:
+        """Why this candidate was selected or rejected, in plain words (the decision trail's reason)."""
+        if int(self.outcome.stopped_at[i]) == self.outcome.n_stages:
+            return t("stage.selected", self.lang)
+        return self.outcome.reasons(self.lang, np.array([i]))[0]
 
     def sort_key(self, column: str) -> np.ndarray:
         pool = self.outcome.pool
@@ -252,6 +260,9 @@ class CandidatesView(View):
                                    total=integer(len(self.result.pool), self.lang)))
         if not self._sized and len(rows):
             self.table.resizeColumnsToContents()
+            # The reason can be long: a readable width, the rest in its tooltip (and on the card).
+            column = COLUMNS.index("outcome")
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 360))
             self._sized = True
         if len(rows):
             keep = self.current if self.current is not None and self.current in set(rows[:5000].tolist()) else None
