@@ -154,6 +154,10 @@ class IntersectionsView(View):
         self.plot.setYRange(0, n_rows, padding=0)
         if self._styled != (STYLE.scale, lang):
             style_plot(self.plot)
+            # Room for the column labels at any font size (presentation mode clipped their tops).
+            from PySide6.QtGui import QFontMetrics
+
+            self.plot.getAxis("bottom").setHeight(QFontMetrics(STYLE.font(10)).height() + 16)
             self._styled = (STYLE.scale, lang)
         fit_axis_to_labels(self.plot.getAxis("left"), [value_label(rows_attr, v, lang) for v in grid.rows])
         self.disclosure.setText(t("gui.intersections.disclosure", lang, cells=grid.hidden_cells, count=grid.hidden_cells,
