@@ -154,8 +154,8 @@ class Measurement:
         """Per rule and group: removed first, final rate now, final rate without the rule."""
         with self._lock:
             if self._rules is None:
-                cells = getattr(self._cube, "cells", None) if self._cube.attributes == GROUP_ATTRIBUTES else None
-                self._rules = _attribution(self.outcome, cells) if self._attribution else pd.DataFrame()
+                cube = self._cube if self._cube.attributes == GROUP_ATTRIBUTES else None
+                self._rules = _attribution(self.outcome, cube) if self._attribution else pd.DataFrame()
         return self._rules
 
     @property
@@ -287,18 +287,24 @@ def _selected_counts(cells: np.ndarray, selected: np.ndarray, n_cells: int) -> n
     return np.bincount(cells * 2 + selected, minlength=2 * n_cells)[1::2]
 
 
-def _attribution(outcome: Outcome, cells: np.ndarray | None = None) -> pd.DataFrame:
+def _attribution(outcome: Outcome, cube: CountCube | None = None) -> pd.DataFrame:
     """Per rule: who it removed first, and every group's final rate with the rule switched off.
 
     Switching a rule off re-runs the pipeline from that rule's stage on, for the candidates who
     reached it (``run_pipeline(resume=...)``): earlier stages cannot change.
     """
     pool = outcome.pool
-    cells = _cell_codes(pool, GROUP_ATTRIBUTES) if cells is None else cells
     n_cells = int(np.prod([len(CATEGORIES[a]) for a in GROUP_ATTRIBUTES]))
-    sizes = _marginals(np.bincount(cells, minlength=n_cells))
     selected = outcome.selected
-    selected_cells = _selected_counts(cells, selected, n_cells)
+    if cube is not None:  # the measurement's count cube already holds people and selections per cell
+        cells = cube.cells
+        per_cell = cube.counts.reshape(n_cells, 2, outcome.n_stages + 1)
+        sizes = _marginals(per_cell.sum(axis=(1, 2)))
+        selected_cells = per_cell[:, :, outcome.n_stages].sum(axis=1)
+    else:
+        cells = _cell_codes(pool, GROUP_ATTRIBUTES)
+        sizes = _marginals(np.bincount(cells, minlength=n_cells))
+        selected_cells = _selected_counts(cells, selected, n_cells)
     now = _marginals(selected_cells)
     flat = outcome.pipeline.flat_rules()
     # Who each rule removed first, for every rule at once: one count per (rule, cell).
@@ -314,9 +320,8 @@ def _attribution(outcome: Outcome, cells: np.ndarray | None = None) -> pd.DataFr
                                record=False).selected
         # Selected without the rule = selected now, plus who gets in, minus who drops out (few).
         changed = np.flatnonzero(without != selected)
-        gained = np.bincount(cells[changed], weights=without[changed], minlength=n_cells)
-        lost = np.bincount(cells[changed], weights=~without[changed], minlength=n_cells)
-        alt = _marginals(selected_cells + gained - lost)
+        delta = np.bincount(cells[changed], weights=np.where(without[changed], 1.0, -1.0), minlength=n_cells)
+        alt = _marginals(selected_cells + delta)
         for a in GROUP_ATTRIBUTES:
             for i, value in enumerate(CATEGORIES[a]):
                 n = int(sizes[a][i])

@@ -125,7 +125,7 @@ def _apply_cut(cut, score, key, eligible, entering, floor: bool = True):
         keep = eligible & (score >= cut.threshold)
     else:
         k = cut.top_k if cut.top_k is not None else int(round(cut.top_share * entering))
-        candidates = key[eligible]
+        candidates = np.compress(eligible, key)  # (the same as key[eligible], nearly twice as fast)
         if k >= len(candidates):
             keep = eligible
         elif k <= 0:
@@ -139,7 +139,7 @@ def _apply_cut(cut, score, key, eligible, entering, floor: bool = True):
             keep[at_bar[: k - int(keep.sum())]] = True
     if not floor or not keep.any():
         return keep, float("nan")
-    return keep, float(score[keep].min())  # (a gather then a min: twice as fast as a masked min)
+    return keep, float(np.compress(keep, score).min())  # (twice as fast as a masked min)
 
 
 def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozenset = frozenset(),
@@ -273,5 +273,5 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
             stopped_at -= (n_stages - s) * reject.astype(np.int16)
         alive &= ~reject
     if not record:
-        outcome.stopped_at = np.where(alive, n_stages, 0).astype(np.int16)
+        outcome.stopped_at = np.multiply(alive, np.int16(n_stages), dtype=np.int16)
     return outcome
