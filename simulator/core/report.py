@@ -220,7 +220,7 @@ class Comparison:
 
 
 def compare_runs(a: Measurement, b: Measurement, attributes=("gender", "age_band", "origin", "disability",
-                                                                "parent")) -> Comparison:
+                                                                "parent", "name_region", "unusual_cv")) -> Comparison:
     """Set run B beside frozen run A: group rates and ratios, and who flipped."""
     from .findings import public_groups
 
