@@ -340,14 +340,9 @@ def evaluate(claims: list[Claim], before, after=None) -> ClaimResults:
 def check_scenario(scenario, seed: int | None = None) -> ClaimResults:
     """Run a scenario (and its "after", when a claim needs it) at a seed and evaluate its claims."""
     from . import engine
-    from .teaching import apply_changes
 
-    before = engine.run(scenario, seed=seed, attribution=False, lazy=True)
-    after = None
-    if scenario.before_after is not None and any(c.run != "before" for c in scenario.claims):
-        changed = _with_pipeline(scenario, apply_changes(scenario.pipeline, scenario.before_after.changes))
-        after = engine.run(changed, seed=seed, attribution=False, lazy=True, pool=before.pool)
-    return evaluate(scenario.claims, before.measurement, after.measurement if after else None)
+    before = engine.run(scenario, seed=seed, attribution=False, lazy=True).measurement
+    return evaluate(scenario.claims, before, _after_of(scenario, before))
 
 
 def _with_pipeline(scenario, pipeline):
@@ -494,6 +489,13 @@ def _focus_results(scenario, measurement) -> ClaimResults:
     used = {scenario.focus.claim}
     for text in scenario.focus.headline.values():
         used |= placeholders_in(text)
+    # The window evaluates every claim first (results_for): reuse that rather than measure again.
+    everything = getattr(measurement, "_claim_results", {}).get(None)
+    # (Only for a run that is not the "after" of a switch: there the before claims were measured
+    # on the run before.)
+    if everything is not None and getattr(measurement, "before", None) is None and used <= set(everything.values):
+        measurement._focus_results = everything
+        return everything
     wanted = [c for c in scenario.claims if c.id in used and c.run == "before"]
     for c in list(wanted):
         if c.than is not None and c.than not in {w.id for w in wanted}:

@@ -30,11 +30,14 @@ class CandidateModel(QAbstractTableModel):
         self.rows = np.array([], dtype=np.intp)
         self.lang = "en"
         self._names: dict[int, str] = {}
+        self._reasons: dict[int, str] = {}  # the reason column, worded once per candidate (repaints ask often)
 
     def set_data(self, outcome, rows: np.ndarray, lang: str) -> None:
         self.beginResetModel()
         if outcome is not self.outcome:
             self._names = {}
+        if outcome is not self.outcome or lang != self.lang:
+            self._reasons: dict[int, str] = {}
         self.outcome, self.rows, self.lang = outcome, rows, lang
         self.endResetModel()
 
@@ -84,9 +87,10 @@ class CandidateModel(QAbstractTableModel):
 
     def reason(self, i: int) -> str:
         """Why this candidate was selected or rejected, in plain words (the decision trail's reason)."""
-        if int(self.outcome.stopped_at[i]) == self.outcome.n_stages:
-            return t("stage.selected", self.lang)
-        return self.outcome.reasons(self.lang, np.array([i]))[0]
+        if i not in self._reasons:
+            self._reasons[i] = t("stage.selected", self.lang) if int(self.outcome.stopped_at[i]) == self.outcome.n_stages \
+                else self.outcome.reasons(self.lang, np.array([i]))[0]
+        return self._reasons[i]
 
     def sort_key(self, column: str) -> np.ndarray:
         pool = self.outcome.pool

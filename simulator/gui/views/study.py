@@ -78,15 +78,17 @@ class StudyView(View):
 @lru_cache(maxsize=4)
 def replay_titles(lang: str) -> tuple[str, ...]:
     """Titles of the built-in scenarios that replay a published study (read from the files, so the
-    hint never names a title that changed)."""
-    from ...core.scenario import ScenarioError, builtin_paths, load
+    hint never names a title that changed; only the title is read, not the whole scenario)."""
+    import tomllib
+
+    from ...core.scenario import builtin_paths
 
     titles = []
     for path in builtin_paths():
         try:
-            scenario = load(path)
-        except ScenarioError:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
             continue
-        if scenario.replay is not None:
-            titles.append(pick(scenario.title, lang))
+        if "replay" in data and isinstance(data.get("title"), dict):
+            titles.append(pick(data["title"], lang))
     return tuple(titles)
