@@ -6,6 +6,10 @@ hidden cells) and the printed report. pandas alone reading the file and grouping
 columns is timed beside it (the baseline), in the same run. A second file of 1,000 groups ×
 1,000 strata (one group column) checks nothing grows with groups × strata.
 
+The machines are shared: each command runs REPEAT times and the fastest and the median wall times
+are shown, with the CPU time of the fastest run. The fastest run is the one least disturbed by
+other work, so it is what the bar is judged on; the median shows how much the machine varied.
+
 Run: python benchmarks/bench_audit.py
 """
 
@@ -20,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 ROWS = 1_000_000
+REPEAT = 5
 
 
 def make_file(path: Path) -> None:
@@ -54,7 +59,13 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
 """
 
 
-def timed(args) -> tuple[float, float, int]:
+def timed(args) -> tuple[float, float, float, int]:
+    """(fastest wall, median wall, CPU of the fastest run, highest peak memory in MB) over REPEAT runs."""
+    runs = sorted(timed_once(args) for _ in range(REPEAT))
+    return runs[0][0], runs[len(runs) // 2][0], runs[0][1], max(peak for *_, peak in runs)
+
+
+def timed_once(args) -> tuple[float, float, int]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", RUN_AND_REPORT, *args], check=True, stdout=subprocess.DEVNULL,
@@ -72,26 +83,33 @@ def main():
         # holding a million rows would count the parent's memory as its own peak.
         subprocess.run([sys.executable, __file__, "--make", str(path)], check=True)
         subprocess.run([sys.executable, __file__, "--baseline", str(path)], check=True)
-        wall, cpu, peak = timed(["audit", str(path), "--group", "geslacht", "--group", "herkomst", "--group",
-                                 "leeftijd", "--selected", "uitgenodigd"])
-        print(f"audit, 3 group columns: wall {wall:.2f} s, CPU {cpu:.2f} s, peak memory {peak} MB "
-              f"(bars 2 s, 600 MB: {'meets the bars' if wall <= 2 and peak <= 600 else 'MISSES A BAR'})")
-        wall, cpu, peak = timed(["audit", str(path), "--group", "geslacht", "--group", "herkomst", "--group",
-                                 "leeftijd", "--selected", "uitgenodigd", "--strata", "vacature"])
-        print(f"audit, 3 group columns and 40 strata: wall {wall:.2f} s, CPU {cpu:.2f} s, peak memory {peak} MB")
+        wall, median, cpu, peak = timed(["audit", str(path), "--group", "geslacht", "--group", "herkomst", "--group",
+                                         "leeftijd", "--selected", "uitgenodigd"])
+        print(f"audit, 3 group columns: wall {wall:.2f} s (median {median:.2f} s), CPU {cpu:.2f} s, peak memory "
+              f"{peak} MB (bars 2 s, 600 MB: {'meets the bars' if wall <= 2 and peak <= 600 else 'MISSES A BAR'})")
+        wall, median, cpu, peak = timed(["audit", str(path), "--group", "geslacht", "--group", "herkomst", "--group",
+                                         "leeftijd", "--selected", "uitgenodigd", "--strata", "vacature"])
+        print(f"audit, 3 group columns and 40 strata: wall {wall:.2f} s (median {median:.2f} s), CPU {cpu:.2f} s, "
+              f"peak memory {peak} MB")
         wide = Path(folder) / "wide.csv"
         subprocess.run([sys.executable, __file__, "--make-wide", str(wide)], check=True)
-        wall, cpu, peak = timed(["audit", str(wide), "--group", "group", "--selected", "selected", "--strata",
-                                 "stratum"])
-        print(f"audit, 1,000 groups × 1,000 strata (200,000 rows): wall {wall:.2f} s, CPU {cpu:.2f} s")
+        wall, median, cpu, peak = timed(["audit", str(wide), "--group", "group", "--selected", "selected",
+                                         "--strata", "stratum"])
+        print(f"audit, 1,000 groups × 1,000 strata (200,000 rows): wall {wall:.2f} s (median {median:.2f} s), "
+              f"CPU {cpu:.2f} s")
 
 
 def baseline(path: Path) -> None:
-    start, cpu = time.perf_counter(), time.process_time()
-    frame = pd.read_csv(path, sep=";", dtype=str)
-    frame.groupby(["geslacht", "herkomst", "leeftijd"])["uitgenodigd"].value_counts()
-    print(f"baseline, pandas reads and groups the file: wall {time.perf_counter() - start:.2f} s, "
-          f"CPU {time.process_time() - cpu:.2f} s")
+    runs = []
+    for _ in range(REPEAT):
+        start, cpu = time.perf_counter(), time.process_time()
+        frame = pd.read_csv(path, sep=";", dtype=str)
+        frame.groupby(["geslacht", "herkomst", "leeftijd"])["uitgenodigd"].value_counts()
+        runs.append((time.perf_counter() - start, time.process_time() - cpu))
+        del frame
+    runs.sort()
+    print(f"baseline, pandas reads and groups the file (pandas already imported): wall {runs[0][0]:.2f} s "
+          f"(median {runs[len(runs) // 2][0]:.2f} s), CPU {runs[0][1]:.2f} s")
 
 
 if __name__ == "__main__":

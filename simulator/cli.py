@@ -498,10 +498,9 @@ def cmd_audit(args) -> int:
     from .core.audit import AuditInputError, audit_file
     from .core.findings import public_groups, stratified_sentence
 
-    from .core.warm import warm_imports
-
+    # No background import here (unlike `run`): reading a CSV holds the interpreter lock, so
+    # loading the statistics libraries beside it only adds CPU time (measured in bench_audit.py).
     lang = args.lang
-    warm_imports()  # the statistics libraries load while the file is read
     try:
         audit = audit_file(args.file, args.group, args.selected, args.strata)
     except AuditInputError as exc:

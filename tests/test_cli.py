@@ -105,6 +105,22 @@ def test_audit_reproduces_r1_from_a_csv(capsys, tmp_path, sep, bom):
     assert black["impact_ratio_ci"][0] == pytest.approx(0.5502, abs=0.005)
 
 
+@pytest.mark.parametrize("header, row", [("origin,selected", '{o},{s}'), ("origin, selected", '{o}, {s}'),
+                                         ("selected, origin", '{s}, "{o}, x"')])
+def test_audit_reads_values_with_spaces_and_quotes(capsys, tmp_path, header, row):
+    """Values padded with spaces, and quoted values with a separator after ', ', count as the same groups."""
+    rows = [("NL", 1)] * 30 + [("NL", 0)] * 70 + [("TR", 1)] * 10 + [("TR", 0)] * 90
+    path = tmp_path / "spaces.csv"
+    lines = [row.format(o=(" " + o if i % 2 else o), s=s) for i, (o, s) in enumerate(rows)]
+    path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "audit", str(path), "--group", "origin", "--selected", "selected", "--json", "-")
+    assert code == 0
+    groups = {g["group"]: g for g in json.loads(out)["groups"]}
+    suffix = ", x" if '"' in row else ""
+    assert sorted(groups) == ["NL" + suffix, "TR" + suffix]
+    assert groups["TR" + suffix]["n"] == 100 and groups["TR" + suffix]["selected"] == 10
+
+
 def test_audit_strata_reproduce_berkeley_cmh(capsys, tmp_path):
     """`audit --strata` gives the CMH p of R4 for the Berkeley admissions."""
     ucb = {"A": ((512, 825), (89, 108)), "B": ((353, 560), (17, 25)), "C": ((120, 325), (202, 593)),
