@@ -1,6 +1,7 @@
-"""Interactive speed of the app. Bars (DESIGN.md §11): a parameter change redraws the visible view in
-≤ 100 ms at 100,000 candidates and ≤ 30 ms at 10,000; the window is ready ≤ 1.5 s after launch;
-launch to the first chart of any scenario ≤ 3 s (issue 5).
+"""Interactive speed of the app. Bars (DESIGN.md §11, issue 10): a parameter change redraws the
+visible view in ≤ 100 ms at 100,000 candidates and ≤ 30 ms at 10,000 (run in the worker included);
+launch to the window ≤ 1.0 s CPU; launch to the first chart ≤ 2.5 s CPU (≤ 3 s wall for every
+scenario). Dragging a slider: benchmarks/bench_slider.py.
 
 A "parameter change" here is the gap limit of the cv-gap scenario's first knock-out, changed through
 its spin box; the time runs from the change to the visible view having been repainted (the pool is
@@ -31,23 +32,23 @@ w.show()
 app.processEvents()
 w.grab()
 shown = time.time() - start
+shown_cpu = time.process_time()  # CPU since the interpreter started (every thread)
 w.load_scenario(scenario or DEFAULT_SCENARIO)
 app.processEvents()
+w.controller.wait()
 w.tabs.currentWidget().grab()
-print(shown, time.time() - start)
+print(shown, time.time() - start, shown_cpu, time.process_time())
 """
 
 
-def startup(scenario: str = "", repeat: int = 3) -> tuple[float, float]:
-    """Seconds from launching Python to (window shown, first chart drawn); best of ``repeat``."""
-    shown, chart = [], []
+def startup(scenario: str = "", repeat: int = 3) -> tuple[float, float, float, float]:
+    """Seconds from launching Python to (window shown, first chart drawn), wall and CPU; best of ``repeat``."""
+    runs = []
     for _ in range(repeat):
         out = subprocess.run([sys.executable, "-c", STARTUP, repr(time.time()), scenario], capture_output=True,
                              text=True, check=True)
-        a, b = out.stdout.strip().splitlines()[-1].split()
-        shown.append(float(a))
-        chart.append(float(b))
-    return min(shown), min(chart)
+        runs.append(tuple(float(x) for x in out.stdout.strip().splitlines()[-1].split()))
+    return tuple(min(run[i] for run in runs) for i in range(4))
 
 
 def redraw(size: int) -> dict[str, float]:
@@ -74,6 +75,7 @@ def redraw(size: int) -> dict[str, float]:
             start = time.perf_counter()
             spin.setValue(6 + (k % 2) * 6)  # alternate 6 and 12 months
             window.controller.run_now()  # skip the debounce pause
+            window.controller.wait()  # the run happens in a worker thread
             view.grab()  # forces the repaint
             times.append(time.perf_counter() - start)
         results[view.key] = statistics.median(times[1:])
@@ -82,10 +84,11 @@ def redraw(size: int) -> dict[str, float]:
 
 
 def main():
-    shown, chart = startup()
-    print(f"launch → window shown and responsive: {shown:.2f} s (bar 1.5 s) — "
-          f"{'meets the bar' if shown <= 1.5 else 'MISSES THE BAR'}; launch → first chart of the default scenario: "
-          f"{chart:.2f} s")
+    shown, chart, shown_cpu, chart_cpu = startup()
+    print(f"launch → window shown and responsive: wall {shown:.2f} s, CPU {shown_cpu:.2f} s (bar 1.0 s CPU) — "
+          f"{'meets the bar' if shown_cpu <= 1.0 else 'MISSES THE BAR'}")
+    print(f"launch → first chart of the default scenario: wall {chart:.2f} s, CPU {chart_cpu:.2f} s (bar 2.5 s CPU) — "
+          f"{'meets the bar' if chart_cpu <= 2.5 else 'MISSES THE BAR'}")
     from simulator.core.scenario import builtin_ids
 
     charts = {sid: startup(sid, repeat=2)[1] for sid in builtin_ids()}

@@ -268,22 +268,23 @@ def test_gallery_lists_builtins_and_opens_the_choice(qtbot, window, monkeypatch)
 def test_add_reorder_and_remove_rules_and_stages(qtbot, window):
     """The pipeline editor adds a rule of a chosen kind, moves it, adds a stage and removes things."""
     editor = window.pipeline_editor
-    pipeline = window.controller.scenario.pipeline
+
+    def kinds(stage=1):
+        return [r.kind for r in window.controller.scenario.pipeline.stages[stage].rules]
+
     editor.select(1, 0)
     wait_for_run(qtbot, window, lambda: editor.add_rule_of_kind("positive_action"))
-    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty", "gap_penalty",
-                                                           "positive_action"]
+    assert kinds() == ["weighted_score", "gap_penalty", "gap_penalty", "positive_action"]
     editor.select(1, 3)
     wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.up, Qt.MouseButton.LeftButton))
-    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty", "positive_action",
-                                                           "gap_penalty"]
+    assert kinds() == ["weighted_score", "gap_penalty", "positive_action", "gap_penalty"]
     wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.remove, Qt.MouseButton.LeftButton))
-    assert [r.kind for r in pipeline.stages[1].rules] == ["weighted_score", "gap_penalty", "gap_penalty"]
+    assert kinds() == ["weighted_score", "gap_penalty", "gap_penalty"]
     wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.add_stage, Qt.MouseButton.LeftButton))
-    assert len(pipeline.stages) == 3 and window.controller.result.outcome.n_stages == 3
+    assert len(window.controller.scenario.pipeline.stages) == 3 and window.controller.result.outcome.n_stages == 3
     editor.select(2, None)
     wait_for_run(qtbot, window, lambda: qtbot.mouseClick(editor.remove, Qt.MouseButton.LeftButton))
-    assert len(pipeline.stages) == 2
+    assert len(window.controller.scenario.pipeline.stages) == 2
 
 
 def test_bad_pool_number_is_explained(qtbot, window):

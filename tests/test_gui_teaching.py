@@ -44,7 +44,8 @@ def test_walkthrough_steps_reveal_and_undo(qtbot, window):
     assert window.controller.result.outcome.rule(1).enabled is False
     qtbot.keyClick(window, Qt.Key.Key_Backspace)
     window.controller.wait()
-    assert rule.enabled and window.controller.result.outcome.rule(1).enabled
+    assert window.controller.scenario.pipeline.stages[0].rules[1].enabled
+    assert window.controller.result.outcome.rule(1).enabled
     bar.back()  # undo the freeze
     assert window.controller.frozen is None
 

@@ -52,6 +52,9 @@ class Outcome:
     advice: dict[int, np.ndarray] = field(default_factory=dict)  # stage -> machine advice (reviewer stages)
     # Rule outputs of this run, reusable by re-runs on the same pool and pipeline (see run_pipeline).
     cache: dict = field(default_factory=dict, repr=False)
+    # Picture data computed from this outcome (core/report.py): kept, so the worker thread that
+    # ran it and the window that draws it compute each once.
+    drawing: dict = field(default_factory=dict, repr=False)
 
     @property
     def n_stages(self) -> int:
@@ -69,6 +72,24 @@ class Outcome:
 
     def rule(self, rule_id: int) -> Rule:
         return self.pipeline.flat_rules()[rule_id][2]
+
+    def slider_range(self, stage: int, what: str) -> tuple[float, float] | None:
+        """The range a slider for a cut at ``stage`` covers in this run: the scores there (from
+        the 0.5th to the 99.5th percentile, whole numbers) or 1 to the number of people who reach
+        the stage. None when the stage has no scores or nobody reaches it."""
+        if not 0 <= stage < self.n_stages:
+            return None
+        reached = np.flatnonzero(self.reached(stage))
+        if what == "reached":
+            return (1, int(len(reached))) if len(reached) > 1 else None
+        # A sample of at most ~100,000 people sets the range: the window asks for it in its thread.
+        sample = self.scores[reached[:: max(1, len(reached) // 100_000)], stage].astype(np.float64)
+        sample = sample[np.isfinite(sample)]
+        if not len(sample):
+            return None
+        low, high = np.percentile(sample, [0.5, 99.5])
+        low, high = float(np.floor(low)), float(np.ceil(high))
+        return (low, high) if high > low else (low - 1, high + 1)
 
     # -- explanation ------------------------------------------------------------------------------
     def reasons(self, lang: str, indices: np.ndarray | None = None) -> list[str]:

@@ -111,7 +111,20 @@ class Density:
     unscored_band: tuple[float, float] | None = None
 
 
+def _kept(outcome: Outcome, key: tuple, compute):
+    """``compute()`` once per outcome and key (the outcome's ``drawing`` dict keeps it)."""
+    value = outcome.drawing.get(key)
+    if value is None:
+        value = outcome.drawing[key] = compute()
+    return value
+
+
 def display_scores(outcome: Outcome) -> tuple[np.ndarray, str, tuple[float, float] | None]:
+    """Scores placed for drawing (see ``_display_scores``), computed once per outcome."""
+    return _kept(outcome, ("display_scores",), lambda: _display_scores(outcome))
+
+
+def _display_scores(outcome: Outcome) -> tuple[np.ndarray, str, tuple[float, float] | None]:
     """Scores placed for drawing: extreme low scores clipped at the 1st percentile, and candidates
     rejected before scoring put in a separate band below, so they do not stretch the axis."""
     y, kind, scored = screening_score(outcome)
@@ -128,6 +141,10 @@ def display_scores(outcome: Outcome) -> tuple[np.ndarray, str, tuple[float, floa
 
 def missed_talent_density(outcome: Outcome, bins: int = 60) -> Density:
     """A 2-D histogram of suitability (x) against screening score (y) for all candidates."""
+    return _kept(outcome, ("density", bins), lambda: _missed_talent_density(outcome, bins))
+
+
+def _missed_talent_density(outcome: Outcome, bins: int) -> Density:
     x = outcome.pool["suitability"].astype(np.float64)
     y, kind, band = display_scores(outcome)
     x_edges = np.linspace(np.floor(x.min()), np.ceil(x.max()), bins + 1) if len(x) else np.linspace(-3, 3, bins + 1)
@@ -142,6 +159,10 @@ def missed_talent_density(outcome: Outcome, bins: int = 60) -> Density:
 
 def missed_sample(outcome: Outcome, limit: int = 1500, seed: int = 0) -> np.ndarray:
     """Indices of qualified-but-rejected candidates to mark individually (a fixed random sample)."""
+    return _kept(outcome, ("sample", limit, seed), lambda: _missed_sample(outcome, limit, seed))
+
+
+def _missed_sample(outcome: Outcome, limit: int, seed: int) -> np.ndarray:
     idx = np.flatnonzero(outcome.pool["qualified"] & ~outcome.selected)
     if len(idx) > limit:
         idx = np.sort(np.random.default_rng(seed).choice(idx, limit, replace=False))

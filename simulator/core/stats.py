@@ -106,15 +106,38 @@ def pooled_z(sel_focal, n_focal, sel_ref, n_ref):
     return z
 
 
+# Fisher p-values already computed, by table. Re-runs of one pool repeat most tables (a slider
+# dragged over a late stage leaves every earlier stage's tables as they were), and with tens of
+# thousands of people per table scipy's hypergeometric tails take most of a run's time.
+_FISHER_KNOWN: dict[tuple[int, int, int, int], float] = {}
+_FISHER_KNOWN_MAX = 50_000
+
+
 def fisher_exact_two_sided(a, b, c, d):
     """Two-sided Fisher exact p-value for each 2x2 table [[a, b], [c, d]].
 
     Same definition as ``scipy.stats.fisher_exact``: the sum of the probabilities of all tables
     with the observed margins that are no more likely than the observed one.
     """
+    a, b, c, d = _counts(a, b, c, d)
+    keys = list(zip(a.ravel().tolist(), b.ravel().tolist(), c.ravel().tolist(), d.ravel().tolist()))
+    known = [_FISHER_KNOWN.get(key) for key in keys]
+    missing = np.array([p is None for p in known], dtype=bool)
+    p = np.array([np.nan if v is None else v for v in known], dtype=np.float64)
+    if missing.any():
+        flat = [x.ravel()[missing] for x in (a, b, c, d)]
+        fresh = _fisher_exact_two_sided(*flat)
+        p[missing] = fresh
+        if len(_FISHER_KNOWN) > _FISHER_KNOWN_MAX:
+            _FISHER_KNOWN.clear()
+        for key, value in zip((k for k, m in zip(keys, missing) if m), fresh.tolist()):
+            _FISHER_KNOWN[key] = value
+    return p.reshape(a.shape)
+
+
+def _fisher_exact_two_sided(a, b, c, d):
     from scipy.stats import hypergeom
 
-    a, b, c, d = _counts(a, b, c, d)
     total = a + b + c + d
     row1 = a + b
     col1 = a + c

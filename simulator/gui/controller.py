@@ -1,7 +1,9 @@
 """The app's model side: the current scenario, its last run, and re-running after every change.
 
-Widgets change ``controller.scenario`` (a core dataclass) and call ``changed()``; a short debounce
-merges quick edits into one run. Every run — screening, model training, the claims the texts fill
+Widgets change the scenario through ``controller.state`` (``gui/state.py``: one observable
+configuration with undo and redo); every edit re-runs after a short debounce that merges quick edits
+into one run, or — while a slider is dragged — as often as the runs keep up: the next run starts as
+soon as the one in flight is done, with the newest settings. Every run — screening, model training, the claims the texts fill
 in — happens in a worker thread, whatever the pool size, so the window never freezes; a run that
 takes longer than ``BUSY_AFTER_MS`` shows progress and a cancel button, and stale results are
 dropped by a generation number.
@@ -19,6 +21,7 @@ from ..core.claims import results_for
 from ..core.pool import world_key
 from ..core.scenario import Scenario
 from ..core.session import Session
+from .state import ScenarioState
 
 DEBOUNCE_MS = 120
 BUSY_AFTER_MS = 500  # runs shorter than this show no progress bar (no flicker while editing)
@@ -43,9 +46,12 @@ def _prepare_texts(result, frozen=None) -> None:
 
 
 class _RunTask(QRunnable):
-    def __init__(self, scenario: Scenario, generation: int, pool=None, before=None, frozen=None):
+    def __init__(self, scenario: Scenario, generation: int, pool=None, before=None, frozen=None, live=False,
+                 prepare=None):
         super().__init__()
         self.frozen = frozen
+        self.live = live
+        self.prepare = prepare  # the visible view's: what it will draw, computed here
         self.scenario = scenario
         self.generation = generation
         self.pool = pool
@@ -62,7 +68,10 @@ class _RunTask(QRunnable):
         try:
             result = engine.run(self.scenario, progress=self._progress, pool=self.pool, stage_intersections=False,
                                 lazy=True, before=self.before)
-            _prepare_texts(result, self.frozen)
+            if self.prepare is not None:
+                self.prepare(result)
+            if not self.live:  # while a slider is dragged only the views follow; the texts wait for the release
+                _prepare_texts(result, self.frozen)
         except Cancelled:
             return
         except Exception:  # reported in the window, never a crash
@@ -124,7 +133,14 @@ class Controller(QObject):
         self.session = None  # the open review session file (core.session.Session)
         self.session_dir = session_dir or default_session_dir()
         self.progress_path = progress_path or default_session_dir().parent / "progress.json"
-        self.scenario: Scenario | None = None
+        self.state = ScenarioState(self)
+        self.state.edited.connect(lambda part, source, live: self.changed(live))
+        self._pending = False  # a live edit arrived while a run was in flight
+        # The result shown came from a slider being dragged: the views show it, but the verdict,
+        # the lesson's numbers and the practice goals wait for the full run after the release.
+        self.live = False
+        # Set by the window: () -> the visible view's ``prepare(result)``, run in the worker.
+        self.visible_prepare = None
         self.path = None  # where the scenario was loaded from / saved to (user files only)
         self.result = None
         self.frozen = None  # run A for comparison
@@ -147,8 +163,13 @@ class Controller(QObject):
         self._busy_shown = False
 
     # -- scenario ------------------------------------------------------------------------------
+    @property
+    def scenario(self) -> Scenario | None:
+        """The scenario being edited (read it here; change it with ``state.edit``)."""
+        return self.state.scenario
+
     def load(self, scenario: Scenario, path=None) -> None:
-        self.scenario = scenario
+        self.state.load(scenario)
         self.path = path
         self.before_measurement = None
         self.frozen = None
@@ -156,9 +177,15 @@ class Controller(QObject):
         self.frozen_changed.emit()
         self.run_now()
 
-    def changed(self) -> None:
-        """Something in the scenario changed: re-run after a short pause."""
-        self._timer.start()
+    def changed(self, live: bool = False) -> None:
+        """Something in the scenario changed: re-run after a short pause. ``live`` (a slider being
+        dragged): run now if nothing is running, else as soon as the run in flight is done."""
+        if not live:
+            self._timer.start()
+        elif self._task is None:
+            self.run_now(live=True)
+        else:
+            self._pending = True
 
     def set_language(self, lang: str) -> None:
         if lang != self.lang:
@@ -166,8 +193,9 @@ class Controller(QObject):
             self.language_changed.emit(lang)
 
     # -- running -------------------------------------------------------------------------------
-    def run_now(self) -> None:
+    def run_now(self, live: bool = False) -> None:
         self._timer.stop()
+        self._pending = False
         if self.scenario is None:
             return
         self.cancel()
@@ -175,7 +203,8 @@ class Controller(QObject):
         scenario = copy.deepcopy(self.scenario)
         key = _pool_key(scenario)
         pool = self._pool if key == self._pool_key else None
-        task = _RunTask(scenario, self._generation, pool, self.before_measurement, self.frozen)
+        prepare = self.visible_prepare() if self.visible_prepare is not None else None
+        task = _RunTask(scenario, self._generation, pool, self.before_measurement, self.frozen, live, prepare)
         task.signals.finished.connect(self._finished)
         task.signals.failed.connect(self._failed)
         task.signals.progress.connect(self._progressed)
@@ -201,10 +230,14 @@ class Controller(QObject):
             self._not_busy()
 
     def wait(self, msecs: int = 60000) -> bool:
-        """Block until the running worker is done and its result is shown (tests, screenshots)."""
+        """Block until the running worker is done and its result is shown (tests, screenshots); an
+        edit still waiting for its pause runs first."""
         import time
 
         from PySide6.QtCore import QCoreApplication
+
+        if self._timer.isActive() or self._pending:
+            self.run_now()
 
         done = QThreadPool.globalInstance().waitForDone(msecs)
         deadline = time.monotonic() + msecs / 1000
@@ -220,9 +253,14 @@ class Controller(QObject):
     def _finished(self, result, generation: int) -> None:
         if generation != self._generation:
             return
+        self._task_live = self._task.live if self._task is not None else False
         self._task = None
         self._not_busy()
         self._pool, self._pool_key = result.pool, _pool_key(result.scenario)
+        live = self._task_live
+        if self._pending:  # a slider moved on while this ran: its newest position runs while this one draws
+            self.run_now(live=True)
+        self.live = live
         self._accept(result)
 
     def _failed(self, report: str, generation: int) -> None:
@@ -230,6 +268,8 @@ class Controller(QObject):
             self._task = None
             self._not_busy()
             self.failed.emit(report)
+            if self._pending:
+                self.run_now(live=True)
 
     def _accept(self, result) -> None:
         self.result = result

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from shiboken6 import isValid
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.cancel_button.hide()
         self._build_menus()
+        c.visible_prepare = lambda: self.tabs.currentWidget().prepare
         c.result_ready.connect(self._show_result)
         c.busy.connect(self._busy)
         c.progress.connect(lambda f: self.progress.setValue(int(100 * f)))
@@ -124,6 +126,9 @@ class MainWindow(QMainWindow):
         c.draw_failed.connect(lambda view, report: show_error(self, t("gui.error.draw", c.lang, view=view), report, c.lang))
         c.language_changed.connect(lambda _: self.retranslate())
         c.scenario_loaded.connect(self._update_title)
+        c.scenario_loaded.connect(self._update_undo)
+        self.pipeline_editor.removed.connect(self._keep_message)
+        self._kept_message = None
         self.retranslate()
         self.resize(1480, 900)
 
@@ -153,10 +158,17 @@ class MainWindow(QMainWindow):
         self._action(self.file_menu, "gui.menu.save_as", self.save_as, "Ctrl+Shift+S")
         self._action(self.file_menu, "gui.menu.open_session", self.open_session)
         self.file_menu.addSeparator()
-        self._action(self.file_menu, "gui.menu.export_png", self.export_png, "Ctrl+E")
+        self._action(self.file_menu, "gui.menu.export_png", self.export_png, "Ctrl+P")
         self._action(self.file_menu, "gui.menu.export_csv", self.export_csv, "Ctrl+Shift+E")
         self.file_menu.addSeparator()
         self._action(self.file_menu, "gui.menu.quit", self.close, "Ctrl+Q")
+        # Every configuration change is one step on the state's undo stack (gui/state.py).
+        self.edit_menu = bar.addMenu("")
+        stack = self.controller.state.undo_stack
+        self.undo_action = self._action(self.edit_menu, "gui.menu.undo_nothing", stack.undo, "Ctrl+Z")
+        self.redo_action = self._action(self.edit_menu, "gui.menu.redo_nothing", stack.redo, "Ctrl+Shift+Z")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        stack.indexChanged.connect(self._update_undo)
         self.view_menu = bar.addMenu("")
         self.presentation_action = self._action(self.view_menu, "gui.menu.presentation", self.toggle_presentation,
                                                 "F11", checkable=True)
@@ -197,6 +209,8 @@ class MainWindow(QMainWindow):
         for action in self._actions:
             action.setText(t(action.data(), lang))
         self.file_menu.setTitle(t("gui.menu.file", lang))
+        self.edit_menu.setTitle(t("gui.menu.edit", lang))
+        self._update_undo()
         self.view_menu.setTitle(t("gui.menu.view", lang))
         self.language_menu.setTitle(t("gui.menu.language", lang))
         self.help_menu.setTitle(t("gui.menu.help", lang))
@@ -212,6 +226,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         if self.controller.result is not None:
             self._show_verdict(self.controller.result)
+
+    def _update_undo(self, *_) -> None:
+        """Undo and Redo name the step they take back or do again, in the language shown."""
+        lang, state = self.controller.lang, self.controller.state
+        if not (isValid(state.undo_stack) and isValid(self.undo_action)):
+            return  # the stack says its index changed while it is being torn down (quitting)
+        for action, redo, key in ((self.undo_action, False, "gui.menu.undo"), (self.redo_action, True, "gui.menu.redo")):
+            step = state.step_name(lang, redo)
+            action.setEnabled(step is not None)
+            action.setText(t(key, lang, step=step) if step is not None else t(f"{key}_nothing", lang))
 
     def _update_title(self, *_) -> None:
         sc = self.controller.scenario
@@ -255,13 +279,23 @@ class MainWindow(QMainWindow):
 
     # -- results ---------------------------------------------------------------------------------
     def _show_result(self, result) -> None:
-        self._show_verdict(result)
         current = self.tabs.currentWidget()
         for view in self.views:
             view.set_result(result) if view is current else self._mark(view, result)
+        if self.controller.live:
+            return  # a slider is being dragged: the verdict and the status follow the release
+        self._show_verdict(result)
         lang = self.controller.lang
+        if self._kept_message:  # "Removed …; Ctrl+Z brings it back" outlasts the run it started
+            self.statusBar().showMessage(self._kept_message, 8000)
+            self._kept_message = None
+            return
         self.statusBar().showMessage(t("gui.status.done", lang, n=integer(len(result.pool), lang),
                                        selected=integer(int(result.outcome.selected.sum()), lang)), 4000)
+
+    def _keep_message(self, message: str) -> None:
+        self._kept_message = message
+        self.statusBar().showMessage(message, 8000)
 
     @staticmethod
     def _mark(view, result) -> None:

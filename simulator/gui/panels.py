@@ -1,15 +1,16 @@
 """The editing side of the window: the scenario's lesson, the pool settings and the pipeline.
 
-Every panel writes straight into ``controller.scenario`` (core dataclasses) and then calls
-``controller.changed()``; when a new scenario is loaded they rebuild from it, blocking their own
-signals so that filling the widgets does not count as an edit.
+Every panel changes the scenario through ``controller.state.edit`` (one undoable step each) and
+shows it again when the state says it changed — after an undo, a redo, the walk-through or another
+panel — but not after its own edit, which it already shows. Filling the widgets blocks their
+signals, so that showing the state does not count as an edit.
 """
 
 from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QToolButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -19,9 +20,10 @@ from ..core.pool import LINKS
 from ..core.rules import RULE_KINDS
 from ..core.scenario import MAX_POOL_SIZE
 from ..core.claims import fill_texts, text_values
-from ..core.texts import pick, t
+from ..core.texts import integer, pick, t
 from ..core.world import CATEGORIES
 from .rule_form import RuleForm
+from .state import PIPELINE, POOL
 from .style import STYLE
 
 
@@ -46,7 +48,8 @@ class ScenarioPanel(QWidget):
         layout.addStretch(1)
         controller.scenario_loaded.connect(self.refresh)
         controller.language_changed.connect(self.refresh)
-        controller.result_ready.connect(self.refresh)  # the lesson's live numbers
+        # The lesson's live numbers (not while a slider is dragged: they follow the release).
+        controller.result_ready.connect(lambda _: None if controller.live else self.refresh())
 
     def refresh(self, *_) -> None:
         sc = self.controller.scenario
@@ -113,7 +116,15 @@ class PoolPanel(QWidget):
         self.links.itemChanged.connect(self._link_edited)
         controller.scenario_loaded.connect(self.refresh)
         controller.language_changed.connect(self.refresh)
+        controller.state.edited.connect(self._state_edited)
         self.retranslate()
+
+    def _state_edited(self, part: str, source, live: bool) -> None:
+        if source is not self and part != PIPELINE:
+            self.refresh()
+
+    def _edit(self, describe, change, merge: str | None = None) -> None:
+        self.controller.state.edit(describe, change, POOL, source=self, merge=merge)
 
     def retranslate(self) -> None:
         lang = self.controller.lang
@@ -199,8 +210,8 @@ class PoolPanel(QWidget):
         if sum(shares.values()) <= 0:
             self.message.setText(t("gui.pool.all_zero", self.controller.lang))
             return
-        self.controller.scenario.pool.shares[attribute] = shares
-        self.controller.changed()
+        self._edit(lambda lang: t("gui.undo.share", lang, group=t(f"label.{attribute}.{group}", lang)),
+                   lambda sc: sc.pool.shares.__setitem__(attribute, shares))
 
     def _link_edited(self, item) -> None:
         key = item.data(Qt.ItemDataRole.UserRole)
@@ -210,28 +221,32 @@ class PoolPanel(QWidget):
         if value is None:
             return
         name, group = key
-        self.controller.scenario.pool.links[name][group] = value
-        self.controller.changed()
+        attribute = LINKS[name].attribute
+        self._edit(lambda lang: t("gui.undo.link", lang, link=t(f"gui.link.{name}", lang),
+                                  group=t(f"label.{attribute}.{group}", lang)),
+                   lambda sc: sc.pool.links[name].__setitem__(group, value))
 
     def _size_changed(self, value: int) -> None:
-        self.controller.scenario.pool.size = value
-        self.controller.changed()
+        self._edit(lambda lang: t("gui.undo.size", lang, n=integer(value, lang)),
+                   lambda sc: setattr(sc.pool, "size", value), merge="pool.size")
 
     def _seed_changed(self, value: int) -> None:
-        self.controller.scenario.pool.seed = value
-        self.controller.changed()
+        self._edit(lambda lang: t("gui.undo.seed", lang, n=value), lambda sc: setattr(sc.pool, "seed", value),
+                   merge="pool.seed")
 
     def roll_seed(self) -> None:
         self.seed.setValue(random.randrange(0, 2**31 - 1))
 
     def _neutral_changed(self, neutral: bool) -> None:
-        self.controller.scenario.pool.structural_links = not neutral
         self.links.setEnabled(not neutral)
-        self.controller.changed()
+        self._edit(lambda lang: t("gui.undo.neutral_on" if neutral else "gui.undo.neutral_off", lang),
+                   lambda sc: setattr(sc.pool, "structural_links", not neutral))
 
 
 class PipelineEditor(QWidget):
     """Stages and rules as a tree: add, remove, reorder, switch off, and edit the selected rule."""
+
+    removed = Signal(str)  # a stage or rule was removed: the message that says how to bring it back
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)
@@ -257,6 +272,8 @@ class PipelineEditor(QWidget):
             buttons.addWidget(b)
         self.form = RuleForm(controller.lang)
         self.form.rule_changed.connect(self._rule_edited)
+        self.form.slider_released.connect(self._released)
+        controller.result_ready.connect(self._new_ranges)
         self.stage_box = QWidget()
         stage_form = QFormLayout(self.stage_box)
         self.stage_en, self.stage_nl = QLineEdit(), QLineEdit()
@@ -272,7 +289,21 @@ class PipelineEditor(QWidget):
         layout.addWidget(self.form, 3)
         controller.scenario_loaded.connect(self.rebuild)
         controller.language_changed.connect(self._language)
+        controller.state.edited.connect(self._state_edited)
         self.retranslate()
+
+    def _state_edited(self, part: str, source, live: bool) -> None:
+        if source is not self and part != POOL:
+            self.rebuild(keep_selection=True)
+
+    def _edit(self, describe, change, merge: str | None = None, live: bool = False) -> None:
+        self.controller.state.edit(describe, change, PIPELINE, source=self, merge=merge, live=live)
+
+    def _name(self, s: int, r: int | None):
+        """lang -> the name of stage ``s`` or of its rule ``r``, as the tree shows it now."""
+        stage = self.controller.scenario.pipeline.stages[s]
+        item = stage if r is None else stage.rules[r]
+        return item.title if r is None else item.describe
 
     # -- building --------------------------------------------------------------------------------
     @property
@@ -358,31 +389,53 @@ class PipelineEditor(QWidget):
             self.stage_en.setText(stage.name.get("en", ""))
             self.stage_nl.setText(stage.name.get("nl", ""))
         else:
-            self.form.set_rule(stage.rules[r], f"stages[{s}].rules[{r}]")
+            self.form.set_rule(stage.rules[r], f"stages[{s}].rules[{r}]", self._ranges(s, stage.rules[r]))
 
-    def _rule_edited(self, rule) -> None:
+    def _ranges(self, s: int, rule) -> dict:
+        """Slider ranges that come from the last run (a cut's scores, how many reach the stage)."""
+        result = self.controller.result
+        if result is None:
+            return {}
+        spans = {p.name: result.outcome.slider_range(s, p.slider) for p in rule.PARAMS if isinstance(p.slider, str)}
+        return {name: span for name, span in spans.items() if span is not None}
+
+    def _released(self) -> None:
+        """A drag ended: it is one undo step, and a full run (verdict, lesson, goals) follows."""
+        self.controller.state.close_step()
+        self.controller.changed()
+
+    def _new_ranges(self, *_) -> None:
+        sel = self.selection()
+        if sel is not None and sel[1] is not None and self.form.rule is not None:
+            self.form.update_ranges(self._ranges(sel[0], self.form.rule))
+
+    def _rule_edited(self, rule, param: str, live: bool) -> None:
         sel = self.selection()
         if sel is None or sel[1] is None:
             return
         s, r = sel
         rule.enabled = self.controller.scenario.pipeline.stages[s].rules[r].enabled
-        self.controller.scenario.pipeline.stages[s].rules[r] = rule
         item = self.item_for(s, r)
         self.tree.blockSignals(True)
         item.setText(0, rule.describe(self.lang))
         item.setToolTip(0, rule.legality().explain(self.lang))
         self.tree.blockSignals(False)
-        self.controller.changed()
+        # Steps of one parameter in a row (a slider dragged, a spin box stepped) are one undo step.
+        self._edit(lambda lang: t("gui.undo.rule", lang, rule=rule.name(lang)),
+                   lambda sc: sc.pipeline.stages[s].rules.__setitem__(r, rule), merge=f"rule.{s}.{r}.{param}",
+                   live=live)
 
     def _checked(self, item, column) -> None:
         s, r = item.data(0, Qt.ItemDataRole.UserRole)
         on = item.checkState(0) == Qt.CheckState.Checked
-        stage = self.controller.scenario.pipeline.stages[s]
-        if r is None:
-            stage.enabled = on
-        else:
-            stage.rules[r].enabled = on
-        self.controller.changed()
+        name = self._name(s, r)
+        key = ("gui.undo.stage_on" if on else "gui.undo.stage_off") if r is None else \
+            ("gui.undo.rule_on" if on else "gui.undo.rule_off")
+
+        def change(sc):
+            stage = sc.pipeline.stages[s]
+            (stage if r is None else stage.rules[r]).enabled = on
+        self._edit(lambda lang: t(key, lang, stage=name(lang), rule=name(lang)), change)
 
     def set_rule_enabled(self, stage: int, rule: int, on: bool) -> None:
         """Switch a rule on or off through its tree check box (as a user would)."""
@@ -392,31 +445,32 @@ class PipelineEditor(QWidget):
         sel = self.selection()
         if sel is None or sel[1] is not None:
             return
-        stage = self.controller.scenario.pipeline.stages[sel[0]]
+        s = sel[0]
+        stage = self.controller.scenario.pipeline.stages[s]
         en, nl = self.stage_en.text().strip(), self.stage_nl.text().strip()
         if en and nl and (en, nl) != (stage.name.get("en"), stage.name.get("nl")):
-            stage.name = {"en": en, "nl": nl}
+            old = stage.title
+            self._edit(lambda lang: t("gui.undo.stage_name", lang, stage=old(lang)),
+                       lambda sc: setattr(sc.pipeline.stages[s], "name", {"en": en, "nl": nl}))
             self.rebuild(keep_selection=True)
-            self.controller.changed()
 
     def _add_stage(self) -> None:
-        sc = self.controller.scenario
-        n = len(sc.pipeline.stages) + 1
+        n = len(self.controller.scenario.pipeline.stages) + 1
         rule = next(iter(RULE_KINDS.values())).starter()  # a new stage starts with the menu's first kind
-        sc.pipeline.stages.append(Stage({"en": f"Stage {n}", "nl": f"Fase {n}"}, [rule]))
+        self._edit(lambda lang: t("gui.undo.add_stage", lang),
+                   lambda sc: sc.pipeline.stages.append(Stage({"en": f"Stage {n}", "nl": f"Fase {n}"}, [rule])))
         self.rebuild()
-        self.select(len(sc.pipeline.stages) - 1, 0)
-        self.controller.changed()
+        self.select(n - 1, 0)
 
     def add_rule_of_kind(self, kind: str) -> None:
         sc = self.controller.scenario
         sel = self.selection()
         s = sel[0] if sel else len(sc.pipeline.stages) - 1
         rule = RULE_KINDS[kind].starter()
-        sc.pipeline.stages[s].rules.append(rule)
+        self._edit(lambda lang: t("gui.undo.add_rule", lang, rule=rule.name(lang)),
+                   lambda sc: sc.pipeline.stages[s].rules.append(rule))
         self.rebuild()
-        self.select(s, len(sc.pipeline.stages[s].rules) - 1)
-        self.controller.changed()
+        self.select(s, len(self.controller.scenario.pipeline.stages[s].rules) - 1)
 
     def _remove(self) -> None:
         sel = self.selection()
@@ -424,31 +478,34 @@ class PipelineEditor(QWidget):
             return
         sc = self.controller.scenario
         s, r = sel
-        if r is None:
-            if len(sc.pipeline.stages) == 1:
-                return  # a pipeline needs a stage
-            del sc.pipeline.stages[s]
-        else:
-            if len(sc.pipeline.stages[s].rules) == 1:
-                return  # a stage needs a rule; remove the stage instead
-            del sc.pipeline.stages[s].rules[r]
+        if r is None and len(sc.pipeline.stages) == 1:
+            return  # a pipeline needs a stage
+        if r is not None and len(sc.pipeline.stages[s].rules) == 1:
+            return  # a stage needs a rule; remove the stage instead
+        name = self._name(s, r)
+        self._edit(lambda lang: t("gui.undo.remove", lang, item=name(lang)),
+                   lambda sc: sc.pipeline.stages.pop(s) if r is None else sc.pipeline.stages[s].rules.pop(r))
         self.rebuild()
-        self.controller.changed()
+        self.select(min(s, len(self.controller.scenario.pipeline.stages) - 1), None)
+        self.removed.emit(t("gui.undo.removed", self.lang, item=name(self.lang)))
 
     def _move(self, step: int) -> None:
         sel = self.selection()
         if sel is None:
             return
-        sc = self.controller.scenario
         s, r = sel
-        items = sc.pipeline.stages if r is None else sc.pipeline.stages[s].rules
+        sc = self.controller.scenario
         i = s if r is None else r
         j = i + step
-        if not 0 <= j < len(items):
+        if not 0 <= j < len(sc.pipeline.stages if r is None else sc.pipeline.stages[s].rules):
             return
-        items[i], items[j] = items[j], items[i]
+        name = self._name(s, r)
+
+        def change(sc):
+            items = sc.pipeline.stages if r is None else sc.pipeline.stages[s].rules
+            items[i], items[j] = items[j], items[i]
+        self._edit(lambda lang: t("gui.undo.move", lang, item=name(lang)), change)
         self.rebuild()
         self.select(j, None) if r is None else self.select(s, j)
-        self.controller.changed()
 
 

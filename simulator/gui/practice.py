@@ -50,6 +50,8 @@ class PracticePanel(QWidget):
         return self.controller.lang
 
     def _result(self, result) -> None:
+        if self.controller.live:
+            return  # a slider is being dragged: the goals are checked after the release
         # Visible: check now. Hidden: right after the visible views have redrawn (progress is still saved).
         if self.isVisible():
             self.check(result)

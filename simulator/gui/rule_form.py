@@ -5,13 +5,18 @@ kinds write and read their own text (``ParamKind.to_text``/``from_text``, in cor
 its widgets into the same table a scenario file holds and hands it to ``rules.rule_from_dict``, so
 the app and the files share one validation with the same messages. A new rule kind needs no form
 code; a new sort of widget is one entry in ``_WIDGETS``.
+
+A number whose parameter declares a ``slider`` range gets a slider beside it. Dragging it edits
+the rule *live* (the window re-runs as often as it keeps up), and one drag is one undo step.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import math
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QSpinBox, QWidget)
+                               QSlider, QSpinBox, QWidget)
 
 from ..core.rules import Rule, RuleConfigError, rule_from_dict
 from ..core.rules.params import CHECK, CHOICE, DECIMAL, TEXT, WHOLE
@@ -21,7 +26,7 @@ from ..core.texts import t
 def _check_box(form, p, value):
     widget = QCheckBox()
     widget.setChecked(bool(value))
-    widget.toggled.connect(form._edited)
+    widget.toggled.connect(lambda *_: form._edited(p.name))
     return widget, widget.isChecked
 
 
@@ -30,7 +35,7 @@ def _whole(form, p, value):
     widget.setRange(int(p.minimum if p.minimum is not None else -10**9), int(p.maximum if p.maximum is not None else 10**9))
     widget.setValue(int(value) if value is not None else int(p.minimum or 0))
     widget.setKeyboardTracking(False)
-    widget.valueChanged.connect(form._edited)
+    widget.valueChanged.connect(lambda *_: form._edited(p.name))
     return widget, widget.value
 
 
@@ -41,7 +46,7 @@ def _decimal(form, p, value):
     widget.setSingleStep(0.05 if (p.maximum or 10) <= 1 else 0.5)
     widget.setValue(float(value) if value is not None else float(p.minimum or 0))
     widget.setKeyboardTracking(False)
-    widget.valueChanged.connect(form._edited)
+    widget.valueChanged.connect(lambda *_: form._edited(p.name))
     return widget, widget.value
 
 
@@ -50,13 +55,13 @@ def _choice(form, p, value):
     for option in p.kind.options:
         widget.addItem(form.rule.choice_label(p.name, option, form.lang), option)
     widget.setCurrentIndex(max(widget.findData(value), 0))
-    widget.currentIndexChanged.connect(form._edited)
+    widget.currentIndexChanged.connect(lambda *_: form._edited(p.name))
     return widget, widget.currentData
 
 
 def _text(form, p, value):
     widget = QLineEdit(p.kind.to_text(value))
-    widget.editingFinished.connect(form._edited)
+    widget.editingFinished.connect(lambda: form._edited(p.name))
     return widget, widget.text
 
 
@@ -64,10 +69,49 @@ def _text(form, p, value):
 _WIDGETS = {CHECK: _check_box, WHOLE: _whole, DECIMAL: _decimal, CHOICE: _choice, TEXT: _text}
 
 
+def nice_step(span: float, at_least: int = 100) -> float:
+    """The largest round step (1, 2 or 5 times a power of ten) that cuts ``span`` into at least
+    ``at_least`` steps: a slider then lands on numbers a facilitator can read out."""
+    raw = span / at_least
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (5, 2, 1) if m * power <= raw)
+
+
+class NumberSlider(QSlider):
+    """A slider that moves a spin box over ``span`` in round steps; the spin box holds the value."""
+
+    def __init__(self, spin, span: tuple[float, float], whole: bool):
+        super().__init__(Qt.Orientation.Horizontal)
+        self.spin, self.whole = spin, whole
+        self.setMinimumWidth(120)
+        spin.valueChanged.connect(self._follow)
+        self.set_span(span)
+
+    def set_span(self, span: tuple[float, float]) -> None:
+        low, high = float(span[0]), float(span[1])
+        self.low = low
+        self.step = max(1.0, float(round(nice_step(high - low)))) if self.whole else nice_step(high - low)
+        self.blockSignals(True)
+        self.setRange(0, max(1, round((high - low) / self.step)))
+        self.setPageStep(max(1, self.maximum() // 10))
+        self.blockSignals(False)
+        self._follow(self.spin.value())
+
+    def value_at(self, position: int) -> float:
+        value = self.low + position * self.step
+        return int(round(value)) if self.whole else round(value, 10)
+
+    def _follow(self, value) -> None:
+        self.blockSignals(True)
+        self.setValue(round((value - self.low) / self.step))
+        self.blockSignals(False)
+
+
 class RuleForm(QWidget):
     """Edits one rule. Emits ``rule_changed(new_rule)`` when the widgets form a valid rule."""
 
-    rule_changed = Signal(object)
+    rule_changed = Signal(object, str, bool)  # (the new rule, the parameter edited, live: a slider is dragged)
+    slider_released = Signal()  # a drag ended: the next edit is an undo step of its own
 
     def __init__(self, lang: str = "en", parent=None):
         super().__init__(parent)
@@ -77,6 +121,8 @@ class RuleForm(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.readers: dict[str, object] = {}
         self.optional: dict[str, QCheckBox] = {}
+        self.sliders: dict[str, NumberSlider] = {}
+        self.ranges: dict[str, tuple[float, float]] = {}
         self.form = QFormLayout()
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -93,15 +139,18 @@ class RuleForm(QWidget):
         layout.addRow(self.legality)
         self._building = False
 
-    def set_rule(self, rule: Rule | None, path: str = "rule") -> None:
+    def set_rule(self, rule: Rule | None, path: str = "rule", ranges: dict | None = None) -> None:
+        """Show ``rule``; ``ranges`` are the slider ranges taken from the run (parameter -> (low, high))."""
         self.rule = rule
         self.path = path
+        self.ranges = dict(ranges or {})
         self._building = True
         while self.form.rowCount():
             self.form.removeRow(0)
         self.widgets.clear()
         self.readers.clear()
         self.optional.clear()
+        self.sliders.clear()
         self.error.clear()
         if rule is not None:
             for p in rule.PARAMS:
@@ -115,22 +164,57 @@ class RuleForm(QWidget):
         self.widgets[p.name] = widget
         self.readers[p.name] = read
         label = self.rule.param_label(p.name, self.lang)
+        field = self._with_slider(p, widget)
         if p.optional:
             use = QCheckBox()
             use.setObjectName(f"use_{p.name}")
             use.setChecked(value is not None)
-            widget.setEnabled(value is not None)
-            use.toggled.connect(widget.setEnabled)
-            use.toggled.connect(self._edited)
+            field.setEnabled(value is not None)
+            use.toggled.connect(field.setEnabled)
+            use.toggled.connect(lambda *_: self._edited(p.name))
             self.optional[p.name] = use
             row = QWidget()
             box = QHBoxLayout(row)
             box.setContentsMargins(0, 0, 0, 0)
             box.addWidget(use)
-            box.addWidget(widget, 1)
+            box.addWidget(field, 1)
             self.form.addRow(label, row)
         else:
-            self.form.addRow(label, widget)
+            self.form.addRow(label, field)
+
+    def _with_slider(self, p, spin) -> QWidget:
+        """The spin box, with a slider beside it if the parameter has a slider range."""
+        span = self.ranges.get(p.name) if isinstance(p.slider, str) else p.slider
+        if p.slider is None or p.kind.widget not in (WHOLE, DECIMAL):
+            return spin
+        slider = NumberSlider(spin, span or (0, 1), whole=p.kind.widget == WHOLE)
+        slider.setObjectName(f"slider_{p.name}")
+        slider.setVisible(span is not None)  # a range from a run that has not arrived yet
+        slider.valueChanged.connect(lambda position: self._slid(p.name, position))
+        slider.sliderReleased.connect(self.slider_released)
+        self.sliders[p.name] = slider
+        row = QWidget()
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(spin)
+        box.addWidget(slider, 1)
+        return row
+
+    def _slid(self, name: str, position: int) -> None:
+        slider, spin = self.sliders[name], self.widgets[name]
+        spin.blockSignals(True)
+        spin.setValue(slider.value_at(position))
+        spin.blockSignals(False)
+        self._edited(name, live=slider.isSliderDown())
+
+    def update_ranges(self, ranges: dict) -> None:
+        """New slider ranges from a new run (a slider being dragged keeps its range)."""
+        for name, span in ranges.items():
+            slider = self.sliders.get(name)
+            if slider is not None and not slider.isSliderDown():
+                self.ranges[name] = span
+                slider.set_span(span)
+                slider.setVisible(True)
 
     def values(self) -> dict:
         """The widgets as a scenario-file table (not yet validated)."""
@@ -145,12 +229,12 @@ class RuleForm(QWidget):
                 data[p.name] = value
         return data
 
-    def _edited(self, *_) -> None:
+    def _edited(self, name: str = "", live: bool = False) -> None:
         if self._building or self.rule is None:
             return
-        self.apply()
+        self.apply(name, live)
 
-    def apply(self) -> Rule | None:
+    def apply(self, name: str = "", live: bool = False) -> Rule | None:
         """Validate the widgets; on success replace the rule and emit ``rule_changed``."""
         try:
             rule = rule_from_dict(self.values(), self.path)
@@ -160,7 +244,7 @@ class RuleForm(QWidget):
         self.error.clear()
         self.rule = rule
         self._show_legality()
-        self.rule_changed.emit(rule)
+        self.rule_changed.emit(rule, name, live)
         return rule
 
     def _show_legality(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from ..core.teaching import apply_changes, highlight_text
 from ..core.claims import fill_texts, focus_lines, text_values
 from ..core.texts import pick, t
+from .state import PIPELINE
 from .style import STYLE
 
 
@@ -47,7 +48,8 @@ class WalkthroughBar(QFrame):
         layout.addLayout(row)
         layout.addWidget(self.text)
         self.controller.scenario_loaded.connect(self.reset)
-        self.controller.result_ready.connect(lambda _: self.show_step() if self.isVisible() else None)
+        self.controller.result_ready.connect(
+            lambda _: self.show_step() if self.isVisible() and not self.controller.live else None)
         self.controller.language_changed.connect(lambda _: self.show_step())
         self.setVisible(False)
 
@@ -184,19 +186,23 @@ class WalkthroughBar(QFrame):
         if sc is None or sc.before_after is None:
             self.window.statusBar().showMessage(t("gui.walk.no_pair", self.lang), 4000)
             return False
+        state = self.controller.state
         if self.before_pipeline is None:
             self.controller.freeze()
             frozen = self.controller.frozen
             self.controller.before_measurement = frozen.measurement if frozen is not None else None
             self.before_pipeline = sc.pipeline
-            sc.pipeline = apply_changes(sc.pipeline, sc.before_after.changes)
+            after = apply_changes(sc.pipeline, sc.before_after.changes)
+            label = sc.before_after.label
+            state.edit(lambda lang: t("gui.undo.after", lang, label=pick(label, lang)),
+                       lambda s: setattr(s, "pipeline", after), PIPELINE)
             message = t("gui.walk.after", self.lang, label=pick(sc.before_after.label, self.lang))
         else:
-            sc.pipeline = self.before_pipeline
+            before = self.before_pipeline
+            state.edit(lambda lang: t("gui.undo.before", lang), lambda s: setattr(s, "pipeline", before), PIPELINE)
             self.before_pipeline = None
             self.controller.before_measurement = None
             message = t("gui.walk.before", self.lang)
-        self.window.pipeline_editor.rebuild()
         self.controller.run_now()
         for i, view in enumerate(self.window.views):
             if view.key == "compare":

@@ -25,7 +25,7 @@ class Callback(Rule):
     kind: ClassVar[str] = "callback"
     ORDER: ClassVar[int] = 8
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("base_rate", Decimal(), 0.3, minimum=0.0, maximum=1.0),
+        Param("base_rate", Decimal(), 0.3, minimum=0.0, maximum=1.0, slider=(0.0, 1.0)),
         # [{"when": {attribute: [values], ...}, "factor": 0.56}, ...]: all conditions of one entry must hold.
         Param("factors", Factors(), []),
     )

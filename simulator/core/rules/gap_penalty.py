@@ -18,11 +18,11 @@ class GapPenalty(Rule):
     kind: ClassVar[str] = "gap_penalty"
     ORDER: ClassVar[int] = 4
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("points_per_month", Decimal(), 0.0, minimum=0, maximum=100),
-        Param("knockout_months", Whole(), None, minimum=0, maximum=600, optional=True),
+        Param("points_per_month", Decimal(), 0.0, minimum=0, maximum=100, slider=(0.0, 3.0)),
+        Param("knockout_months", Whole(), None, minimum=0, maximum=600, optional=True, slider=(0, 60)),
         Param("count_current", YesNo(), True),
         Param("count_past", YesNo(), True),
-        Param("grace_months", Whole(), 0, minimum=0, maximum=120),
+        Param("grace_months", Whole(), 0, minimum=0, maximum=120, slider=(0, 24)),
     )
     STARTER: ClassVar[dict] = {"points_per_month": 1.0}
     LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {

@@ -31,7 +31,7 @@ class KeywordMatch(Rule):
         Param("bonus", Words(), []),
         Param("synonyms", YesNo(), True),
         Param("min_required", Whole(), None, minimum=0, optional=True),
-        Param("bonus_points", Decimal(), 1.0, minimum=0, maximum=100),
+        Param("bonus_points", Decimal(), 1.0, minimum=0, maximum=100, slider=(0.0, 10.0)),
     )
     STARTER: ClassVar[dict] = {"required": ["excel"]}
     LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {

@@ -17,6 +17,8 @@ from ..world import CATEGORIES
 
 # The widgets a form can build; every kind names one.
 CHECK, WHOLE, DECIMAL, CHOICE, TEXT = "check", "whole", "decimal", "choice", "text"
+# Slider ranges taken from the last run (``Outcome.slider_range``).
+SCORE_RANGE, REACHED_RANGE = "score", "reached"
 
 
 class RuleConfigError(ValueError):
@@ -38,6 +40,10 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     optional: bool = False  # may be left out (None): the form shows a check box to switch it on
+    # A slider beside the number, dragged to watch who falls out: the range it covers (the number
+    # itself still takes any legal value), or SCORE_RANGE / REACHED_RANGE for a cut whose sensible
+    # range depends on the run (the stage's scores; how many people reach the stage).
+    slider: tuple[float, float] | str | None = None
 
     def check(self, value: Any, path: str) -> Any:
         if value is None:

@@ -26,7 +26,7 @@ class PositiveAction(Rule):
     PARAMS: ClassVar[tuple[Param, ...]] = (
         Param("target", Group(), {"attribute": "gender", "values": ["woman"]}),
         Param("mode", Choice(("tie_break", "bonus")), "tie_break"),
-        Param("bonus_points", Decimal(), 0.0, minimum=0, maximum=100),
+        Param("bonus_points", Decimal(), 0.0, minimum=0, maximum=100, slider=(0.0, 10.0)),
     )
     LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
         "tie_break": {"mode": "tie_break"},

@@ -42,8 +42,8 @@ class SimulatedReviewer(Rule):
     ORDER: ClassVar[int] = 7
     PARAMS: ClassVar[tuple[Param, ...]] = (
         Param("profile", Choice(PROFILES), "rubber_stamp"),
-        Param("strength", Decimal(), 0.98, minimum=0.0, maximum=3.0),
-        Param("adherence", Decimal(), 0.7, minimum=0.0, maximum=1.0),
+        Param("strength", Decimal(), 0.98, minimum=0.0, maximum=3.0, slider=(0.0, 3.0)),
+        Param("adherence", Decimal(), 0.7, minimum=0.0, maximum=1.0, slider=(0.0, 1.0)),
         Param("accuracy", Decimal(), 1.0, minimum=0.05, maximum=10.0),
         Param("group", Group(), None),
     )

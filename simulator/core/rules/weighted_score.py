@@ -24,16 +24,16 @@ from .base import (
     rule_kind,
 )
 from .features import FEATURE_NAMES, PROTECTED_FEATURES, PROXY_FEATURES, feature
-from .params import Decimal, Weights, Whole
+from .params import REACHED_RANGE, SCORE_RANGE, Decimal, Weights, Whole
 
 
 def cut_params() -> tuple[Param, ...]:
     """The three ways to keep the best of a score (one at most, none by default), shared by the
     scoring kinds."""
     return (
-        Param("threshold", Decimal(), None, optional=True),
-        Param("top_k", Whole(), None, minimum=1, optional=True),
-        Param("top_share", Decimal(), None, minimum=0.0, maximum=1.0, optional=True),
+        Param("threshold", Decimal(), None, optional=True, slider=SCORE_RANGE),
+        Param("top_k", Whole(), None, minimum=1, optional=True, slider=REACHED_RANGE),
+        Param("top_share", Decimal(), None, minimum=0.0, maximum=1.0, optional=True, slider=(0.0, 1.0)),
     )
 
 

@@ -15,6 +15,9 @@ class View(QWidget):
     """A tab. ``set_result`` stores the run; drawing happens when the view is (or becomes) visible."""
 
     key = ""  # stable id: text key gui.view.<key>, screenshot file name
+    # The measurements ``render`` reads that are computed on first use (metrics.Measurement):
+    # ``prepare`` computes them in the worker thread, before the result reaches the window.
+    NEEDS: tuple[str, ...] = ()
 
     def __init__(self, controller, parent=None):
         super().__init__(parent)
@@ -28,6 +31,12 @@ class View(QWidget):
 
     def title(self) -> str:
         return t(f"gui.view.{self.key}", self.lang)
+
+    def prepare(self, result) -> None:
+        """Compute, in the worker thread that ran ``result``, what ``render`` will read, so drawing
+        in the window's thread stays short. Core calls only: no widget is touched here."""
+        for name in self.NEEDS:
+            getattr(result.measurement, name)
 
     def set_result(self, result) -> None:
         self.result = result

@@ -25,6 +25,7 @@ HIDDEN = (215, 215, 215)
 
 class IntersectionsView(View):
     key = "intersections"
+    NEEDS = ("groups",)  # the intersection tables
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)

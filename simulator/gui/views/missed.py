@@ -25,6 +25,10 @@ def _nice_step(span: float) -> float:
 class MissedTalentView(View):
     key = "missed"
 
+    def prepare(self, result) -> None:
+        missed_talent_density(result.outcome)  # kept with the outcome: render reads it again
+        missed_sample(result.outcome)
+
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self.plot_widget = plot_widget()

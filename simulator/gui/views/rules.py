@@ -17,6 +17,7 @@ LEGALITY_COLOURS = {"lawful": "#E3F2E1", "needs_justification": "#FFF1D6", "dire
 
 class RulesView(View):
     key = "rules"
+    NEEDS = ("rules",)  # per-rule attribution: a re-run per rule
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
