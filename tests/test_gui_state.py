@@ -115,3 +115,14 @@ def test_an_editor_does_not_echo_its_own_edit(qtbot, window):
     assert refills == []
     undo(qtbot, window)
     assert refills and pool.seed.value() == window.controller.scenario.pool.seed
+
+
+def test_no_two_menu_actions_share_a_shortcut(window):
+    """Every keyboard shortcut of the menus does one thing (Ctrl+E was once both Export and Editors)."""
+    seen = {}
+    for action in window.findChildren(type(window.undo_action)):
+        for key in action.shortcuts():
+            text = key.toString()
+            assert text not in seen, (text, seen.get(text), action.text())
+            seen[text] = action.text()
+    assert {"Ctrl+Z", "Ctrl+Y", "Ctrl+E", "Ctrl+P"} <= set(seen)

@@ -139,3 +139,19 @@ def test_impact_ratio_interval_covers_at_the_edges():
                 weight = binom.pmf(a, n1, p1)[:, None] * binom.pmf(b, n2, p2)[None, :]
                 worst = min(worst, float((weight * covered).sum() / weight.sum()))
     assert worst >= 0.93
+
+
+def test_remembered_fisher_p_values_equal_fresh_ones():
+    """A table whose Fisher p is remembered from an earlier call gets scipy's value, in its place."""
+    from scipy.stats import fisher_exact
+
+    from simulator.core import stats
+
+    stats._FISHER_KNOWN.clear()
+    first = np.array([[30, 70, 10, 90], [5, 5, 0, 10], [400, 600, 350, 650]])
+    stats.fisher_exact_two_sided(*first.T)
+    mixed = np.array([[400, 600, 350, 650], [12, 3, 4, 11], [30, 70, 10, 90]])
+    ours = stats.fisher_exact_two_sided(*mixed.T)
+    assert len(stats._FISHER_KNOWN) == 4
+    for row, p in zip(mixed, ours):
+        assert np.isclose(p, fisher_exact(row.reshape(2, 2)).pvalue, rtol=1e-6, atol=1e-300)

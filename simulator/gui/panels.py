@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QToolButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -22,7 +22,7 @@ from ..core.scenario import MAX_POOL_SIZE
 from ..core.claims import fill_texts, text_values
 from ..core.texts import integer, pick, t
 from ..core.world import CATEGORIES
-from .rule_form import RuleForm
+from .rule_form import RuleForm, number_locale
 from .state import PIPELINE, POOL
 from .style import STYLE
 
@@ -86,8 +86,13 @@ class PoolPanel(QWidget):
         self.links = QTableWidget(0, 3)
         for table in (self.shares, self.links):
             table.verticalHeader().setVisible(False)
-            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            table.horizontalHeader().setStretchLastSection(True)
+            # The names share the width and are elided (full text in the tooltip), so a narrow
+            # editor (a 1280 px projector) does not scroll sideways; the numbers keep their width.
+            header = table.horizontalHeader()
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+            table.setWordWrap(False)
         self.message = QLabel()
         self.message.setStyleSheet("color: #B2182B")
         self.message.setWordWrap(True)
@@ -101,6 +106,11 @@ class PoolPanel(QWidget):
         self.shares_box, self.links_box = QGroupBox(), QGroupBox()
         QVBoxLayout(self.shares_box).addWidget(self.shares)
         links_layout = QVBoxLayout(self.links_box)
+        # The long title is a wrapped line inside the box: as a box title it would set the
+        # editor's minimum width.
+        self.links_title = QLabel()
+        self.links_title.setWordWrap(True)
+        links_layout.addWidget(self.links_title)
         links_layout.addWidget(self.neutral)
         links_layout.addWidget(self.links)
         layout = QVBoxLayout(self)
@@ -134,7 +144,7 @@ class PoolPanel(QWidget):
         self.neutral.setText(t("gui.pool.neutral", lang))
         self.neutral.setToolTip(t("gui.pool.neutral_tip", lang))
         self.shares_box.setTitle(t("gui.pool.shares", lang))
-        self.links_box.setTitle(t("gui.pool.links", lang))
+        self.links_title.setText(t("gui.pool.links", lang))
         self.shares.setHorizontalHeaderLabels([t("gui.pool.col.attribute", lang), t("gui.pool.col.group", lang),
                                                t("gui.pool.col.share", lang)])
         self.links.setHorizontalHeaderLabels([t("gui.pool.col.link", lang), t("gui.pool.col.group", lang),
@@ -149,8 +159,7 @@ class PoolPanel(QWidget):
         for widget in (self.size, self.seed, self.neutral, self.shares, self.links):
             widget.blockSignals(True)
         # Numbers as the language writes them (Dutch: 5.000 and 0,465).
-        locale = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands) if lang == "nl" else \
-            QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+        locale = number_locale(lang)
         for spin in (self.size, self.seed):
             spin.setLocale(locale)
         self.size.setValue(sc.pool.size)
@@ -176,8 +185,7 @@ class PoolPanel(QWidget):
         for c, text in enumerate((first, second)):
             item = QTableWidgetItem(text)
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            if tooltip:
-                item.setToolTip(tooltip)
+            item.setToolTip(f"{text}\n{tooltip}" if tooltip else text)
             table.setItem(r, c, item)
         item = QTableWidgetItem(f"{value:g}".replace(".", ",") if lang == "nl" else f"{value:g}")
         item.setData(Qt.ItemDataRole.UserRole, key)
@@ -253,6 +261,7 @@ class PipelineEditor(QWidget):
         self.controller = controller
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
+        self.tree.setMinimumHeight(7 * self.tree.fontMetrics().height())  # a two-stage pipeline shows whole
         self.tree.itemChanged.connect(self._checked)
         self.tree.currentItemChanged.connect(self._select)
         self.add_stage = QPushButton()
@@ -268,6 +277,8 @@ class PipelineEditor(QWidget):
         self.up.clicked.connect(lambda: self._move(-1))
         self.down.clicked.connect(lambda: self._move(1))
         buttons = QHBoxLayout()
+        for b in (self.up, self.down):
+            b.setFixedWidth(b.fontMetrics().horizontalAdvance("▲") * 3 + 12)
         for b in (self.add_stage, self.add_rule, self.remove, self.up, self.down):
             buttons.addWidget(b)
         self.form = RuleForm(controller.lang)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QSlider, QSpinBox, QWidget)
 
@@ -30,8 +30,15 @@ def _check_box(form, p, value):
     return widget, widget.isChecked
 
 
+def number_locale(lang: str) -> QLocale:
+    """How the language writes numbers: Dutch 0,3 and 5.000 (five thousand), English 0.3 and 5,000."""
+    return QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands) if lang == "nl" else \
+        QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+
+
 def _whole(form, p, value):
     widget = QSpinBox()
+    widget.setLocale(number_locale(form.lang))
     widget.setRange(int(p.minimum if p.minimum is not None else -10**9), int(p.maximum if p.maximum is not None else 10**9))
     widget.setValue(int(value) if value is not None else int(p.minimum or 0))
     widget.setKeyboardTracking(False)
@@ -41,7 +48,10 @@ def _whole(form, p, value):
 
 def _decimal(form, p, value):
     widget = QDoubleSpinBox()
-    widget.setDecimals(3)
+    widget.setLocale(number_locale(form.lang))
+    # Shares (0–1) to three decimals; other numbers to two, so 5 years never reads "5.000".
+    small = p.minimum is not None and 0 < p.minimum < 0.01  # e.g. a regularisation strength from 0.0001
+    widget.setDecimals(4 if small else 3 if p.maximum is not None and p.maximum <= 1 else 2)
     widget.setRange(p.minimum if p.minimum is not None else -1e6, p.maximum if p.maximum is not None else 1e6)
     widget.setSingleStep(0.05 if (p.maximum or 10) <= 1 else 0.5)
     widget.setValue(float(value) if value is not None else float(p.minimum or 0))
@@ -83,7 +93,7 @@ class NumberSlider(QSlider):
     def __init__(self, spin, span: tuple[float, float], whole: bool):
         super().__init__(Qt.Orientation.Horizontal)
         self.spin, self.whole = spin, whole
-        self.setMinimumWidth(120)
+        self.setMinimumWidth(60)
         spin.valueChanged.connect(self._follow)
         self.set_span(span)
 
@@ -161,6 +171,9 @@ class RuleForm(QWidget):
     def _add(self, p, value) -> None:
         widget, read = _WIDGETS[p.kind.widget](self, p, value)
         widget.setObjectName(f"param_{p.name}")
+        if p.kind.widget in (WHOLE, DECIMAL):
+            widget.setMinimumWidth(72)  # not as wide as the largest number the range allows
+
         self.widgets[p.name] = widget
         self.readers[p.name] = read
         label = self.rule.param_label(p.name, self.lang)
@@ -253,5 +266,7 @@ class RuleForm(QWidget):
             self.heading.clear()
             return
         self.heading.setText(self.rule.describe(self.lang))
+        # A wrapped label does not ask its layout for the height it needs; reserve it.
+        self.heading.setMinimumHeight(self.heading.heightForWidth(max(self.heading.width(), 300)))
         legal = self.rule.legality()
         self.legality.setText(f"<b>{legal.label(self.lang)}.</b> {legal.explain(self.lang)}")
