@@ -17,6 +17,7 @@ import numpy as np
 
 from .pool import Pool
 from .rules import Rule
+from .rules.params import REACHED_RANGE
 from .texts import pick, t
 
 
@@ -74,13 +75,14 @@ class Outcome:
         return self.pipeline.flat_rules()[rule_id][2]
 
     def slider_range(self, stage: int, what: str) -> tuple[float, float] | None:
-        """The range a slider for a cut at ``stage`` covers in this run: the scores there (from
-        the 0.5th to the 99.5th percentile, whole numbers) or 1 to the number of people who reach
-        the stage. None when the stage has no scores or nobody reaches it."""
+        """The range a slider for a cut at ``stage`` covers in this run: the scores there
+        (SCORE_RANGE: from the 0.5th to the 99.5th percentile, whole numbers) or 1 to the number of
+        people who reach the stage (REACHED_RANGE). None when the stage has no scores or nobody
+        reaches it."""
         if not 0 <= stage < self.n_stages:
             return None
         reached = np.flatnonzero(self.reached(stage))
-        if what == "reached":
+        if what == REACHED_RANGE:
             return (1, int(len(reached))) if len(reached) > 1 else None
         # A sample of at most ~100,000 people sets the range: the window asks for it in its thread.
         sample = self.scores[reached[:: max(1, len(reached) // 100_000)], stage].astype(np.float64)

@@ -253,11 +253,10 @@ class Controller(QObject):
     def _finished(self, result, generation: int) -> None:
         if generation != self._generation:
             return
-        self._task_live = self._task.live if self._task is not None else False
+        live = self._task is not None and self._task.live
         self._task = None
         self._not_busy()
         self._pool, self._pool_key = result.pool, _pool_key(result.scenario)
-        live = self._task_live
         if self._pending:  # a slider moved on while this ran: its newest position runs while this one draws
             self.run_now(live=True)
         self.live = live

@@ -36,28 +36,28 @@ def number_locale(lang: str) -> QLocale:
         QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
 
 
-def _whole(form, p, value):
-    widget = QSpinBox()
+def _number(form, p, widget, value, low, high, cast):
+    """A spin box for a whole or decimal parameter: its range (``low``/``high`` where the parameter
+    has none), its value, the language's number format, one edit per finished change."""
     widget.setLocale(number_locale(form.lang))
-    widget.setRange(int(p.minimum if p.minimum is not None else -10**9), int(p.maximum if p.maximum is not None else 10**9))
-    widget.setValue(int(value) if value is not None else int(p.minimum or 0))
+    widget.setRange(cast(p.minimum if p.minimum is not None else low), cast(p.maximum if p.maximum is not None else high))
+    widget.setValue(cast(value) if value is not None else cast(p.minimum or 0))
     widget.setKeyboardTracking(False)
     widget.valueChanged.connect(lambda *_: form._edited(p.name))
     return widget, widget.value
+
+
+def _whole(form, p, value):
+    return _number(form, p, QSpinBox(), value, -10**9, 10**9, int)
 
 
 def _decimal(form, p, value):
     widget = QDoubleSpinBox()
-    widget.setLocale(number_locale(form.lang))
     # Shares (0–1) to three decimals; other numbers to two, so 5 years never reads "5.000".
     small = p.minimum is not None and 0 < p.minimum < 0.01  # e.g. a regularisation strength from 0.0001
     widget.setDecimals(4 if small else 3 if p.maximum is not None and p.maximum <= 1 else 2)
-    widget.setRange(p.minimum if p.minimum is not None else -1e6, p.maximum if p.maximum is not None else 1e6)
     widget.setSingleStep(0.05 if (p.maximum or 10) <= 1 else 0.5)
-    widget.setValue(float(value) if value is not None else float(p.minimum or 0))
-    widget.setKeyboardTracking(False)
-    widget.valueChanged.connect(lambda *_: form._edited(p.name))
-    return widget, widget.value
+    return _number(form, p, widget, value, -1e6, 1e6, float)
 
 
 def _choice(form, p, value):
@@ -132,7 +132,6 @@ class RuleForm(QWidget):
         self.readers: dict[str, object] = {}
         self.optional: dict[str, QCheckBox] = {}
         self.sliders: dict[str, NumberSlider] = {}
-        self.ranges: dict[str, tuple[float, float]] = {}
         self.form = QFormLayout()
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -153,7 +152,6 @@ class RuleForm(QWidget):
         """Show ``rule``; ``ranges`` are the slider ranges taken from the run (parameter -> (low, high))."""
         self.rule = rule
         self.path = path
-        self.ranges = dict(ranges or {})
         self._building = True
         while self.form.rowCount():
             self.form.removeRow(0)
@@ -164,11 +162,11 @@ class RuleForm(QWidget):
         self.error.clear()
         if rule is not None:
             for p in rule.PARAMS:
-                self._add(p, getattr(rule, p.name))
+                self._add(p, getattr(rule, p.name), ranges or {})
         self._building = False
         self._show_legality()
 
-    def _add(self, p, value) -> None:
+    def _add(self, p, value, ranges: dict) -> None:
         widget, read = _WIDGETS[p.kind.widget](self, p, value)
         widget.setObjectName(f"param_{p.name}")
         if p.kind.widget in (WHOLE, DECIMAL):
@@ -177,7 +175,7 @@ class RuleForm(QWidget):
         self.widgets[p.name] = widget
         self.readers[p.name] = read
         label = self.rule.param_label(p.name, self.lang)
-        field = self._with_slider(p, widget)
+        field = self._with_slider(p, widget, ranges)
         if p.optional:
             use = QCheckBox()
             use.setObjectName(f"use_{p.name}")
@@ -195,9 +193,9 @@ class RuleForm(QWidget):
         else:
             self.form.addRow(label, field)
 
-    def _with_slider(self, p, spin) -> QWidget:
+    def _with_slider(self, p, spin, ranges: dict) -> QWidget:
         """The spin box, with a slider beside it if the parameter has a slider range."""
-        span = self.ranges.get(p.name) if isinstance(p.slider, str) else p.slider
+        span = ranges.get(p.name) if isinstance(p.slider, str) else p.slider
         if p.slider is None or p.kind.widget not in (WHOLE, DECIMAL):
             return spin
         slider = NumberSlider(spin, span or (0, 1), whole=p.kind.widget == WHOLE)
@@ -225,7 +223,6 @@ class RuleForm(QWidget):
         for name, span in ranges.items():
             slider = self.sliders.get(name)
             if slider is not None and not slider.isSliderDown():
-                self.ranges[name] = span
                 slider.set_span(span)
                 slider.setVisible(True)
 
