@@ -34,9 +34,10 @@ def scrolled(widget: QWidget) -> QScrollArea:
     return area
 
 
-class ViewTabs(QTabWidget):
-    """The views' tabs. Each view sits in a scroll area, so the widest view (Candidates with its
-    card) cannot make the window wider than the screen; callers still see the views themselves."""
+class ScrolledTabs(QTabWidget):
+    """Tabs whose pages each sit in a scroll area, so the widest page (Candidates with its card, a
+    long rule form) cannot make the window wider or squash its rows; callers still see the pages
+    themselves."""
 
     def addTab(self, view, title):  # noqa: N802 (Qt name)
         return super().addTab(scrolled(view), title)
@@ -69,7 +70,7 @@ class MainWindow(QMainWindow):
         self.pool_panel = PoolPanel(c)
         self.pipeline_editor = PipelineEditor(c)
         self.practice = PracticePanel(c)
-        self.editor_tabs = QTabWidget()
+        self.editor_tabs = ScrolledTabs()
         self.editor_tabs.addTab(self.pipeline_editor, "")
         self.editor_tabs.addTab(self.pool_panel, "")
         self.editor_tabs.addTab(self.practice, "")
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(scroll)
-        self.left.addWidget(scrolled(self.editor_tabs))  # scrolls rather than widen the window
+        self.left.addWidget(self.editor_tabs)  # its pages scroll rather than widen the window
         self.left.setStretchFactor(0, 2)
         self.left.setStretchFactor(1, 5)
         self.left.setSizes([260, 640])
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdict")
         self.views = [cls(c) for cls in VIEW_CLASSES]
-        self.tabs = ViewTabs()
+        self.tabs = ScrolledTabs()
         for view in self.views:
             self.tabs.addTab(view, view.title())
         self.tabs.currentChanged.connect(lambda _: self.tabs.currentWidget().refresh()

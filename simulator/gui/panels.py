@@ -261,7 +261,6 @@ class PipelineEditor(QWidget):
         self.controller = controller
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
-        self.tree.setMinimumHeight(7 * self.tree.fontMetrics().height())  # a two-stage pipeline shows whole
         self.tree.itemChanged.connect(self._checked)
         self.tree.currentItemChanged.connect(self._select)
         self.add_stage = QPushButton()
@@ -294,10 +293,12 @@ class PipelineEditor(QWidget):
         self.stage_en.editingFinished.connect(self._stage_renamed)
         self.stage_nl.editingFinished.connect(self._stage_renamed)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.tree, 2)
+        # The page scrolls: the tree keeps its natural height and the form gets the rest, so a long
+        # form (the learned model's) scrolls rather than the tree taking half the panel.
+        layout.addWidget(self.tree)
         layout.addLayout(buttons)
         layout.addWidget(self.stage_box)
-        layout.addWidget(self.form, 3)
+        layout.addWidget(self.form, 1)
         controller.scenario_loaded.connect(self.rebuild)
         controller.language_changed.connect(self._language)
         controller.state.edited.connect(self._state_edited)
@@ -364,6 +365,10 @@ class PipelineEditor(QWidget):
                 item.addChild(child)
             item.setExpanded(True)
         self.tree.blockSignals(False)
+        # As tall as its rows (two to ten of them), so the rule form below starts near the top.
+        rows = sum(1 + len(stage.rules) for stage in sc.pipeline.stages)
+        row_height = max(self.tree.sizeHintForRow(0), self.fontMetrics().height() + 4)
+        self.tree.setFixedHeight(row_height * min(max(rows, 2), 10) + 2 * self.tree.frameWidth() + 4)
         self.select(*(selected or (0, 0 if sc.pipeline.stages and sc.pipeline.stages[0].rules else None)))
 
     def item_for(self, stage: int, rule: int | None):

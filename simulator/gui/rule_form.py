@@ -1,7 +1,10 @@
 """A form for one rule, built from the rule's declared parameters (``Rule.PARAMS``).
 
-Each parameter's kind names its widget (a check box, a number, a choice or a line of text); text
-kinds write and read their own text (``ParamKind.to_text``/``from_text``, in core). The form turns
+Each parameter's kind names its widget (a check box, a number, a choice, a checklist, a table of
+named numbers, a group picker or a line of text); the kinds convert their values to what the widget
+shows and back (``to_text``/``from_text``, ``rows``/``from_rows``, in core). Tables, checklists and
+sliders take the form's whole width; a parameter's explanation (``rule.<kind>.help.<param>``)
+stands under its field. The form turns
 its widgets into the same table a scenario file holds and hands it to ``rules.rule_from_dict``, so
 the app and the files share one validation with the same messages. A new rule kind needs no form
 code; a new sort of widget is one entry in ``_WIDGETS``.
@@ -14,13 +17,37 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QSlider, QSpinBox, QWidget)
+from PySide6.QtCore import QLocale, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSlider, QSpinBox,
+                               QTableWidget, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ..core.rules import Rule, RuleConfigError, rule_from_dict
-from ..core.rules.params import CHECK, CHOICE, DECIMAL, TEXT, WHOLE
+from ..core.rules.params import (CHECK, CHECKLIST, CHOICE, DECIMAL, FORM_GROUP_ATTRIBUTES, GROUP, NUMBERS, TEXT,
+                                 WHOLE)
 from ..core.texts import t
+from ..core.world import CATEGORIES
+
+
+class WrappedLabel(QLabel):
+    """A word-wrapped label that keeps the height its text needs at its current width. A form
+    inside a scroll area does not ask a wrapped label for that height, so its lines would overlap
+    the next row."""
+
+    def __init__(self, text: str = ""):
+        super().__init__(text)
+        self.setWordWrap(True)
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt name)
+        super().setText(text)
+        if self.width() > 0:
+            self.setMinimumHeight(max(self.heightForWidth(self.width()), 0))
 
 
 def _check_box(form, p, value):
@@ -75,8 +102,182 @@ def _text(form, p, value):
     return widget, widget.text
 
 
+def _checklist(form, p, value):
+    """Names to tick, under headings (the learned model's features by kind); a heading ticks or
+    clears all its names at once, and that is one edit."""
+    tree = QTreeWidget()
+    tree.setHeaderHidden(True)
+    tree.setRootIsDecorated(False)
+    chosen = set(value or [])
+    items = {}
+    grouped = len(p.kind.groups) > 1
+    for heading, names in p.kind.groups.items():
+        parent = tree.invisibleRootItem()
+        if grouped:
+            parent = QTreeWidgetItem(tree, [t(f"{p.kind.headings}.{heading}", form.lang)])
+            parent.setFlags(parent.flags() | Qt.ItemFlag.ItemIsAutoTristate | Qt.ItemFlag.ItemIsUserCheckable)
+            parent.setToolTip(0, t("gui.form.tick_all", form.lang))
+            font = parent.font(0)
+            font.setBold(True)
+            parent.setFont(0, font)
+        for name in names:
+            item = QTreeWidgetItem(parent, [t(f"{p.kind.labels}.{name}", form.lang)])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Checked if name in chosen else Qt.CheckState.Unchecked)
+            items[name] = item
+    tree.expandAll()
+    rows = len(items) + (len(p.kind.groups) if grouped else 0)
+    tree.setMinimumHeight(min(rows, 12) * tree.sizeHintForRow(0) + 6)
+    tree.itemChanged.connect(lambda *_: form._edited_soon(p.name))
+    return tree, lambda: [n for n in p.kind.options if items[n].checkState(0) == Qt.CheckState.Checked]
+
+
+class NumberRows(QWidget):
+    """A small table: one row per named thing (a feature, a group) with a number, rows added and
+    removed with buttons. The parameter's kind says which names there are, how each reads in the
+    language and how rows become its value (``choices``, ``row_label``, ``rows``, ``from_rows``)."""
+
+    changed = Signal()
+
+    def __init__(self, kind, value, lang: str, columns: tuple[str, str]):
+        super().__init__()
+        self.kind, self.lang = kind, lang
+        self.keys = list(kind.choices())  # row keys; a combo box holds indices into this list
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([t(f"gui.form.column.{c}", lang) for c in columns] + [""])
+        self.table.verticalHeader().hide()
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.add_button = QPushButton(t("gui.form.add_row", lang))
+        self.add_button.clicked.connect(self.add_row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for key, number in kind.rows(value):
+            self._append(key, number)
+        self._fit()
+
+    def _append(self, key, number: float) -> None:
+        if key not in self.keys:
+            self.keys.append(key)  # a row from a file that the form would not offer itself
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        for index, k in enumerate(self.keys):
+            combo.addItem(self.kind.row_label(k, self.lang), index)
+        combo.setCurrentIndex(self.keys.index(key))
+        combo.setToolTip(combo.currentText())
+        combo.currentIndexChanged.connect(lambda *_: (combo.setToolTip(combo.currentText()), self.changed.emit()))
+        spin = QDoubleSpinBox()
+        spin.setLocale(number_locale(self.lang))
+        spin.setDecimals(self.kind.decimals)
+        spin.setRange(*self.kind.number_range)
+        spin.setSingleStep(0.05 if self.kind.number_range[1] <= 10 else 0.5)
+        spin.setValue(number)
+        spin.setKeyboardTracking(False)
+        spin.valueChanged.connect(lambda *_: self.changed.emit())
+        remove = QToolButton()
+        remove.setText("✕")
+        remove.setToolTip(t("gui.form.remove_row", self.lang))
+        remove.clicked.connect(lambda: self.remove_row(self.table.indexAt(remove.pos()).row()))
+        self.table.setCellWidget(row, 0, combo)
+        self.table.setCellWidget(row, 1, spin)
+        self.table.setCellWidget(row, 2, remove)
+
+    def _fit(self) -> None:
+        """As tall as its rows (up to eight), so the editor never scrolls inside a scrolling panel."""
+        self.table.resizeRowsToContents()
+        rows = sum(self.table.rowHeight(r) for r in range(min(self.table.rowCount(), 8)))
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height() + rows + 4)
+
+    def add_row(self) -> None:
+        used = {key for key, _ in self.rows()}
+        key = next((k for k in self.keys if k not in used), self.keys[0])
+        self._append(key, self.kind.new_row)
+        self._fit()
+        self.changed.emit()
+
+    def remove_row(self, row: int) -> None:
+        if 0 <= row < self.table.rowCount():
+            self.table.removeRow(row)
+            self._fit()
+            self.changed.emit()
+
+    def rows(self) -> list:
+        return [(self.keys[self.table.cellWidget(r, 0).currentData()], self.table.cellWidget(r, 1).value())
+                for r in range(self.table.rowCount())]
+
+
+_COLUMNS = {"Weights": ("feature", "points"), "Shifts": ("group", "shift"), "Factors": ("group", "factor")}
+
+
+def _number_rows(form, p, value):
+    widget = NumberRows(p.kind, value, form.lang, _COLUMNS.get(type(p.kind).__name__, ("group", "points")))
+    widget.changed.connect(lambda: form._edited(p.name))
+    return widget, lambda: p.kind.from_rows(widget.rows())
+
+
+class GroupPicker(QWidget):
+    """Which group: a characteristic and the groups of it that are meant, ticked by name."""
+
+    changed = Signal()
+
+    def __init__(self, value, lang: str):
+        super().__init__()
+        self.lang = lang
+        value = value.to_dict() if hasattr(value, "to_dict") else value or {"attribute": "gender", "values": []}
+        attributes = list(FORM_GROUP_ATTRIBUTES)
+        if value["attribute"] not in attributes:
+            attributes.append(value["attribute"])
+        self.attribute = QComboBox()
+        for a in attributes:
+            self.attribute.addItem(t(f"attribute.{a}", lang), a)
+        self.attribute.setCurrentIndex(attributes.index(value["attribute"]))
+        self.boxes: dict[str, QCheckBox] = {}
+        self.grid = QGridLayout()
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.attribute)
+        layout.addLayout(self.grid)
+        self._show_values(value["values"])
+        self.attribute.currentIndexChanged.connect(lambda *_: (self._show_values([]), self.changed.emit()))
+
+    def _show_values(self, ticked) -> None:
+        for box in self.boxes.values():
+            self.grid.removeWidget(box)
+            box.deleteLater()
+        self.boxes.clear()
+        attribute = self.attribute.currentData()
+        for k, v in enumerate(CATEGORIES[attribute]):
+            box = QCheckBox(t(f"label.{attribute}.{v}", self.lang))
+            box.setChecked(v in ticked)
+            box.toggled.connect(lambda *_: self.changed.emit())
+            self.grid.addWidget(box, k // 2, k % 2)
+            self.boxes[v] = box
+
+    def value(self) -> dict | None:
+        """The group, or None when nothing is ticked (no group: a rule's "only for" then applies to everyone)."""
+        values = [v for v, box in self.boxes.items() if box.isChecked()]
+        return {"attribute": self.attribute.currentData(), "values": values} if values else None
+
+
+def _group(form, p, value):
+    widget = GroupPicker(value, form.lang)
+    widget.changed.connect(lambda: form._edited(p.name))
+    return widget, widget.value
+
+
 # widget name (ParamKind.widget) -> builder(form, param, value) -> (widget, read the widget's value)
-_WIDGETS = {CHECK: _check_box, WHOLE: _whole, DECIMAL: _decimal, CHOICE: _choice, TEXT: _text}
+_WIDGETS = {CHECK: _check_box, WHOLE: _whole, DECIMAL: _decimal, CHOICE: _choice, TEXT: _text,
+            CHECKLIST: _checklist, NUMBERS: _number_rows, GROUP: _group}
 
 
 def nice_step(span: float, at_least: int = 100) -> float:
@@ -133,13 +334,10 @@ class RuleForm(QWidget):
         self.optional: dict[str, QCheckBox] = {}
         self.sliders: dict[str, NumberSlider] = {}
         self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setWordWrap(True)
+        self.error = WrappedLabel()
         self.error.setStyleSheet("color: #B2182B")
-        self.legality = QLabel()
-        self.legality.setWordWrap(True)
-        self.heading = QLabel()
-        self.heading.setWordWrap(True)
+        self.legality = WrappedLabel()
+        self.heading = WrappedLabel()
         self.heading.setStyleSheet("font-weight: bold")
         layout = QFormLayout(self)
         layout.addRow(self.heading)
@@ -147,6 +345,7 @@ class RuleForm(QWidget):
         layout.addRow(self.error)
         layout.addRow(self.legality)
         self._building = False
+        self._soon: set[str] = set()
 
     def set_rule(self, rule: Rule | None, path: str = "rule", ranges: dict | None = None) -> None:
         """Show ``rule``; ``ranges`` are the slider ranges taken from the run (parameter -> (low, high))."""
@@ -174,7 +373,7 @@ class RuleForm(QWidget):
 
         self.widgets[p.name] = widget
         self.readers[p.name] = read
-        label = self.rule.param_label(p.name, self.lang)
+        label = WrappedLabel(self.rule.param_label(p.name, self.lang))
         field = self._with_slider(p, widget, ranges)
         if p.optional:
             use = QCheckBox()
@@ -187,11 +386,22 @@ class RuleForm(QWidget):
             row = QWidget()
             box = QHBoxLayout(row)
             box.setContentsMargins(0, 0, 0, 0)
-            box.addWidget(use)
+            box.addWidget(use, 0, Qt.AlignmentFlag.AlignTop)
             box.addWidget(field, 1)
-            self.form.addRow(label, row)
+            field = row
+        # Tables, checklists and sliders take the form's whole width, their label above them: beside
+        # a label they would be squeezed into a third of a 1280 px editor.
+        if p.kind.widget in (CHECKLIST, NUMBERS, GROUP) or p.name in self.sliders:
+            self.form.addRow(label)
+            self.form.addRow(field)
         else:
             self.form.addRow(label, field)
+        help_text = self.rule.param_help(p.name, self.lang)
+        if help_text:  # jargon explained where it is met, in words, under the field
+            note = WrappedLabel(help_text)
+            note.setObjectName(f"help_{p.name}")
+            note.setStyleSheet("color: #555555")
+            self.form.addRow(note)
 
     def _with_slider(self, p, spin, ranges: dict) -> QWidget:
         """The spin box, with a slider beside it if the parameter has a slider range."""
@@ -244,6 +454,19 @@ class RuleForm(QWidget):
             return
         self.apply(name, live)
 
+    def _edited_soon(self, name: str) -> None:
+        """One edit for a burst of changes (a checklist heading ticks all its names one by one)."""
+        if self._building or self.rule is None or name in self._soon:
+            return
+        self._soon.add(name)
+
+        def apply():
+            self._soon.discard(name)
+            if self.rule is not None:
+                self.apply(name)
+
+        QTimer.singleShot(0, self, apply)
+
     def apply(self, name: str = "", live: bool = False) -> Rule | None:
         """Validate the widgets; on success replace the rule and emit ``rule_changed``."""
         try:
@@ -263,7 +486,5 @@ class RuleForm(QWidget):
             self.heading.clear()
             return
         self.heading.setText(self.rule.describe(self.lang))
-        # A wrapped label does not ask its layout for the height it needs; reserve it.
-        self.heading.setMinimumHeight(self.heading.heightForWidth(max(self.heading.width(), 300)))
         legal = self.rule.legality()
         self.legality.setText(f"<b>{legal.label(self.lang)}.</b> {legal.explain(self.lang)}")

@@ -141,6 +141,12 @@ class Rule:
         return t(own if has_text(own, lang) else f"rule.param.{name}", lang)
 
     @classmethod
+    def param_help(cls, name: str, lang: str) -> str:
+        """What a parameter means, in words (``rule.<kind>.help.<name>``), or "" if its label says it all."""
+        key = f"rule.{cls.kind}.help.{name}"
+        return t(key, lang) if has_text(key, lang) else ""
+
+    @classmethod
     def choice_label(cls, name: str, option: str, lang: str) -> str:
         param = next(p for p in cls.PARAMS if p.name == name)
         prefix = param.kind.labels or f"rule.{cls.kind}.choice.{name}"

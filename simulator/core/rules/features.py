@@ -50,6 +50,18 @@ PROXY_FEATURES = frozenset(
 )
 FEATURE_NAMES = tuple(FEATURES)
 
+# How a form groups the features for a recruiter: what the job asks for, then the proxies by where
+# they come from on a CV, then the protected attributes themselves.
+FEATURE_KINDS: dict[str, tuple[str, ...]] = {
+    "job": ("education", "experience_years", "skills_count", "driving_licence", "diploma_recognised"),
+    "career": ("current_gap_months", "past_gap_months", "career_switches", "part_time_history",
+               "graduation_year", "foreign_diploma", "dutch_level"),
+    "name_place": ("name_non_dutch", "concentration_postcode"),
+    "hobbies": tuple(f"hobby_{tok}" for tok in HOBBY_TOKENS),
+    "style": tuple(f"style_{tok}" for tok in STYLE_TOKENS),
+    "protected": ("age", "woman", "born_abroad", "disability"),
+}
+
 
 def feature(pool, name: str) -> np.ndarray:
     return FEATURES[name](pool)

@@ -22,11 +22,13 @@ from scipy.special import expit
 from ..texts import t
 from ..world import CATEGORIES
 from .base import Cut, Legality, NEEDS_JUSTIFICATION, Param, Rule, RuleConfigError, by_value, rule_kind, template_parts
-from .features import FEATURE_NAMES, PROTECTED_FEATURES, feature
+from .features import FEATURE_KINDS, FEATURE_NAMES, PROTECTED_FEATURES, feature
 from .params import Decimal, Shifts, Whole, Words
 from .weighted_score import check_cut, cut_params, cut_texts, describe_cut
 
 MODEL_FEATURES = tuple(f for f in FEATURE_NAMES if f not in PROTECTED_FEATURES)
+_MODEL_FEATURE_KINDS = {kind: tuple(f for f in names if f in MODEL_FEATURES) for kind, names in FEATURE_KINDS.items()
+                        if any(f in MODEL_FEATURES for f in names)}
 
 DEFAULT_HISTORY_BIAS = {
     # Shifts, in standard deviations of suitability, applied by past recruiters [G]. Chosen to give
@@ -67,7 +69,8 @@ class LearnedModel(Rule):
     ORDER: ClassVar[int] = 5
     IMPORTS: ClassVar[tuple[str, ...]] = ("sklearn.linear_model",)
     PARAMS: ClassVar[tuple[Param, ...]] = (
-        Param("features", Words(MODEL_FEATURES), list(MODEL_FEATURES)),
+        Param("features", Words(MODEL_FEATURES, _MODEL_FEATURE_KINDS, labels="feature", headings="feature_kind"),
+              list(MODEL_FEATURES)),
         Param("history_size", Whole(), 20000, minimum=500, maximum=500000),
         Param("history_hire_share", Decimal(), 0.2, minimum=0.01, maximum=0.9),
         # {attribute: {value: shift in SD}}; None = DEFAULT_HISTORY_BIAS.

@@ -2,8 +2,10 @@
 
 A rule declares each parameter once (``Param``: name, kind, default, range). The kind checks a
 value from a scenario file and says how a form edits it: a check box, a whole or decimal number,
-a choice, or a line of text that the kind writes and reads back (``to_text``/``from_text``, here in
-core so the window has no rule knowledge). A new kind of parameter is one class in this module
+a choice, a checklist of names under headings, a small table of named numbers (the kind turns its
+value into rows and back: ``rows``/``from_rows``), a group ticked by name, or a line of text that
+the kind writes and reads back (``to_text``/``from_text``). Those conversions live here in core, so
+the window has no rule knowledge. A new kind of parameter is one class in this module
 and, if it needs a new sort of widget, one entry in ``gui/rule_form.py``'s widget table.
 """
 
@@ -13,10 +15,16 @@ import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..world import CATEGORIES
+from ..world import CATEGORIES, PROTECTED_ATTRIBUTES
 
-# The widgets a form can build; every kind names one.
+# The widgets a form can build; every kind names one. CHECKLIST: tick names from a list (grouped by
+# kind); NUMBERS: a small table of named rows, each with a number (``rows``/``from_rows``); GROUP:
+# an attribute and the groups of it that are meant.
 CHECK, WHOLE, DECIMAL, CHOICE, TEXT = "check", "whole", "decimal", "choice", "text"
+CHECKLIST, NUMBERS, GROUP = "checklist", "numbers", "group"
+# The attributes a form offers when a recruiter adds a group (a file may name any attribute).
+FORM_GROUP_ATTRIBUTES = ("gender", "age_band", "origin", "region", "name_region", "disability", "parent",
+                         "education", "diploma_country", "dutch_level", "applied_for")
 # Slider ranges taken from the last run (``Outcome.slider_range``).
 SCORE_RANGE, REACHED_RANGE = "score", "reached"
 
@@ -135,12 +143,18 @@ class Choice(ParamKind):
 
 
 class Words(ParamKind):
-    """A list of words, optionally from a fixed set; written "a, b, c" in a form."""
+    """A list of words, optionally from a fixed set: free words are written "a, b, c" in a form;
+    a fixed set is a checklist, under the headings of ``groups`` ({heading: names}), each name
+    shown as the text ``<labels>.<name>`` and each heading as ``<headings>.<heading>``."""
 
     what = "a list of texts"
 
-    def __init__(self, options: tuple[str, ...] = ()):
+    def __init__(self, options: tuple[str, ...] = (), groups: dict[str, tuple[str, ...]] | None = None,
+                 labels: str = "", headings: str = ""):
         self.options = tuple(options)
+        self.groups = groups or ({"all": self.options} if self.options else {})
+        self.labels, self.headings = labels, headings
+        self.widget = CHECKLIST if self.options else TEXT
 
     def check(self, param, value, path):
         if isinstance(value, str):
@@ -200,13 +214,38 @@ def _parse_mapping(text: str) -> dict:
     return out
 
 
+def _no_repeats(rows, label, path: str = "") -> None:
+    seen = set()
+    for key, _ in rows:
+        if key in seen:
+            raise RuleConfigError(path or "rows", f"{label(key)} is listed twice")
+        seen.add(key)
+
+
 class Weights(ParamKind):
-    """Numbers by name (feature weights); written "education=2, skills_count=3"."""
+    """Numbers by name (feature weights); in a form a table of feature and points."""
 
     what = "a table of name = number"
+    widget = NUMBERS
+    number_range, decimals, new_row = (-100.0, 100.0), 2, 1.0  # a new row: one point
 
     def __init__(self, options: tuple[str, ...] = ()):
         self.options = tuple(options)
+
+    def choices(self) -> list:
+        return list(self.options)
+
+    def row_label(self, key, lang: str) -> str:
+        from ..texts import t
+
+        return t(f"feature.{key}", lang)
+
+    def rows(self, value) -> list:
+        return [(k, float(v)) for k, v in (value or {}).items()]
+
+    def from_rows(self, rows) -> dict:
+        _no_repeats(rows, str)
+        return {k: v for k, v in rows}
 
     def check(self, param, value, path):
         if not isinstance(value, dict):
@@ -271,6 +310,7 @@ class Group(ParamKind):
     """A group of candidates; written "origin: second_gen, born_abroad"."""
 
     what = "a group: { attribute = \"origin\", values = [\"born_abroad\"] }"
+    widget = GROUP
 
     def check(self, param, value, path):
         return value if isinstance(value, GroupSelector) else parse_group(value, path)
@@ -287,10 +327,36 @@ class Group(ParamKind):
         return {"attribute": attribute.strip(), "values": [v.strip() for v in values.split(",") if v.strip()]}
 
 
+def group_label(attribute: str, values, lang: str) -> str:
+    """'women' or 'born abroad, born in NL, parent born abroad' in ``lang``: the groups' own names
+    say which characteristic they belong to."""
+    from ..texts import t
+
+    values = [values] if isinstance(values, str) else values
+    return ", ".join(t(f"label.{attribute}.{v}", lang) for v in values)
+
+
 class Factors(ParamKind):
-    """Factors for groups (a callback's invitation chances); written "gender: woman & parent: yes = 0.48; …"."""
+    """Factors for groups (a callback's invitation chances); in a form a table of group and factor.
+    A row's key is its condition: ((attribute, (values…)), …), all of which a candidate meets."""
 
     what = "a list such as [{ when = { attribute = [values] }, factor = 0.56 }]"
+    widget = NUMBERS
+    number_range, decimals, new_row = (0.0, 10.0), 2, 1.0  # a new row: the same chance as everyone
+
+    def choices(self) -> list:
+        attributes = PROTECTED_ATTRIBUTES + ("name_region", "applied_for")
+        return [((a, (v,)),) for a in attributes for v in CATEGORIES[a]]
+
+    def row_label(self, key, lang: str) -> str:
+        return " & ".join(group_label(a, values, lang) for a, values in key)
+
+    def rows(self, value) -> list:
+        return [(tuple((a, tuple([v] if isinstance(v, str) else v)) for a, v in entry["when"].items()),
+                 float(entry["factor"])) for entry in value or []]
+
+    def from_rows(self, rows) -> list:
+        return [{"when": {a: list(values) for a, values in key}, "factor": factor} for key, factor in rows]
 
     def check(self, param, value, path):
         if not isinstance(value, list):
@@ -337,9 +403,28 @@ class Shifts(ParamKind):
     ``shown_when_empty`` is what an empty value means (the form shows it)."""
 
     what = "a table { attribute = { value = number } }"
+    widget = NUMBERS
+    number_range, decimals, new_row = (-5.0, 5.0), 2, 0.0  # a new row: judged like everyone
 
     def __init__(self, shown_when_empty: dict | None = None):
         self.shown_when_empty = shown_when_empty
+
+    def choices(self) -> list:
+        return [(a, v) for a in PROTECTED_ATTRIBUTES for v in CATEGORIES[a]]
+
+    def row_label(self, key, lang: str) -> str:
+        return group_label(key[0], key[1], lang)
+
+    def rows(self, value) -> list:
+        value = self.shown_when_empty if value is None else value
+        return [((a, v), float(shift)) for a, shifts in (value or {}).items() for v, shift in shifts.items()]
+
+    def from_rows(self, rows):
+        _no_repeats(rows, lambda key: f"{key[0]}: {key[1]}")
+        out: dict = {}
+        for (attribute, v), shift in rows:
+            out.setdefault(attribute, {})[v] = shift
+        return None if out == self.shown_when_empty else out  # unchanged: still "the default"
 
     def check(self, param, value, path):
         if not isinstance(value, dict):
