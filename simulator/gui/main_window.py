@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("")
         self.presentation_action = self._action(self.view_menu, "gui.menu.presentation", self.toggle_presentation,
                                                 "F11", checkable=True)
-        self._action(self.view_menu, "gui.menu.freeze", self.controller.freeze, "Ctrl+F")
+        self._action(self.view_menu, "gui.menu.freeze", self._freeze, "Ctrl+F")
         self.walk_action = self._action(self.view_menu, "gui.menu.walkthrough", self.show_walkthrough, "Ctrl+W",
                                         checkable=True)
         self._action(self.view_menu, "gui.menu.before_after", self.walkthrough.toggle_before_after, "B")
@@ -293,6 +293,15 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(t("gui.status.done", lang, n=integer(len(result.pool), lang),
                                        selected=integer(int(result.outcome.selected.sum()), lang)), 4000)
+
+    def _freeze(self) -> None:
+        """Freeze the run as A, and say so whichever view is open (Compare shows A beside B)."""
+        self.controller.freeze()
+        frozen = self.controller.frozen
+        if frozen is not None:
+            lang = self.controller.lang
+            self.statusBar().showMessage(t("gui.status.frozen", lang, a=integer(int(frozen.outcome.selected.sum()),
+                                                                                  lang)), 8000)
 
     def _keep_message(self, message: str) -> None:
         self._kept_message = message

@@ -33,7 +33,7 @@ class CompareView(View):
         top = QHBoxLayout()
         top.addWidget(self.freeze_button)
         top.addWidget(self.status, 1)
-        split = QSplitter()
+        self.split = split = QSplitter()
         split.addWidget(self.groups)
         split.addWidget(self.flips)
         split.setStretchFactor(0, 3)
@@ -41,6 +41,7 @@ class CompareView(View):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        layout.addStretch(0)
         layout.addWidget(self.totals)
         self.comparison = None
         self.retranslate()
@@ -65,9 +66,15 @@ class CompareView(View):
         if frozen is None:
             self.comparison = None
             self.status.setText(t("gui.compare.how", lang))
+            self.split.hide()  # one line, not two empty tables
             return
         comparison = compare_runs(frozen.measurement, self.result.measurement)
         self.comparison = comparison
+        if comparison.same_pool and not len(comparison.flipped) and self._same_rates(comparison):
+            self.status.setText(t("gui.compare.same", lang, a=integer(int(frozen.outcome.selected.sum()), lang)))
+            self.split.hide()
+            return
+        self.split.show()
         self.status.setText(t("gui.compare.status", lang, a=integer(int(frozen.outcome.selected.sum()), lang),
                               b=integer(int(self.result.outcome.selected.sum()), lang)))
         headers = [t("cli.col.group", lang), t("gui.compare.rate_a", lang), t("gui.compare.rate_b", lang),
@@ -123,6 +130,11 @@ class CompareView(View):
             summary += " " + t("gui.compare.listed", lang, shown=MAX_LISTED)
         self.totals.setText(summary + ("  " + "; ".join(parts) if parts else ""))
         self.totals.setFont(STYLE.font(10))
+
+    @staticmethod
+    def _same_rates(comparison) -> bool:
+        rows = comparison.groups
+        return bool(((rows["rate_a"] == rows["rate_b"]) | (rows["rate_a"].isna() & rows["rate_b"].isna())).all())
 
     @staticmethod
     def _percent(x, lang: str) -> str:

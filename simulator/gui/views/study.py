@@ -35,6 +35,7 @@ class StudyView(View):
         replay = self.controller.scenario.replay if self.controller.scenario else None
         self.table.clear()
         self.table.setRowCount(0)
+        self.table.setVisible(replay is not None)  # without a study: one line, not an empty table
         if replay is None:
             self.report = None
             self.heading.setText(t("gui.study.none", lang, titles=", ".join(
