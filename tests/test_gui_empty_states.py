@@ -39,3 +39,25 @@ def test_study_without_a_replay_is_one_line(qtbot, window):
     qtbot.waitUntil(lambda: study.heading.text() != "")
     assert not study.table.isVisible()
     assert "‘" in study.heading.text()
+
+
+def test_window_layout_is_remembered(qtbot, show_window, tmp_path):
+    """A window's size, hidden editors and open view come back in the next window."""
+    from PySide6.QtCore import QSettings
+
+    from simulator.gui.app import create_window
+
+    settings = QSettings(str(tmp_path / "recruitsim.ini"), QSettings.Format.IniFormat)
+    first = show_window(create_window("en", "cv-gap"))
+    first.resize(1300, 707)
+    first.split.setSizes([300, 1000])
+    first.tabs.setCurrentWidget(first.view("rates"))
+    first.show_editors(False)
+    first.save_layout(settings)
+    settings.sync()
+    second = show_window(create_window("en", "cv-gap"))
+    second.restore_layout(QSettings(str(tmp_path / "recruitsim.ini"), QSettings.Format.IniFormat))
+    assert second.height() == 707  # the width is clamped to the (800 px offscreen) screen, as on a small laptop
+    assert second.width() == 1300 or second.width() >= second.screen().availableGeometry().width() - 10
+    assert second.tabs.currentWidget() is second.view("rates")
+    assert not second.editors_action.isChecked() and not second.left.isVisible()

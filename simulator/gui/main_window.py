@@ -440,7 +440,34 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(self, t("gui.menu.about", self.controller.lang), t("gui.about", self.controller.lang))
 
+    # -- the window's layout, remembered per user -------------------------------------------------
+    def save_layout(self, settings) -> None:
+        """Size and place, the panes' proportions, whether the editors show and the open view."""
+        settings.setValue("layout/geometry", self.saveGeometry())
+        settings.setValue("layout/split", self.split.saveState())
+        settings.setValue("layout/left", self.left.saveState())
+        settings.setValue("layout/editors", "yes" if self.editors_action.isChecked() else "no")
+        settings.setValue("layout/view", self.tabs.currentWidget().key)
+
+    def restore_layout(self, settings) -> None:
+        """The layout saved at the last close; anything missing or unreadable keeps the default."""
+        geometry = settings.value("layout/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        for key, splitter in (("layout/split", self.split), ("layout/left", self.left)):
+            state = settings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
+        if settings.value("layout/editors") == "no":
+            self.show_editors(False)
+        view = next((v for v in self.views if v.key == settings.value("layout/view")), None)
+        if view is not None:
+            self.tabs.setCurrentWidget(view)
+        self._settings = settings
+
     def closeEvent(self, event):  # noqa: N802
+        if getattr(self, "_settings", None) is not None:
+            self.save_layout(self._settings)
         self.controller.cancel()
         self.controller.wait(5000)
         self.controller.set_session(None)  # every decision is already committed; this only closes the file
