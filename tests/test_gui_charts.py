@@ -90,3 +90,33 @@ def test_window_fits_a_1280_projector_whichever_view_was_opened(qtbot, show_wind
     window.editors_action.trigger()
     assert window.left.isVisible()
     window.controller.wait()
+
+
+def test_rates_per_vacancy_draws_each_vacancy_and_group(qtbot, show_window):
+    """berkeley's "Per vacancy" draws one bar per vacancy and group, labelled "vacancy A · women",
+    with the rate and impact ratio core counted within that vacancy; it is offered only where one
+    pool applies for several vacancies."""
+    from simulator.core.strata import rates_per_stratum
+
+    window = show_window(create_window("en", "cv-gap"))
+    rates = window.view("rates")
+    window.tabs.setCurrentWidget(rates)
+    assert not rates.per_stratum.isVisibleTo(rates)  # cv-gap has one vacancy
+    window.load_scenario("berkeley")
+    window.controller.wait()
+    qtbot.waitUntil(lambda: rates.per_stratum.isVisibleTo(rates))
+    rates.per_stratum.setChecked(True)
+    rows = rates_per_stratum(window.controller.result.measurement, "gender")
+    ticks, bars, labels, ratios = _drawn(rates)
+    assert ticks[:2] == ["vacancy A · women", "vacancy A · men"]
+    assert ticks == [f"{group_label('applied_for', s, 'en')} · {group_label('gender', g, 'en')}"
+                     for s, g in zip(rows["stage"], rows["group"])]
+    assert bars == len(rows) == 12
+    pool, selected = window.controller.result.pool, window.controller.result.outcome.selected
+    in_a = (pool["applied_for"] == 0) & (pool["gender"] == 0)
+    assert labels[0] == percent(selected[in_a].mean(), "en")
+    for label, row in zip(ratios, rows.itertuples()):
+        assert label == t("gui.rates.reference", "en") if row.reference else label.startswith(
+            format_ratio(row.impact_ratio, "en"))
+    assert rows[rows["reference"]]["group"].unique().tolist() == ["man"]
+    window.controller.wait()

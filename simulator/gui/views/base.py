@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import traceback
 
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ...core.texts import t
@@ -78,7 +79,7 @@ class AttributeChooser(QComboBox):
 
     def __init__(self, attributes=GROUP_ATTRIBUTES, lang="en", parent=None, default=None):
         super().__init__(parent)
-        compact_combo(self, 14)
+        compact_combo(self, 24)  # "parent of young children" in full
         self.attributes = tuple(attributes)
         for a in self.attributes:
             self.addItem(a, a)
@@ -99,7 +100,7 @@ class StageChooser(QComboBox):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        compact_combo(self, 18)
+        compact_combo(self, 32)  # "Overall (application to selection)" in full
 
     def refill(self, result, lang: str) -> None:
         current = self.currentData()
@@ -125,8 +126,10 @@ def caption(text: str = "", points: float | None = None, bold: bool = False) -> 
     label.setWordWrap(True)
     if points is not None:
         label.setFont(STYLE.font(points, bold))
-    elif bold:
-        label.setStyleSheet("font-weight: bold")
+    elif bold:  # a font with only its weight set, so it still follows the application's size
+        font = QFont()
+        font.setBold(True)  # resolves the weight alone; the family and size come from the parent
+        label.setFont(font)
     return label
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core.grouptable import OVERALL, STATUS_FEW
+from ...core.strata import rates_per_stratum
 from ...core.texts import percent, t
 from ...core.thresholds import FOUR_FIFTHS
 from ...core.verdict import format_p, format_ratio
@@ -25,6 +26,10 @@ class RatesView(View):
         self.chooser.currentIndexChanged.connect(self.refresh)
         self.stage_chooser.currentIndexChanged.connect(self.refresh)
         self.chooser_label, self.stage_label = QLabel(), QLabel()
+        # Several vacancies in one pool: the rates within each vacancy, beside (instead of) the pooled ones.
+        self.per_stratum = QCheckBox()
+        self.per_stratum.setVisible(False)
+        self.per_stratum.toggled.connect(self.refresh)
         self.explain = caption()
         # Where one pool applies for several vacancies, the within-vacancy comparison belongs next to
         # the pooled bars (Simpson's paradox), not only in the verdict's tooltip.
@@ -36,7 +41,7 @@ class RatesView(View):
             w.setMouseEnabled(False, False)
             w.getPlotItem().setMenuEnabled(False)
         top = QHBoxLayout()
-        for w in (self.chooser_label, self.chooser, self.stage_label, self.stage_chooser):
+        for w in (self.chooser_label, self.chooser, self.stage_label, self.stage_chooser, self.per_stratum):
             top.addWidget(w)
         top.addStretch(1)
         plots = QHBoxLayout()
@@ -53,6 +58,7 @@ class RatesView(View):
     def retranslate(self) -> None:
         self.chooser_label.setText(t("gui.choose.attribute", self.lang))
         self.stage_label.setText(t("gui.choose.stage", self.lang))
+        self.per_stratum.setText(t("gui.rates.per_vacancy", self.lang))
         self.chooser.retranslate(self.lang)
         self.stage_chooser.refill(self.result, self.lang)
         self.explain.setText(t("gui.rates.explain", self.lang))
@@ -62,7 +68,14 @@ class RatesView(View):
         self.stage_chooser.refill(result, self.lang)
         super().set_result(result)
 
+    def showing_strata(self) -> bool:
+        """The rates within each vacancy are shown (several vacancies, the box ticked, overall)."""
+        return (self.per_stratum.isChecked() and self.result is not None
+                and self.result.measurement.strata == "applied_for" and self.stage_chooser.stage() == OVERALL)
+
     def rows(self):
+        if self.showing_strata():
+            return rates_per_stratum(self.result.measurement, self.chooser.attribute())
         # Single attributes only: the singles table is ready, the intersections are computed lazily.
         g = self.result.measurement.singles
         return g[(g["stage"] == self.stage_chooser.stage()) & (g["attribute"] == self.chooser.attribute())
@@ -81,7 +94,8 @@ class RatesView(View):
         ratio_plot = self.items["ratio"]["plot"]
         self.line = pg.InfiniteLine(pos=FOUR_FIFTHS, angle=90)
         self.one = pg.InfiniteLine(pos=1.0, angle=90)
-        self.rule = pg.TextItem("", color=REFERENCE_LINE, anchor=(0, 1))
+        # Left of the 0.8 line, where the axis has room; to its right it ran off the chart.
+        self.rule = pg.TextItem("", color=REFERENCE_LINE, anchor=(1, 0))  # hangs from the top edge
         for item in (self.line, self.one, self.rule):
             ratio_plot.addItem(item)
 
@@ -106,17 +120,27 @@ class RatesView(View):
         # belongs beside the pooled bars; the findings say it.
         note = []
         measurement = self.result.measurement
-        if measurement.strata == "applied_for" and self.stage_chooser.stage() == OVERALL:
+        several = measurement.strata == "applied_for"
+        self.per_stratum.setVisible(several)
+        self.per_stratum.setEnabled(several and self.stage_chooser.stage() == OVERALL)
+        if several and self.stage_chooser.stage() == OVERALL:
             findings = measurement.findings
             if findings.stratified and findings.stratified["attribute"] == attribute:
                 note = findings.stratified_sentences(lang)
         self.strata_note.setText(note[0] if note else "")
-        self.strata_note.setVisible(bool(note))
+        self.strata_note.setVisible(bool(note) and not self.showing_strata())  # the bars per vacancy show it
         rows = self.rows()
         rows = rows[rows["n"] > 0].reset_index(drop=True)
         count = len(rows)
         y = np.arange(count)[::-1].astype(float)
+        if self.showing_strata() and count:  # half a row between vacancies, so each reads as a block
+            new_block = np.r_[False, rows["stage"].to_numpy()[1:] != rows["stage"].to_numpy()[:-1]]
+            down = np.arange(count) + 0.5 * np.cumsum(new_block)  # distance from the top row
+            y = down.max() - down
+        top = float(y.max()) + (1.5 if self.showing_strata() else 1) if count else 0.0
         labels = [value_label(attribute, g, lang) for g in rows["group"]]
+        if self.showing_strata():  # "vacancy A · women"
+            labels = [f"{value_label(measurement.strata, s, lang)} · {label}" for s, label in zip(rows["stage"], labels)]
         width = STYLE.pen_width()
         rate = rows["rate"].to_numpy(dtype=float)
         ratio = rows["impact_ratio"].to_numpy(dtype=float)
@@ -169,11 +193,21 @@ class RatesView(View):
             label.setFont(STYLE.font(8.5))
             label.setPos(0.02, y[k] + 0.42)
         max_ratio = max(1.25, float(np.nanmax(np.where(whiskers, np.minimum(ir_high, 3.0), 0))) if count else 1.25)
+        if self.showing_strata():
+            # Many rows: each number beside its bar (after the whisker), not above it where the
+            # row above would cover it; the axes make room for the text.
+            rate_end = np.nan_to_num(np.where(shown, 100 * np.fmax(rate, high), 0.0))
+            ratio_end = np.nan_to_num(np.where(whiskers, np.minimum(ir_high, 3.0), ratio_width))
+            for name, ends, span in (("rate", rate_end, max_rate), ("ratio", ratio_end, max_ratio)):
+                for k, label in enumerate(self._labels(name, count)):
+                    label.setPos(ends[k] + 0.015 * span, y[k])
+            room = 1.75 if (status == STATUS_FEW).any() else 1.45  # "· too few to tell" is long
+            max_rate, max_ratio = max_rate * room, max_ratio * room
         self.line.setPen(pg.mkPen(REFERENCE_LINE, width=STYLE.pen_width(1.5), style=pg.QtCore.Qt.PenStyle.DashLine))
         self.one.setPen(pg.mkPen("#BBBBBB", width=width))
         self.rule.setText(t("gui.rates.rule_of_thumb", lang))
         self.rule.setFont(STYLE.font(8.5))
-        self.rule.setPos(FOUR_FIFTHS + 0.01, count - 0.35)
+        self.rule.setPos(FOUR_FIFTHS - 0.01, top - 0.1)
         ticks = [[(y[k], labels[k]) for k in range(count)]]
         for name, title, xmax in (("rate", t("gui.rates.rate_title", lang), max_rate),
                                   ("ratio", t("gui.rates.ratio_title", lang), max_ratio * 1.05)):
@@ -182,7 +216,7 @@ class RatesView(View):
             fit_axis_to_labels(plot.getAxis("left"), labels)
             plot.setTitle(title, size=f"{11 * STYLE.scale:.0f}pt")
             plot.setXRange(0, xmax, padding=0)
-            plot.setYRange(-0.6, count - 0.1, padding=0)
+            plot.setYRange(-0.6, top - 0.1, padding=0)
         self.items["rate"]["plot"].setLabel("bottom", t("gui.rates.rate_axis", lang))
         self.items["ratio"]["plot"].setLabel("bottom", t("gui.rates.ratio_axis", lang))
         if self._styled != (STYLE.scale, lang):
