@@ -124,7 +124,8 @@ def test_versus_mode_never_shows_advice_and_compares(window):
 
 
 def test_feedback_matches_the_core_numbers(window):
-    """After a review the feedback page shows the counts the core computes from the stored decisions."""
+    """After a review the feedback page shows the counts the core computes from the stored decisions,
+    and says that a dozen cards can move the ratios only by a dozen outcomes."""
     view = start(window, count=12)
     for k in range(12):
         view.decide(k < 4)
@@ -137,6 +138,8 @@ def test_feedback_matches_the_core_numbers(window):
                                                                    expected.recovered, expected.lost)
     assert f"{expected.overrides} overrides" in view.summary.text()
     assert view.groups_table.columnCount() == 3 + 4  # machine, you, four simulated profiles
+    # 12 cards out of 5,000: the columns can hardly differ, and the page says why
+    assert "You reviewed 12 of the 5,000 candidates; only those 12 outcomes can differ" in view.summary.text()
 
 
 def test_close_and_reopen_session_restores_everything(qtbot, window, tmp_path):

@@ -113,6 +113,24 @@ def test_reasons_are_plain_language_in_both_languages(gap_run):
     assert "did not make the cut" in outcome.trail(j, "en")["reason"]
 
 
+def test_a_tie_at_the_cut_is_worded_as_a_tie(gap_run):
+    """Integer scores tie at the cut: a candidate with the lowest kept score is told it was a tie-break,
+    and every other ranking reason shows two different numbers (never "15.0 … lowest kept: 15.0")."""
+    import re
+
+    outcome, _ = gap_run
+    ranked_out = np.flatnonzero(outcome.rejected_by == 2)
+    reasons = outcome.reasons("en", ranked_out)
+    tied = [r for r in reasons if "tied with the lowest score kept" in r]
+    assert tied and all("first any positive action, then lot" in r for r in tied)
+    for reason in reasons:
+        if reason in tied:
+            continue
+        score, floor = re.search(r"score (\S+) did not make the cut .*lowest score kept: (\S+)\)", reason).groups()
+        assert float(score) < float(floor), reason
+    assert any("gelijk aan de laagste score" in r for r in outcome.reasons("nl", ranked_out))
+
+
 def test_no_structural_links_removes_the_gender_gap():
     """With the 'no structural differences' switch the gap rule no longer separates women and men."""
     pool = generate_pool(Vacancy(), PoolSettings(size=60000, seed=4, structural_links=False))

@@ -61,9 +61,19 @@ def cut_texts(rule, lang: str, info: dict | None, indices) -> tuple[np.ndarray, 
     if rule.threshold is not None:
         threshold = short_number(rule.threshold, lang)
         return score, lambda s: t("rule.cut.reason_threshold", lang, score=number(float(s), lang, 1), threshold=threshold)
-    floor_text = "—" if floor is None or not np.isfinite(floor) else number(floor, lang, 1)
     cut = describe_cut(rule, lang)
-    return score, lambda s: t("rule.cut.reason_rank", lang, score=number(float(s), lang, 1), floor=floor_text, cut=cut)
+    if floor is None or not np.isfinite(floor):
+        return score, lambda s: t("rule.cut.reason_rank", lang, score=number(float(s), lang, 1), floor="—", cut=cut)
+
+    def reason(s) -> str:
+        # Scores count to 0.01 (pipeline._sort_key): equal there is a tie the tie-break decided.
+        if round(float(s) * 100) == round(float(floor) * 100):
+            return t("rule.cut.reason_tie", lang, score=number(float(s), lang, 2), cut=cut)
+        digits = 1 if number(float(s), lang, 1) != number(float(floor), lang, 1) else 2  # never "15.0 … 15.0"
+        return t("rule.cut.reason_rank", lang, score=number(float(s), lang, digits), floor=number(float(floor), lang, digits),
+                 cut=cut)
+
+    return score, reason
 
 
 @rule_kind

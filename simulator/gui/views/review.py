@@ -35,6 +35,9 @@ def default_session_path(folder: Path, participant: str) -> Path:
     return folder / f"{safe}-{stamp}{SUFFIX}"
 
 
+# Fewer cards than this: the feedback says how little so few decisions can move the ratios.
+FEW_CARDS = 50
+
 class ReviewView(View):
     key = "review"
     card_shown = Signal(int)  # the candidate on screen (for tests and the benchmark)
@@ -438,6 +441,10 @@ class ReviewView(View):
         parts = [t("gui.review.summary", lang, decisions=fb.decisions, overrides=fb.overrides,
                    rate=percent(fb.override_rate, lang) if fb.decisions else "—", recovered=fb.recovered, lost=fb.lost,
                    wrong=fb.wrongly_advanced)]
+        reviewed_count = sum(1 for d in decisions if not d.versus)
+        if 0 < reviewed_count < FEW_CARDS:  # otherwise the columns look alike and seem to say "no difference"
+            parts.append(t("gui.review.table.few_cards", lang, n=integer(reviewed_count, lang),
+                           total=integer(len(outcome.pool), lang)))
         if fb.rubber_stamp:
             parts.append(f"<b style='color:#B2182B'>{html.escape(t('review.flag.rubber_stamp', lang))}</b>")
         for w in fb.widened:
