@@ -361,7 +361,7 @@ class PipelineEditor(QWidget):
                 child.setData(0, Qt.ItemDataRole.UserRole, (s, r))
                 child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 child.setCheckState(0, Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked)
-                child.setToolTip(0, rule.legality().explain(self.lang))
+                child.setToolTip(0, self._tooltip(rule))
                 item.addChild(child)
             item.setExpanded(True)
         self.tree.blockSignals(False)
@@ -370,6 +370,10 @@ class PipelineEditor(QWidget):
         row_height = max(self.tree.sizeHintForRow(0), self.fontMetrics().height() + 4)
         self.tree.setFixedHeight(row_height * min(max(rows, 2), 10) + 2 * self.tree.frameWidth() + 4)
         self.select(*(selected or (0, 0 if sc.pipeline.stages and sc.pipeline.stages[0].rules else None)))
+
+    def _tooltip(self, rule) -> str:
+        """The tree elides a long rule: its tooltip holds the whole rule, then its legal note."""
+        return f"{rule.describe(self.lang)}\n\n{rule.legality().explain(self.lang)}"
 
     def item_for(self, stage: int, rule: int | None):
         if stage >= self.tree.topLevelItemCount():
@@ -434,7 +438,7 @@ class PipelineEditor(QWidget):
         item = self.item_for(s, r)
         self.tree.blockSignals(True)
         item.setText(0, rule.describe(self.lang))
-        item.setToolTip(0, rule.legality().explain(self.lang))
+        item.setToolTip(0, self._tooltip(rule))
         self.tree.blockSignals(False)
         # Steps of one parameter in a row (a slider dragged, a spin box stepped) are one undo step.
         self._edit(lambda lang: t("gui.undo.rule", lang, rule=rule.name(lang)),
