@@ -120,3 +120,22 @@ def test_rates_per_vacancy_draws_each_vacancy_and_group(qtbot, show_window):
             format_ratio(row.impact_ratio, "en"))
     assert rows[rows["reference"]]["group"].unique().tolist() == ["man"]
     window.controller.wait()
+
+
+def test_views_open_grouped_by_what_the_headline_is_about(qtbot, window):
+    """dutch-names' headline compares names' origins: Funnel, Selection rates, Missed talent, Rules and
+    the intersections' rows open grouped by the name's origin, and the rates chart draws the
+    headline's ratio for Moroccan names."""
+    window.load_scenario("dutch-names")
+    window.controller.wait()
+    for key in ("funnel", "rates", "missed", "rules"):
+        assert window.view(key).chooser.attribute() == "name_region", key
+    assert window.view("intersections").rows_chooser.attribute() == "name_region"
+    rates = window.view("rates")
+    window.tabs.setCurrentWidget(rates)
+    qtbot.waitUntil(lambda: bool(_drawn(rates)[0]))
+    ticks, _, _, ratios = _drawn(rates)
+    values = window.controller.result.measurement.singles
+    row = values[(values["attribute"] == "name_region") & (values["group"] == "morocco") & (values["stage"] == OVERALL)].iloc[0]
+    assert ratios[ticks.index("Moroccan names")].startswith(format_ratio(row.impact_ratio, "en"))
+    assert format_ratio(row.impact_ratio, "en") in window.verdict.text()

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         c.draw_failed.connect(lambda view, report: show_error(self, t("gui.error.draw", c.lang, view=view), report, c.lang))
         c.language_changed.connect(lambda _: self.retranslate())
         c.scenario_loaded.connect(self._update_title)
+        c.scenario_loaded.connect(self._group_by_focus)
         c.scenario_loaded.connect(self._update_undo)
         self.pipeline_editor.removed.connect(self._keep_message)
         self._kept_message = None
@@ -293,6 +294,21 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage(t("gui.status.done", lang, n=integer(len(result.pool), lang),
                                        selected=integer(int(result.outcome.selected.sum()), lang)), 4000)
+
+    def _group_by_focus(self, *_) -> None:
+        """Open every view grouped by what the headline is about (origin, the name's origin, …), so
+        the headline's numbers are on screen, not only those for gender."""
+        sc = self.controller.scenario
+        claim = next((c for c in sc.claims if sc.focus is not None and c.id == sc.focus.claim), None) if sc else None
+        if claim is None:
+            return
+        for view in self.views:
+            chooser = getattr(view, "chooser", None) or getattr(view, "rows_chooser", None)
+            if chooser is None or claim.attribute not in chooser.attributes:
+                continue
+            if getattr(view, "cols_chooser", None) is not None and view.cols_chooser.attribute() == claim.attribute:
+                continue  # already a column of the intersections
+            chooser.setCurrentIndex(chooser.attributes.index(claim.attribute))
 
     def _freeze(self) -> None:
         """Freeze the run as A, and say so whichever view is open (Compare shows A beside B)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 from PySide6.QtCore import Qt
@@ -61,16 +62,19 @@ class StudyView(View):
         fill_table(self.table, headers, rows, right_from=2)
         notes = []
         for st in report.stratified:
-            notes.append(stratified_sentence(st, lang, st["group"], st["reference_group"],
-                                             t("cli.replay.strata", lang, strata=", ".join(
-                                                 replay.stratum_name(k, lang) for k in report.per_stratum))))
+            sentence = stratified_sentence(st, lang, st["group"], st["reference_group"],
+                                           t("cli.replay.strata", lang, strata=", ".join(
+                                               replay.stratum_name(k, lang) for k in report.per_stratum)))
+            if sentence:
+                notes.append(html.escape(sentence))
         for r in simulated_rates(replay, self.result.outcome, lang).itertuples():
-            notes.append(t("cli.replay.simulated", lang, group=r.group, published=percent(r.published_rate, lang),
-                           simulated=percent(r.simulated_rate, lang), n=integer(r.simulated_n, lang),
-                           z=number(r.z, lang)))
+            notes.append(html.escape(t("cli.replay.simulated", lang, group=r.group,
+                                       published=percent(r.published_rate, lang),
+                                       simulated=percent(r.simulated_rate, lang), n=integer(r.simulated_n, lang),
+                                       z=number(r.z, lang))))
         if replay.citation:
-            notes.append(f"<i>{replay.citation}</i>")
-        self.notes.setText("<br>".join(notes))
+            notes.append(f"<i>{html.escape(replay.citation)}</i>")  # a file's text, shown as text
+        self.notes.setText("<br>".join(notes))  # each note escaped: the file's names show as text
 
     def data(self):
         return self.report
