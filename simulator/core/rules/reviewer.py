@@ -107,9 +107,11 @@ class SimulatedReviewer(Rule):
     def reason_table(self, lang: str, pool, indices, info: dict | None = None):
         indices = np.asarray(indices, dtype=np.intp)
         advised = info["advice"][indices] if info and "advice" in info else np.zeros(len(indices), dtype=bool)
-        rule = self.describe(lang)
+        # The profile's name only: its full description names the group the profile concerns, which
+        # read as the reason for someone outside that group.
+        profile = self.choice_label("profile", self.profile, lang)
         return by_value(advised.astype(np.int8), lambda a: self.text("reason.against_advice" if a else
-                                                                      "reason.with_advice", lang, rule=rule))
+                                                                      "reason.with_advice", lang, profile=profile))
 
     def legality(self) -> Legality:
         if self.profile == "rubber_stamp":
