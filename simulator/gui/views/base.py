@@ -69,6 +69,11 @@ class View(QWidget):
             self.refresh()
 
     def apply_style(self) -> None:
+        # Captions made at a fixed size take the presentation scale now (their size was set once).
+        for label in self.findChildren(QLabel):
+            points = label.property("caption_points")
+            if points is not None:
+                label.setFont(STYLE.font(float(points), bool(label.property("caption_bold"))))
         self._dirty = True
         if self.isVisible():
             self.refresh()
@@ -126,6 +131,8 @@ def caption(text: str = "", points: float | None = None, bold: bool = False) -> 
     label.setWordWrap(True)
     if points is not None:
         label.setFont(STYLE.font(points, bold))
+        label.setProperty("caption_points", float(points))  # View.apply_style scales it again
+        label.setProperty("caption_bold", bool(bold))
     elif bold:  # a font with only its weight set, so it still follows the application's size
         font = QFont()
         font.setBold(True)  # resolves the weight alone; the family and size come from the parent
