@@ -167,11 +167,11 @@ def test_every_run_happens_in_a_worker_with_progress_when_slow(qtbot, window, mo
     takes longer than half a second shows progress, and a cancelled run never arrives."""
     import threading
 
-    from simulator.gui import controller as ctl
+    from simulator.core import engine  # the worker imports it on its first run and calls engine.run
 
     c = window.controller
     threads = []
-    original = ctl.engine.run
+    original = engine.run
 
     def slow_run(*args, **kwargs):
         threads.append(threading.current_thread() is threading.main_thread())
@@ -180,7 +180,7 @@ def test_every_run_happens_in_a_worker_with_progress_when_slow(qtbot, window, mo
         time.sleep(0.7)  # longer than BUSY_AFTER_MS
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(ctl.engine, "run", slow_run)
+    monkeypatch.setattr(engine, "run", slow_run)
     with qtbot.waitSignal(c.busy, timeout=3000) as started:
         window.pool_panel.size.setValue(3000)
     assert started.args == [True]

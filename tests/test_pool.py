@@ -94,3 +94,17 @@ def test_ages_are_in_band_and_experience_is_possible():
     assert pool["age"].min() >= 18 and pool["age"].max() <= 67
     years_since = 2026 - pool["graduation_year"]
     assert (pool["experience_years"] <= years_since + 1).all()
+
+
+def test_generating_a_pool_needs_little_memory_besides_the_pool():
+    """Issue 10: generate_pool releases its intermediate arrays, so its peak stays near the pool's own size."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        pool = _pool(size=200_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    size = sum(a.nbytes for a in pool.columns.values()) + pool.has_skill.nbytes + pool.skill_wording.nbytes
+    assert peak < 1.5 * size  # every intermediate kept to the end made it 3.5 times the pool

@@ -17,8 +17,15 @@ from conftest import wait_for_run  # noqa: E402
 
 
 def form_labels(form) -> list[str]:
-    layout = form.form
-    return [layout.itemAt(i, QFormLayout.ItemRole.LabelRole).widget().text() for i in range(layout.rowCount())]
+    """The parameters' labels top to bottom: beside their field, or on a row of their own above a
+    wide field (a table, a checklist, a slider)."""
+    layout, labels = form.form, []
+    for i in range(layout.rowCount()):
+        for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.SpanningRole):
+            item = layout.itemAt(i, role)
+            if item is not None and item.widget() is not None and item.widget().objectName().startswith("label_"):
+                labels.append(item.widget().text())
+    return labels
 
 
 @pytest.mark.parametrize("kind", list(RULE_KINDS))

@@ -1,13 +1,21 @@
-"""Candidates with their decision trails as a table (CSV), byte-identical for the same scenario and seed."""
+"""Candidates with their decision trails as a table (CSV), byte-identical for the same scenario and seed.
+
+pandas is imported by the functions that build or write the table, not with this module: the
+window imports ``candidate_names`` and opens before pandas is loaded.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from .pipeline import Outcome
 from .texts import t
 from .world import CATEGORIES, UNUSUAL_CV_FLAGS, name_lists
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _CATEGORY_COLUMNS = ("gender", "origin", "region", "age_band", "disability", "parent", "education",
                      "diploma_country", "gap_reason", "dutch_level", "postcode_area")
@@ -54,6 +62,8 @@ def candidate_names(pool, indices: np.ndarray | None = None) -> np.ndarray:
 def _names_categorical(pool) -> pd.Categorical:
     """Every candidate's name as a categorical: each distinct name is written once (a million
     names as strings would take a few hundred megabytes on the way)."""
+    import pandas as pd
+
     first_codes, family_codes, first_names, family_names = _name_codes(pool, np.arange(len(pool)))
     codes, pairs = pd.factorize(first_codes.astype(np.int64) * len(family_names) + family_codes)
     names = [f"{first_names[p // len(family_names)]} {family_names[p % len(family_names)]}" for p in pairs]
@@ -63,6 +73,8 @@ def _names_categorical(pool) -> pd.Categorical:
 
 def candidates_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
     """One row per candidate: who they are, their CV, the ground truth and the decision trail."""
+    import pandas as pd
+
     pool = outcome.pool
     frame = pd.DataFrame({"id": pool["id"], "name": _names_categorical(pool)})
     for column in _CATEGORY_COLUMNS:
@@ -96,6 +108,8 @@ def candidates_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
 
 def _labelled(codes: np.ndarray, labels: list[str]) -> pd.Categorical:
     """Codes with their labels as a categorical column (labels may repeat: two stages with one name)."""
+    import pandas as pd
+
     inverse, unique = pd.factorize(np.array(labels, dtype=object))
     return pd.Categorical.from_codes(inverse[codes], categories=list(unique))
 
@@ -136,6 +150,8 @@ class _Column:
     by chunk when nearly every row differs (ids, names)."""
 
     def __init__(self, values):
+        import pandas as pd
+
         self.values, self.lookup, self.codes = values, None, None
         if isinstance(values, pd.Categorical):
             words = [_csv_text(str(c)) for c in values.categories] + [""]
@@ -196,6 +212,8 @@ def write_csv(frame: pd.DataFrame, path) -> None:
     fixed-width slot per field padded with NUL and followed by its comma or line break, and written
     with the padding removed: array copies only (DESIGN.md §11: linear, and fast).
     """
+    import pandas as pd
+
     columns = []
     for name in frame.columns:
         series = frame[name]

@@ -20,7 +20,6 @@ import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit, ndtri
 
 from .world import (
     AGE_BAND_EDGES,
@@ -269,7 +268,13 @@ def _draw_category(rng: np.random.Generator, shares: dict[str, float], column: s
 
 
 def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
-    """Draw a candidate pool for a vacancy. Deterministic in ``settings.seed``."""
+    """Draw a candidate pool for a vacancy. Deterministic in ``settings.seed``.
+
+    Intermediate arrays are released (``del``) as soon as they are used: with a million candidates
+    each float draw is 8 MB, and kept to the end they would triple the memory the pool itself needs.
+    """
+    from scipy.special import expit, ndtri  # here, not at import: the window opens without scipy
+
     n = int(settings.size)
     seed = int(settings.seed)
     links = settings.effective_links()
@@ -289,6 +294,7 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
         cdf[-1] = 1.0
         region[mask] = 1 + np.searchsorted(cdf, u[mask], side="right")
     cols["region"] = region
+    del u, mask
 
     rng = _stream(seed, "age")
     age_band = _draw_category(rng, settings.shares["age_band"], "age_band", n)
@@ -296,11 +302,13 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     high = np.array(AGE_BAND_EDGES[1:])[age_band]
     cols["age_band"] = age_band
     cols["age"] = age = (low + np.floor(rng.random(n) * (high - low))).astype(np.int16)
+    del low, high
 
     cols["disability"] = _draw_category(_stream(seed, "disability"), settings.shares["disability"],
                                         "disability", n)
     parent_p = _by_group(settings.parent_by_age, "age_band", age_band)
     cols["parent"] = parent = (_stream(seed, "parent").random(n) < parent_p).astype(np.int8)
+    del parent_p
 
     # --- latent suitability (ground truth) ----------------------------------------------------
     ability = _stream(seed, "ability").standard_normal(n)
@@ -317,9 +325,11 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     # Shares none/vmbo/mbo/hbo/wo of about 5/15/38/27/15% [G, CBS education level of the labour force].
     cutpoints = ndtri(np.cumsum([0.05, 0.15, 0.38, 0.27])) * np.sqrt(0.8 ** 2 + 0.6 ** 2)
     education = np.searchsorted(cutpoints, signal).astype(np.int8)
+    del signal
     # Nobody holds a diploma before the age at which it can be obtained (vmbo 16, mbo 18, hbo 21, wo 22).
     highest_possible = np.searchsorted(np.array([18, 21, 22]), age, side="right") + 1
     education = np.minimum(education, highest_possible).astype(np.int8)
+    del highest_possible
     cols["education"] = education
     rng = _stream(seed, "diploma")
     foreign = rng.random(n) < _by_group(links["foreign_diploma"], "origin", origin)
@@ -328,6 +338,7 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     cols["diploma_recognised"] = foreign & (rng.random(n) < _by_group(links["diploma_recognised"], "origin", origin))
     grad_age = np.array([16, 16, 20, 22, 24])[education] + rng.integers(0, 3, n)
     grad_age = np.minimum(grad_age, age)
+    del foreign
 
     # --- gaps ---------------------------------------------------------------------------------
     rng = _stream(seed, "gaps")
@@ -360,6 +371,7 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     # A current gap without another reason is unemployment.
     reason = np.where((current_months > 0) & ~illness & ~care, 4, reason)
     cols["gap_reason"] = reason.astype(np.int8)
+    del parent_gap, p_past, illness, has_past, p_current, has_current, is_long, working_months, care, study, any_gap, reason
 
     # --- experience, career -------------------------------------------------------------------
     rng = _stream(seed, "experience")
@@ -372,6 +384,7 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     switcher = rng.random(n) < _by_group(links["career_switch"], "origin", origin)
     cols["career_switches"] = np.where(switcher, 1 + rng.poisson(0.8, n), 0).astype(np.int8)
     cols["part_time_history"] = rng.random(n) < _by_group(links["part_time"], "gender", gender)
+    del follows, other_age, effective_age, years, switcher, grad_age, current_months, past_months
 
     # --- language, licence, postcode ----------------------------------------------------------
     rng = _stream(seed, "language")
@@ -385,6 +398,7 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     conc_area = np.array(CONCENTRATION_AREAS)[rng.integers(0, len(CONCENTRATION_AREAS), n)]
     other_area = rng.integers(0, 10 - len(CONCENTRATION_AREAS), n)
     cols["postcode_area"] = np.where(concentration, conc_area, other_area).astype(np.int8)
+    del low_dutch, low_level, high_level, young, concentration, conc_area, other_area
 
     # --- skills and wording -------------------------------------------------------------------
     vocab = skills_vocabulary()
@@ -395,9 +409,11 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     n_skills = len(vocab)
     has_skill = np.empty((n, n_skills), dtype=bool)
     p_relevant = expit(-0.4 + 1.3 * ability).astype(np.float32)
+    del ability
     p_other = np.float32(expit(-0.9))
     for j in range(n_skills):
         has_skill[:, j] = rng.random(n, dtype=np.float32) < (p_relevant if relevant[j] else p_other)
+    del p_relevant
     english = rng.random(n) < _by_group(links["english_wording"], "origin", origin)
     # Wording per skill: English writers use the English term 75% of the time, then Dutch 15%,
     # then the alternative; others use the Dutch term 70%, English 15%, alternative 15%.
@@ -405,10 +421,16 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     byte = np.frombuffer(rng.bytes(n * n_skills), dtype=np.uint8).reshape(n, n_skills)
     first_cut = np.where(english, 192, 179).astype(np.uint8)[:, None]
     second_cut = np.where(english, 230, 218).astype(np.uint8)[:, None]
-    bucket = (byte >= first_cut).view(np.int8) + (byte >= second_cut).view(np.int8)
+    # Added, compared and flipped in place: each n x 12 temporary is 12 MB for a million candidates.
+    bucket = np.empty((n, n_skills), dtype=np.int8)
+    np.greater_equal(byte, first_cut, out=bucket.view(bool))
+    bucket += (byte >= second_cut).view(np.int8)
+    del byte, first_cut, second_cut
     # bucket 0 is the writer's main language: English for English writers, else Dutch.
-    swap = (~english)[:, None] & (bucket < 2)
-    wording = bucket ^ swap.view(np.int8)
+    swap = bucket < 2
+    swap &= (~english)[:, None]
+    wording = np.bitwise_xor(bucket, swap.view(np.int8), out=bucket)
+    del bucket, swap, english
 
     # --- hobbies and writing style (bit masks) ------------------------------------------------
     rng = _stream(seed, "hobbies")
@@ -430,6 +452,7 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
     style = np.where(agentic, (1 << STYLE_TOKENS.index("executed")) | (1 << STYLE_TOKENS.index("led")),
                      (1 << STYLE_TOKENS.index("supported")) | (1 << STYLE_TOKENS.index("collaborated")))
     cols["style"] = style.astype(np.uint8)
+    del agentic, style
 
     # --- names --------------------------------------------------------------------------------
     rng = _stream(seed, "names")

@@ -29,6 +29,39 @@ def create_window(lang: str = "en", scenario: str | None = None, load: bool = Tr
     return window
 
 
+def after_first_paint(window, then, fallback_ms: int = 2000) -> None:
+    """Call ``then`` once ``window`` has been painted for the first time.
+
+    The default scenario loads only after the window is on screen: its run, in the worker thread,
+    imports pandas, scipy and statsmodels, which holds the interpreter lock for a second; started
+    earlier (a zero-delay timer fires before Qt's first paint), it would delay that paint. A window
+    that is never painted (started minimised) still loads after ``fallback_ms``.
+    """
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+            if event.type() == QEvent.Type.Paint:
+                fire()  # the paint goes ahead now; ``then`` runs once it is done
+            return False
+
+    watcher = FirstPaint(window)
+    fallback = QTimer(window)
+    fallback.setSingleShot(True)
+    done = []
+
+    def fire() -> None:
+        if not done:
+            done.append(True)
+            window.removeEventFilter(watcher)
+            fallback.stop()
+            QTimer.singleShot(0, then)
+
+    window.installEventFilter(watcher)
+    fallback.timeout.connect(fire)
+    fallback.start(fallback_ms)
+
+
 def no_display() -> bool:
     """On Linux without X11 or Wayland (and no other Qt platform chosen) Qt would abort the process;
     say why instead."""
@@ -45,7 +78,7 @@ def main(argv: list[str] | None = None, lang: str | None = None) -> int:
         print(t("cli.no_display", lang or "en"), file=sys.stderr)
         return 1
 
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from .dialogs import show_error
@@ -74,7 +107,8 @@ def main(argv: list[str] | None = None, lang: str | None = None) -> int:
         show_error(window, t("gui.error.unexpected", window.controller.lang), report, window.controller.lang)
 
     sys.excepthook = excepthook
+    # The window opens first; the default scenario (and the statistics libraries) load once it is painted.
+    after_first_paint(window, lambda: window.load_scenario(DEFAULT_SCENARIO))
+    window.restore_layout(settings)  # size, panes, editors and open view as at the last close
     window.show()
-    # The window opens first; the default scenario (and the statistics libraries) load right after.
-    QTimer.singleShot(0, lambda: window.load_scenario(DEFAULT_SCENARIO))
     return app.exec()

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import copy
 import traceback
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
-from ..core import engine
-from ..core.claims import results_for
 from ..core.pool import world_key
-from ..core.scenario import Scenario
-from ..core.session import Session
 from .state import ScenarioState
+
+if TYPE_CHECKING:
+    from ..core.scenario import Scenario
+
+# core.engine (and with it pandas, scipy and statsmodels) is imported by the first run, in the
+# worker thread: the window opens without waiting for those libraries.
 
 DEBOUNCE_MS = 120
 BUSY_AFTER_MS = 500  # runs shorter than this show no progress bar (no flicker while editing)
@@ -40,6 +43,8 @@ class _WorkerSignals(QObject):
 def _prepare_texts(result, frozen=None) -> None:
     """Evaluate the scenario's claims (the live numbers its texts and headline fill in) here, in
     the thread that ran the scenario, so the window only reads them."""
+    from ..core.claims import results_for
+
     results_for(result.measurement, frozen.measurement if frozen is not None else None)
     if result.measurement.scenario is not None and result.measurement.scenario.focus is not None:
         result.measurement.findings.headline_sentences("en")
@@ -66,6 +71,8 @@ class _RunTask(QRunnable):
 
     def run(self) -> None:
         try:
+            from ..core import engine
+
             result = engine.run(self.scenario, progress=self._progress, pool=self.pool, stage_intersections=False,
                                 lazy=True, before=self.before)
             if self.prepare is not None:
@@ -300,6 +307,8 @@ class Controller(QObject):
 
     def open_session(self, path) -> None:
         """Open a session file: its scenario and pool come back exactly, with every decision."""
+        from ..core.session import Session
+
         session = Session.open(path)
         scenario = session.scenario()
         self.load(scenario)

@@ -374,6 +374,7 @@ class RuleForm(QWidget):
         self.widgets[p.name] = widget
         self.readers[p.name] = read
         label = WrappedLabel(self.rule.param_label(p.name, self.lang))
+        label.setObjectName(f"label_{p.name}")
         field = self._with_slider(p, widget, ranges)
         if p.optional:
             use = QCheckBox()

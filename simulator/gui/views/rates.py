@@ -7,7 +7,6 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core.grouptable import OVERALL, STATUS_FEW
-from ...core.strata import rates_per_stratum
 from ...core.texts import percent, t
 from ...core.thresholds import FOUR_FIFTHS
 from ...core.verdict import format_p, format_ratio
@@ -75,6 +74,8 @@ class RatesView(View):
 
     def rows(self):
         if self.showing_strata():
+            from ...core.strata import rates_per_stratum  # pandas: loaded by the first run, not the window
+
             return rates_per_stratum(self.result.measurement, self.chooser.attribute())
         # Single attributes only: the singles table is ready, the intersections are computed lazily.
         g = self.result.measurement.singles
