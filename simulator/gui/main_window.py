@@ -459,9 +459,11 @@ class MainWindow(QMainWindow):
     # -- the window's layout, remembered per user -------------------------------------------------
     def save_layout(self, settings) -> None:
         """Size and place, the panes' proportions, whether the editors show and the open view."""
-        settings.setValue("layout/geometry", self.saveGeometry())
-        settings.setValue("layout/split", self.split.saveState())
-        settings.setValue("layout/left", self.left.saveState())
+        if not STYLE.presentation:  # full screen on a projector is not the window to open next time
+            settings.setValue("layout/geometry", self.saveGeometry())
+        if self.left.isVisible():  # a hidden pane has no width worth keeping
+            settings.setValue("layout/split", self.split.saveState())
+            settings.setValue("layout/left", self.left.saveState())
         settings.setValue("layout/editors", "yes" if self.editors_action.isChecked() else "no")
         settings.setValue("layout/view", self.tabs.currentWidget().key)
 
