@@ -80,9 +80,20 @@ class LocaleAxis(pg.AxisItem):
         return strings
 
 
+class ChartWidget(pg.PlotWidget):
+    """A plot that asks for a modest size and grows into the room it gets. A view in a scroll area
+    with a wrapped caption is made as tall as its parts *ask* for, so pyqtgraph's large default
+    request pushed the chart's bottom axis out of sight on a projector."""
+
+    def sizeHint(self):  # noqa: N802 (Qt name)
+        from PySide6.QtCore import QSize
+
+        return QSize(480, 280)
+
+
 def plot_widget() -> pg.PlotWidget:
     """A plot with language-aware number axes, no mouse panning (a teaching chart, not an explorer)."""
-    widget = pg.PlotWidget(axisItems={"bottom": LocaleAxis("bottom"), "left": LocaleAxis("left")})
+    widget = ChartWidget(axisItems={"bottom": LocaleAxis("bottom"), "left": LocaleAxis("left")})
     widget.setMouseEnabled(False, False)
     widget.getPlotItem().setMenuEnabled(False)
     return widget

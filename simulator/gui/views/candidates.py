@@ -63,7 +63,7 @@ class CandidateModel(QAbstractTableModel):
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.reason(int(self.rows[index.row()])) if column == "outcome" else None
+            return self.full_reason(int(self.rows[index.row()])) if column == "outcome" else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if column in ("id", "age", "gap") \
                 else None
@@ -85,11 +85,25 @@ class CandidateModel(QAbstractTableModel):
             return t("common.yes" if pool["qualified"][i] else "common.no", lang)
         return self.reason(i)
 
+    def full_reason(self, i: int) -> str:
+        """The decision trail's sentence ("Rejected at ‘stage’: …"), for the tooltip."""
+        if int(self.outcome.stopped_at[i]) == self.outcome.n_stages:
+            return t("stage.selected", self.lang)
+        return self.outcome.reasons(self.lang, np.array([i]))[0]
+
     def reason(self, i: int) -> str:
         """Why this candidate was selected or rejected, in plain words (the decision trail's reason)."""
         if i not in self._reasons:
-            self._reasons[i] = t("stage.selected", self.lang) if int(self.outcome.stopped_at[i]) == self.outcome.n_stages \
-                else self.outcome.reasons(self.lang, np.array([i]))[0]
+            stop = int(self.outcome.stopped_at[i])
+            if stop == self.outcome.n_stages:
+                self._reasons[i] = "✔ " + t("stage.selected", self.lang)
+            else:
+                # The column is narrow: "✘ stage: why" rather than "Rejected at ‘stage’: why" (the
+                # card and the tooltip keep the full sentence).
+                full = self.full_reason(i)
+                stage = self.outcome.pipeline.stages[stop].title(self.lang)
+                prefix = t("reason.rejected_at", self.lang, stage=stage)
+                self._reasons[i] = f"✘ {stage}: {full[len(prefix):].strip() if full.startswith(prefix) else full}"
         return self._reasons[i]
 
     def sort_key(self, column: str) -> np.ndarray:
@@ -317,11 +331,12 @@ class CandidatesView(View):
         table = "".join(f"<tr><td style='color:#555'>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in rows)
         colour = "#1B7837" if trail["selected"] else "#B2182B"
         scores = ", ".join(f"{e(k)}: {number(v, lang, 1)}" for k, v in trail["scores"].items() if v is not None)
-        verdict = t("stage.selected", lang) if trail["selected"] else t("gui.card.rejected", lang)
+        verdict = _capital(t("stage.selected", lang)) if trail["selected"] else t("gui.card.rejected", lang)
+        why = "" if trail["selected"] else f"<p>{e(trail['reason'])}</p>"  # "Selected" needs no second line
         return (f"<h2>{e(self.model.name(i) if self.model.outcome is outcome else str(candidate_names(pool, np.array([i]))[0]))}"
                 f" <span style='color:#777;font-size:small'>#{trail['id']}</span></h2>"
                 f"<table cellpadding='2'>{table}</table>"
-                f"<h3 style='color:{colour}'>{e(verdict)}</h3><p>{e(trail['reason'])}</p>"
+                f"<h3 style='color:{colour}'>{e(verdict)}</h3>{why}"
                 + (f"<p style='color:#555'>{e(t('gui.card.scores', lang))}: {scores}</p>" if scores else ""))
 
     # -- what-if ---------------------------------------------------------------------------------
