@@ -13,8 +13,8 @@ from ...core.export import candidate_names
 from ...core.report import WHAT_IFS, what_if
 from ...core.texts import integer, number, t
 from ...core.world import CATEGORIES, GROUP_ATTRIBUTES, UNUSUAL_CV_FLAGS
-from ..style import STYLE, compact_combo
-from .base import View, person_label, value_label
+from ..style import compact_combo
+from .base import View, caption, person_label, value_label
 
 # "outcome" says why (the reason for a rejection) and comes right after the name, so it stays on
 # screen however narrow the window; its full text is also the cell's tooltip.
@@ -161,7 +161,7 @@ class CandidatesView(View):
             buttons.addWidget(button, k // 2, k % 2)
         self.what_if_label = QLabel()
         self.what_if_label.setWordWrap(True)
-        self.what_if_title = QLabel()
+        self.what_if_title = caption(points=10, bold=True)  # scaled again in presentation mode
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -268,7 +268,6 @@ class CandidatesView(View):
         for change, button in self.what_if_buttons.items():
             button.setText(_capital(t(f"gui.whatif.{change}", lang)))
         self.what_if_title.setText(t("gui.whatif.title", lang))
-        self.what_if_title.setFont(STYLE.font(10, bold=True))
         super().retranslate()
 
     def render(self) -> None:
