@@ -3,6 +3,8 @@
 import pytest
 from PySide6.QtCore import Qt
 
+from conftest import wait_for_run
+
 from simulator.core.progress import Progress
 from simulator.gui.controller import Controller
 from simulator.gui.main_window import MainWindow
@@ -137,3 +139,17 @@ def test_walkthrough_shows_the_highlighted_group_and_what_a_switch_changed(qtbot
     window.controller.wait()
     bar.show_step()
     assert "→" in bar.text.text() and "women" in bar.text.text()
+
+
+def test_b_after_undo_shows_the_after_again(qtbot, window):
+    """B, then Ctrl+Z (the "after" taken back), then B again shows the "after" again instead of
+    switching to a "before" that is already on screen."""
+    rule = lambda: window.controller.scenario.pipeline.stages[0].rules[1]  # noqa: E731
+    wait_for_run(qtbot, window, window.walkthrough.toggle_before_after)
+    assert not rule().enabled and window.walkthrough.after_shown()
+    wait_for_run(qtbot, window, window.undo_action.trigger)
+    assert rule().enabled and not window.walkthrough.after_shown()
+    wait_for_run(qtbot, window, window.walkthrough.toggle_before_after)
+    assert not rule().enabled and window.walkthrough.after_shown()
+    wait_for_run(qtbot, window, window.walkthrough.toggle_before_after)
+    assert rule().enabled

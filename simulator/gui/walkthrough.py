@@ -28,6 +28,7 @@ class WalkthroughBar(QFrame):
         self.revealed = False
         self.undo: list = []  # one entry per step taken: how to undo it (or None)
         self.before_pipeline = None  # set while the "after" of the before/after pair is shown
+        self.after_pipeline = None  # the pipeline B switched to
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("WalkthroughBar { background: #FFF8E1; }")
         self.counter = QLabel()
@@ -180,6 +181,17 @@ class WalkthroughBar(QFrame):
         self.text.setMinimumHeight(self.text.heightForWidth(max(self.text.width(), 600)))
 
     # -- before / after ----------------------------------------------------------------------------
+    def after_shown(self) -> bool:
+        """Whether the rules on screen are the "after" that B switched to (not undone or edited since)."""
+        sc = self.controller.scenario
+        if self.before_pipeline is None or sc is None or self.after_pipeline is None:
+            return False
+
+        def rules(pipeline):
+            return [(stage.enabled, [rule.to_dict() for rule in stage.rules]) for stage in pipeline.stages]
+
+        return rules(sc.pipeline) == rules(self.after_pipeline)
+
     def toggle_before_after(self) -> bool:
         """B: freeze "before" as A and show the scenario's "after" in Compare; again to go back."""
         sc = self.controller.scenario
@@ -187,12 +199,13 @@ class WalkthroughBar(QFrame):
             self.window.statusBar().showMessage(t("gui.walk.no_pair", self.lang), 4000)
             return False
         state = self.controller.state
-        if self.before_pipeline is None:
+        if not self.after_shown():  # also after Ctrl+Z took the "after" back, or the rules were edited
             self.controller.freeze()
             frozen = self.controller.frozen
             self.controller.before_measurement = frozen.measurement if frozen is not None else None
             self.before_pipeline = sc.pipeline
             after = apply_changes(sc.pipeline, sc.before_after.changes)
+            self.after_pipeline = after
             label = sc.before_after.label
             state.edit(lambda lang: t("gui.undo.after", lang, label=pick(label, lang)),
                        lambda s: setattr(s, "pipeline", after), PIPELINE)
