@@ -9,7 +9,8 @@ the window's thread spends showing one new run in the view (set_result and a rep
 on runs of the same drag. CPU time (process_time, every thread) is shown beside wall time; the
 machines are shared, so the best of REPEAT drags counts.
 
-Run: python benchmarks/bench_slider.py
+Run: python benchmarks/bench_slider.py [--views rules,missed] [--sizes 100000] [--repeat N]
+(by default every view at both sizes, REPEAT drags each).
 """
 
 import os
@@ -75,21 +76,34 @@ def drag(window, app, view_key: str) -> tuple[float, float, list[float]]:
     return done / wall, cpu / max(done, 1), redraws
 
 
-def main():
+def main(argv=None):
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Updates per second while a slider is dragged.")
+    parser.add_argument("--views", default=",".join(VIEWS), help="comma-separated views (default: all)")
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated pool sizes")
+    parser.add_argument("--repeat", type=int, default=REPEAT, help="drags per view (the best counts)")
+    args = parser.parse_args(argv)
+    views = tuple(v for v in args.views.split(",") if v)
+    unknown = set(views) - set(VIEWS)
+    if unknown:
+        parser.error(f"unknown views: {', '.join(sorted(unknown))} (choose from {', '.join(VIEWS)})")
+    sizes = tuple(int(s) for s in args.sizes.split(",") if s)
+
     from PySide6.QtWidgets import QApplication
 
     from simulator.gui.app import create_window
 
     app = QApplication.instance() or QApplication([])
-    for size in (10_000, 100_000):
+    for size in sizes:
         window = create_window("en", "cv-gap")
         window.resize(1366, 768)
         window.show()
         window.pool_panel.size.setValue(size)
         window.controller.wait()
         rows = []
-        for key in VIEWS:
-            best = max((drag(window, app, key) for _ in range(REPEAT)), key=lambda r: r[0])
+        for key in views:
+            best = max((drag(window, app, key) for _ in range(args.repeat)), key=lambda r: r[0])
             rate, cpu_per_update, redraws = best
             rows.append((key, rate, cpu_per_update, statistics.median(redraws[1:] or redraws) if redraws else 0))
         window.close()

@@ -81,12 +81,18 @@ class Outcome:
         reaches it."""
         if not 0 <= stage < self.n_stages:
             return None
-        reached = np.flatnonzero(self.reached(stage))
+        reached = self.reached(stage)
+        count = int(np.count_nonzero(reached))
         if what == REACHED_RANGE:
-            return (1, int(len(reached))) if len(reached) > 1 else None
+            return (1, count) if count > 1 else None
         # A sample of at most ~100,000 people sets the range: the window asks for it in its thread.
-        sample = self.scores[reached[:: max(1, len(reached) // 100_000)], stage].astype(np.float64)
-        sample = sample[np.isfinite(sample)]
+        step = max(1, count // 100_000)
+        column = self.scores[:, stage]
+        if step == 1:  # everyone who reached the stage, in pool order (one pass, no index list)
+            sample = column[reached & np.isfinite(column)].astype(np.float64)
+        else:
+            sample = column[np.flatnonzero(reached)[::step]].astype(np.float64)
+            sample = sample[np.isfinite(sample)]
         if not len(sample):
             return None
         low, high = np.percentile(sample, [0.5, 99.5])
@@ -165,13 +171,48 @@ def _apply_cut(cut, score, key, eligible, entering, floor: bool = True):
     return keep, float(np.compress(keep, score).min())  # (twice as fast as a masked min)
 
 
+# The parameters that set only a rule's cut (rules/weighted_score.py ``cut_params``): a rule's
+# knock-outs, points and tie-break priority never read them, so what a rule computed for one cut
+# serves every other cut (tests/test_live_updates.py checks this for every rule kind).
+CUT_PARAMS = ("threshold", "top_k", "top_share")
+
+# Where a pool keeps the rule outputs of its two latest full runs (``run_pipeline``), for the next ones.
+_KEPT_OUTPUTS = "run_pipeline.outputs"
+
+
+def _canonical(value):
+    """A hashable, type-exact form of a parameter value (dicts in key order, lists as tuples)."""
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((repr(k), _canonical(v)) for k, v in value.items())))
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_canonical(v) for v in value))
+    if isinstance(value, (set, frozenset)):
+        return (type(value).__name__, tuple(sorted(repr(v) for v in value)))
+    return (type(value).__name__, repr(value))
+
+
+def outputs_key(rule: Rule) -> tuple:
+    """What a rule's ``passes``, ``points`` and ``tie_break_priority`` depend on besides the pool
+    and the stage: its kind and parameters, less those that only set its cut (CUT_PARAMS). Two
+    rules with the same key compute the same arrays on the same pool and stage."""
+    data = rule.to_dict()
+    data.pop("enabled", None)
+    if type(rule).cut is not Rule.cut:  # the rule has a cut, set by CUT_PARAMS
+        for name in CUT_PARAMS:
+            data.pop(name, None)
+    return (type(rule).__module__, type(rule).__qualname__, _canonical(data))
+
+
 def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozenset = frozenset(),
                  cache: dict | None = None, resume: Outcome | None = None, record: bool = True) -> Outcome:
     """Screen every candidate of ``pool`` through ``pipeline``.
 
     ``disabled`` switches rules off by id without copying the pipeline. ``cache`` (a dict shared
-    between runs on the same pool and pipeline) keeps each rule's knock-out mask and points, which
-    depend only on the pool, so "what if rule X were off" re-runs only redo the cuts and reviews.
+    between runs on the same pool) keeps each rule's knock-out mask and points, and each stage's
+    score and sort order, which depend only on the pool and the rules' settings (``outputs_key``),
+    so "what if rule X were off" re-runs only redo the cuts and reviews. The pool keeps its latest
+    run's cache too: the next run on it (a slider dragged) reuses what its rules' settings leave
+    unchanged — a cut moved recomputes no points.
     ``resume`` is an earlier outcome of the same pool and pipeline: stages before the first
     disabled rule's stage are taken from it instead of recomputed. ``record=False`` skips the
     per-stage scores, rule details and which rule rejected whom (for re-runs that only need who was
@@ -204,14 +245,34 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
     else:
         stopped_at = np.full(n, n_stages, dtype=np.int16)
         rejected_by = np.full(n, -1, dtype=np.int16) if record else np.empty(0, dtype=np.int16)
-    cache = {} if cache is None else cache
+    # The outputs of the pool's two latest full runs: a run's "rule off" re-runs (attribution) come
+    # after the next full run has started, and find theirs in the one before.
+    kept = [c for c in pool.draws.get(_KEPT_OUTPUTS, ()) if c is not cache]
+    if cache is None:
+        cache = {}
+        if not disabled and resume is None:  # a full run: from now on its outputs are the latest
+            pool.draws[_KEPT_OUTPUTS] = (cache, *kept[:1])
     outcome = Outcome(pool, pipeline, stopped_at, rejected_by, scores, cache=cache)
     tiebreak = pool["tiebreak"]
 
-    def cached(rid, what, compute):
-        key = (rid, what)
+    def rule_key(rule):
+        # Worked out once per rule and cache (the cache serves one pipeline, whose rules it holds).
+        known = cache.get(("outputs_key", id(rule)))
+        if known is None or known[0] is not rule:
+            known = cache[("outputs_key", id(rule))] = (rule, outputs_key(rule))
+        return known[1]
+
+    keys = [rule_key(rule) if rule.enabled and rid not in disabled else None for rid, (_, _, rule) in enumerate(flat)]
+
+    def cached(name, what, compute):
+        key = (name, what)
         if key not in cache:
-            cache[key] = compute()
+            for earlier in kept:
+                if key in earlier:
+                    cache[key] = earlier[key]
+                    break
+            else:
+                cache[key] = compute()
         return cache[key]
 
     def blame(rid, where, first_time=True):
@@ -238,7 +299,7 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
         reject = np.zeros(n, dtype=bool)
 
         for rid, rule in active:
-            mask = cached(rid, "passes", lambda: rule.passes(pool, ctx))
+            mask = cached((keys[rid], s), "passes", lambda: rule.passes(pool, ctx))
             if mask is not None:
                 fail = alive & ~reject & ~mask
                 blame(rid, fail)
@@ -247,20 +308,21 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
         def stage_score():
             total = None
             for rid, rule in active:
-                pts = cached(rid, "points", lambda: rule.points(pool, ctx))
+                pts = cached((keys[rid], s), "points", lambda: rule.points(pool, ctx))
                 if pts is not None:
                     total = pts.astype(np.float64) if total is None else total + pts
             return None if total is None else np.round(total, 2)
 
-        active_ids = frozenset(rid for rid, _ in active)
-        score = cached(("stage", s, active_ids), "score", stage_score)
+        # The stage's rules in order (points are added in that order) stand for the stage.
+        stage_key = ("stage", s, tuple(keys[rid] for rid, _ in active))
+        score = cached(stage_key, "score", stage_score)
         if score is not None:
             if record:
                 scores[:, s] = np.where(alive, score, np.nan)
 
         priority = np.zeros(n, dtype=np.int8)
         for rid, rule in active:
-            extra = cached(rid, "priority", lambda: rule.tie_break_priority(pool))
+            extra = cached((keys[rid],), "priority", lambda: rule.tie_break_priority(pool))
             if extra is not None:
                 priority = np.maximum(priority, extra)
 
@@ -269,7 +331,7 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
             if cut is None or not cut.active or score is None:
                 continue
             eligible = alive & ~reject
-            key = cached(("stage", s, active_ids), "sort_key", lambda: _sort_key(score, priority, tiebreak))
+            key = cached(stage_key, "sort_key", lambda: _sort_key(score, priority, tiebreak))
             keep, floor = _apply_cut(cut, score, key, eligible, entering, floor=record)
             fail = eligible & ~keep
             blame(rid, fail)

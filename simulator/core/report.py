@@ -4,7 +4,8 @@ what-if on one CV, and the comparison of two runs. Qt-free; the GUI only draws w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -49,37 +50,56 @@ class Grid:
     rate: np.ndarray
     n: np.ndarray
     selected: np.ndarray
-    p_value: np.ndarray
     status: np.ndarray  # object array of status strings
     hidden: np.ndarray  # cells that show no numbers (under the size gates)
     below_four_fifths: np.ndarray
     hidden_cells: int
     hidden_candidates: int
+    # () -> the p-values: the heatmap shows none, so Fisher's tests wait until ``p_value`` is read.
+    p_values: Callable[[], np.ndarray] = field(default=None, repr=False, compare=False)
+
+    @property
+    def p_value(self) -> np.ndarray:
+        """Each cell's Fisher exact p-value against the reference cell (NaN where not compared)."""
+        if not isinstance(self.p_values, np.ndarray):
+            self.p_values = self.p_values()
+        return self.p_values
 
 
 def intersection_grid(measurement: Measurement, row_attr: str, col_attr: str, stage: int = OVERALL,
                       third: tuple[str, str] | None = None) -> Grid:
-    """Impact ratios of ``row_attr`` x ``col_attr``; ``third`` = (attribute, value) slices a 3-way table."""
-    from .grouptable import TableSpec, compare_tables
-    from .metrics import count_cube
+    """Impact ratios of ``row_attr`` x ``col_attr``; ``third`` = (attribute, value) slices a 3-way table.
 
-    cube = count_cube(measurement.outcome)
+    Computed once per run and choice (the outcome's ``drawing`` keeps it): the worker thread that
+    ran the scenario prepares the grid the view shows, and the window reads it."""
+    key = ("grid", row_attr, col_attr, stage, tuple(third) if third else None)
+    return _kept(measurement.outcome, key, lambda: _intersection_grid(measurement, row_attr, col_attr, stage, third))
+
+
+def _intersection_grid(measurement: Measurement, row_attr: str, col_attr: str, stage: int,
+                       third: tuple[str, str] | None) -> Grid:
+    from .grouptable import TableSpec, compare_tables_later
+
+    cube = measurement.cube  # the run's counts: margins already summed are reused
     attrs = (row_attr, col_attr) + ((third[0],) if third else ())
     names, n, selected = cube.table(attrs, stage)
-    table = compare_tables([TableSpec(" × ".join(attrs), names, n, selected, True, stage, len(attrs))])
-    if third:
-        suffix = f" × {third[1]}"
-        table = table[table["group"].str.endswith(suffix)].reset_index(drop=True)
+    table, fill_p_values = compare_tables_later([TableSpec(" × ".join(attrs), names, n, selected, True, stage,
+                                                           len(attrs))])
+    rows = table["group"].str.endswith(f" × {third[1]}").to_numpy() if third else np.ones(len(table), dtype=bool)
     shape = (len(CATEGORIES[row_attr]), len(CATEGORIES[col_attr]))
 
     def grid(column, dtype=float):
-        return table[column].to_numpy(dtype=dtype).reshape(shape)
+        return table[column].to_numpy(dtype=dtype)[rows].reshape(shape)
 
-    status = table["status"].to_numpy(dtype=object).reshape(shape)
+    def p_values():
+        fill_p_values()
+        return grid("p_value")
+
+    status = grid("status", object)
     hidden = grid("hidden", bool)
     return Grid(list(CATEGORIES[row_attr]), list(CATEGORIES[col_attr]), grid("impact_ratio"), grid("rate"),
-                grid("n", np.int64), grid("selected", np.int64), grid("p_value"), status, hidden,
-                grid("below_four_fifths", bool), int(hidden.sum()), int(grid("n", np.int64)[hidden].sum()))
+                grid("n", np.int64), grid("selected", np.int64), status, hidden,
+                grid("below_four_fifths", bool), int(hidden.sum()), int(grid("n", np.int64)[hidden].sum()), p_values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,16 +165,69 @@ def missed_talent_density(outcome: Outcome, bins: int = 60) -> Density:
 
 
 def _missed_talent_density(outcome: Outcome, bins: int) -> Density:
-    x = outcome.pool["suitability"].astype(np.float64)
+    pool = outcome.pool
+    # Suitability, its bins and each candidate's bin depend on the pool only: kept with it, so a
+    # re-run of the same pool (a slider dragged) bins only the scores.
+    key = ("missed_talent_density.x", bins)
+    if key not in pool.draws:
+        x = pool["suitability"].astype(np.float64)
+        x_edges = np.linspace(np.floor(x.min()), np.ceil(x.max()), bins + 1) if len(x) else np.linspace(-3, 3, bins + 1)
+        pool.draws[key] = (x_edges, _bin_index(x_edges, x))
+    x_edges, x_bin = pool.draws[key]
     y, kind, band = display_scores(outcome)
-    x_edges = np.linspace(np.floor(x.min()), np.ceil(x.max()), bins + 1) if len(x) else np.linspace(-3, 3, bins + 1)
     if kind == "stages":
         y_edges = np.arange(-0.5, outcome.n_stages + 1.5, 1.0)
     else:
         low, high = (float(y.min()), float(y.max())) if len(y) else (0.0, 1.0)
         y_edges = np.linspace(low, high + 1e-9 if high > low else low + 1, bins + 1)
-    counts, _, _ = np.histogram2d(x, y, bins=[x_edges, y_edges])
+    counts = _histogram2d(x_bin, _bin_index(y_edges, y), len(x_edges), len(y_edges))
     return Density(counts, x_edges, y_edges, kind, band)
+
+
+def _bin_index(edges: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each value's bin as ``np.histogram2d`` numbers them (``np.searchsorted(edges, v, "right")``,
+    a value on the last edge in the last bin; 0 and len(edges) are the outliers), for increasing
+    edges. Evenly spaced edges give a first guess by arithmetic; comparisons with the edges
+    themselves then make it exact (a binary search per value takes ten times as long)."""
+    edges = np.asarray(edges, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    last = len(edges)
+    if last < 2 or not np.all(edges[1:] > edges[:-1]):
+        index = np.searchsorted(edges, values, side="right")
+    else:
+        step = (edges[-1] - edges[0]) / (last - 1)
+        with np.errstate(invalid="ignore", over="ignore"):
+            guess = np.floor((values - edges[0]) / step) + 1
+        guess = np.where(np.isnan(values), last, np.clip(np.nan_to_num(guess, nan=last), 0, last))
+        index = guess.astype(np.intp)
+        # Move each guess to the one index with edges[i - 1] <= v < edges[i] (searchsorted's answer).
+        while True:
+            up = np.flatnonzero(index < last)
+            up = up[edges[index[up]] <= values[up]]
+            down = np.flatnonzero(index > 0)
+            down = down[edges[index[down] - 1] > values[down]]
+            if not len(up) and not len(down):
+                break
+            index[up] += 1
+            index[down] -= 1
+    index[values == edges[-1]] -= 1
+    return index
+
+
+def _histogram2d(x_bin: np.ndarray, y_bin: np.ndarray, x_edges: int, y_edges: int) -> np.ndarray:
+    """``np.histogram2d``'s counts from the bins of ``_bin_index`` (same cells, same float array)."""
+    shape = (x_edges + 1, y_edges + 1)  # an outlier bin on each end
+    counts = np.bincount(x_bin * shape[1] + y_bin, minlength=shape[0] * shape[1]).reshape(shape)
+    return counts.astype(float, casting="safe")[1:-1, 1:-1]
+
+
+def suitable_from(pool: Pool) -> float:
+    """The lowest suitability among the suitable (qualified) candidates, 0 if none: where the
+    missed-talent picture draws its line. It depends on the pool only, so the pool keeps it."""
+    if "suitable_from" not in pool.draws:
+        qualified = pool["qualified"]
+        pool.draws["suitable_from"] = float(pool["suitability"][qualified].min()) if qualified.any() else 0.0
+    return pool.draws["suitable_from"]
 
 
 def missed_sample(outcome: Outcome, limit: int = 1500, seed: int = 0) -> np.ndarray:

@@ -212,8 +212,9 @@ def compare_groups(sel_focal, n_focal, sel_ref, n_ref) -> Comparison:
     return Comparison(**fields)
 
 
-def compare_many(sel_focal, n_focal, sel_ref, n_ref) -> dict:
-    """Vectorised ``compare_groups``: arrays in, a dict of arrays out."""
+def compare_many(sel_focal, n_focal, sel_ref, n_ref, p_values: bool = True) -> dict:
+    """Vectorised ``compare_groups``: arrays in, a dict of arrays out. ``p_values=False`` leaves
+    Fisher's exact test out (``p_value`` NaN), for a caller that computes it later."""
     a, n1, b, n2 = _counts(sel_focal, n_focal, sel_ref, n_ref)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate_f = np.where(n1 > 0, a / np.maximum(n1, 1), np.nan)
@@ -222,7 +223,7 @@ def compare_many(sel_focal, n_focal, sel_ref, n_ref) -> dict:
     ir_low, ir_high = impact_ratio_interval(a, n1, b, n2)
     f_low, f_high = wilson_interval(a, n1)
     r_low, r_high = wilson_interval(b, n2)
-    p = fisher_exact_two_sided(a, n1 - a, b, n2 - b)
+    p = fisher_exact_two_sided(a, n1 - a, b, n2 - b) if p_values else np.full(a.shape, np.nan)
     needed = np.where(np.isfinite(rate_r), np.ceil(FOUR_FIFTHS * rate_r * n1 - 1e-9), np.nan)
     return {
         "rate_focal": rate_f,

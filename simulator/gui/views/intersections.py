@@ -25,7 +25,9 @@ HIDDEN = (215, 215, 215)
 
 class IntersectionsView(View):
     key = "intersections"
-    NEEDS = ("groups",)  # the intersection tables
+    # The view shows one intersection grid: ``prepare`` computes that grid (not every intersection
+    # table) in the worker thread, for the choice the view last drew.
+    NEEDS = ()
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
@@ -54,6 +56,7 @@ class IntersectionsView(View):
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.disclosure)
         layout.addWidget(self.explain)
+        self._choice = None  # what ``render`` last drew: ``prepare`` reads it in the worker
         self._fill_third()
         self.retranslate()
 
@@ -86,12 +89,27 @@ class IntersectionsView(View):
         self.stage_chooser.refill(result, self.lang)
         super().set_result(result)
 
-    def grid(self):
+    def choice(self) -> tuple:
+        """(rows, columns, stage, third) as the choosers show them now (the window's thread only)."""
         rows, cols = self.rows_chooser.attribute(), self.cols_chooser.attribute()
         third = self.third_chooser.currentData()
         if third is not None and third[0] in (rows, cols):
             third = None
-        return intersection_grid(self.result.measurement, rows, cols, self.stage_chooser.stage(), third)
+        return rows, cols, self.stage_chooser.stage(), tuple(third) if third is not None else None
+
+    def prepare(self, result) -> None:
+        """In the worker: the grid of the choice last drawn (plain values, read without touching a
+        widget), kept with the run for ``render``. A choice changed meanwhile is computed there."""
+        choice = self._choice
+        if choice is None or choice[0] == choice[1]:
+            return
+        rows, cols, stage, third = choice
+        if stage < result.outcome.n_stages:
+            intersection_grid(result.measurement, rows, cols, stage, third)
+
+    def grid(self):
+        rows, cols, stage, third = self._choice = self.choice()
+        return intersection_grid(self.result.measurement, rows, cols, stage, third)
 
     def _make_items(self) -> None:
         """One image and a pool of cell labels, made once and then updated (faster than re-creating)."""
@@ -99,6 +117,7 @@ class IntersectionsView(View):
         self.image.setZValue(-1)
         self.plot.addItem(self.image)
         self.cell_labels: list[pg.TextItem] = []
+        self._label_state: dict[int, tuple] = {}  # label -> (text, bold, scale, column, row) shown
         self._styled = None
         self._third_key = None
 
@@ -120,6 +139,7 @@ class IntersectionsView(View):
             self._fill_third()
             self._third_key = third_key
         if rows_attr == cols_attr:
+            self._choice = None  # nothing to prepare
             self.image.setVisible(False)
             for item in self.cell_labels:
                 item.setVisible(False)
@@ -127,22 +147,27 @@ class IntersectionsView(View):
             return
         grid = self.grid()
         n_rows, n_cols = grid.impact_ratio.shape
-        image = np.zeros((n_cols, n_rows, 3), dtype=np.ubyte)  # ImageItem is column-major (x, y)
+        # One colour map call for every cell (the same colours as one call per cell).
+        shown = ~grid.hidden & np.isfinite(grid.impact_ratio)
+        colours = COLOURS.map(np.minimum(np.where(shown, grid.impact_ratio, 0.0), 1.5) / 1.5, mode="byte")[..., :3]
+        image = np.where(shown[..., None], colours, np.array(HIDDEN, dtype=np.ubyte)).astype(np.ubyte)
+        image = np.ascontiguousarray(image.transpose(1, 0, 2))  # ImageItem is column-major (x, y)
         k = 0
         for r in range(n_rows):
             for c in range(n_cols):
-                ratio = grid.impact_ratio[r, c]
-                if grid.hidden[r, c] or not math.isfinite(ratio):
-                    colour = HIDDEN
-                else:
-                    colour = COLOURS.map(min(ratio, 1.5) / 1.5, mode="byte")[:3]
-                image[c, r] = colour
                 item = self._cell_label(k)
-                k += 1
-                item.setText(self._cell_text(grid, r, c, lang))
-                item.setFont(STYLE.font(9, bold=bool(grid.below_four_fifths[r, c])))
-                item.setPos(c + 0.5, r + 0.5)
+                # A label is set again only where it changed (a new run mostly changes some numbers).
+                state = (self._cell_text(grid, r, c, lang), bool(grid.below_four_fifths[r, c]), STYLE.scale, c, r)
+                if self._label_state.get(k) != state:
+                    previous = self._label_state.get(k)
+                    if previous is None or previous[0] != state[0]:
+                        item.setText(state[0])
+                    if previous is None or previous[1:3] != state[1:3]:
+                        item.setFont(STYLE.font(9, bold=state[1]))
+                    item.setPos(c + 0.5, r + 0.5)
+                    self._label_state[k] = state
                 item.setVisible(True)
+                k += 1
         for item in self.cell_labels[k:]:
             item.setVisible(False)
         self.image.setImage(image, autoLevels=False, levels=(0, 255))

@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from ...core.report import display_scores, missed_sample, missed_talent_density
+from ...core.report import display_scores, missed_sample, missed_talent_density, suitable_from
 from ...core.texts import integer, number, percent, t
 from ...core.world import UNUSUAL_CV_FLAGS
 from ..style import plot_widget, set_axis_language, PALETTE, STYLE, style_plot
 from .base import AttributeChooser, View, caption, fill_table, read_only_table, value_label
 
 SYMBOLS = ["o", "s", "t", "d", "+", "x"]
+
+
+@contextmanager
+def cells_then_one_update(table):
+    """Change a QTableWidget's cells with its model quiet, then tell the view once that every cell
+    changed. Under columns sized to their contents each changed cell otherwise makes the header
+    measure every column again (0.2-0.5 ms a cell: most of a redraw while a slider is dragged).
+    Only for changes of cell contents: rows, columns and headers must stay as they are."""
+    model = table.model()
+    was_blocked = model.blockSignals(True)
+    try:
+        yield
+    finally:
+        model.blockSignals(was_blocked)
+        if table.rowCount() and table.columnCount():
+            model.dataChanged.emit(model.index(0, 0), model.index(table.rowCount() - 1, table.columnCount() - 1))
+
+
+def fill_table_once(table, headers: list[str], rows: list[list]) -> None:
+    """``fill_table``, with one update of the view when only cell contents change."""
+    same = (table.columnCount() == len(headers) and table.rowCount() == len(rows)
+            and all(table.horizontalHeaderItem(c) is not None and table.horizontalHeaderItem(c).text() == h
+                    for c, h in enumerate(headers)))
+    if not same:
+        fill_table(table, headers, rows)
+        return
+    with cells_then_one_update(table):
+        fill_table(table, headers, rows)
 
 
 def _nice_step(span: float) -> float:
@@ -28,6 +58,7 @@ class MissedTalentView(View):
     def prepare(self, result) -> None:
         missed_talent_density(result.outcome)  # kept with the outcome: render reads it again
         missed_sample(result.outcome)
+        suitable_from(result.outcome.pool)  # kept with the pool
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
@@ -121,7 +152,7 @@ class MissedTalentView(View):
                 name = t("gui.missed.no_unusual", lang) if flag == "none" else t(f"unusual.{flag}", lang)
                 self.legend.addItem(self.marks[flag], name)
             self._legend_key = legend_key
-        cut = float(pool["suitability"][pool["qualified"]].min()) if pool["qualified"].any() else 0.0
+        cut = suitable_from(pool)
         self.cut_line.setPos(cut)
         self.cut_label.setPos(cut, y1)
         if kind == "stages":
@@ -158,17 +189,22 @@ class MissedTalentView(View):
         lang = self.lang
         m = self.result.measurement
         attribute = self.chooser.attribute()
-        gt = m.ground_truth[m.ground_truth["attribute"] == attribute]
+        gt = m.ground_truth
+        mine = (gt["attribute"] == attribute).to_numpy()
+        columns = [gt[c].to_numpy()[mine].tolist() for c in ("group", "qualified", "qualified_selected", "missed", "tpr")]
         headers = [t("cli.col.group", lang), t("cli.col.qualified", lang), t("cli.col.qualified_selected", lang),
                    t("cli.col.missed", lang), t("cli.col.tpr", lang)]
-        fill_table(self.groups_table, headers, [
-            [value_label(attribute, r.group, lang), integer(r.qualified, lang), integer(r.qualified_selected, lang),
-             integer(r.missed, lang), percent(r.tpr, lang) if r.qualified else "—"] for r in gt.itertuples()])
+        fill_table_once(self.groups_table, headers, [
+            [value_label(attribute, group, lang), integer(qualified, lang), integer(qualified_selected, lang),
+             integer(missed, lang), percent(tpr, lang) if qualified else "—"]
+            for group, qualified, qualified_selected, missed, tpr in zip(*columns)])
         headers = [t("cli.col.unusual", lang), t("cli.col.qualified", lang), t("cli.col.rejected", lang),
                    t("cli.col.missed_share", lang)]
-        fill_table(self.types_table, headers, [
-            [t(f"unusual.{r.type}", lang), integer(r.qualified, lang), integer(r.rejected, lang),
-             percent(r.missed_share, lang) if r.qualified else "—"] for r in m.unusual.itertuples()])
+        columns = [m.unusual[c].to_numpy().tolist() for c in ("type", "qualified", "rejected", "missed_share")]
+        fill_table_once(self.types_table, headers, [
+            [t(f"unusual.{kind}", lang), integer(qualified, lang), integer(rejected, lang),
+             percent(missed_share, lang) if qualified else "—"]
+            for kind, qualified, rejected, missed_share in zip(*columns)])
 
     def data(self):
         return self.result.measurement.unusual

@@ -11,6 +11,7 @@ from ...core.texts import integer, number, percent, t
 from ...core.world import CATEGORIES
 from ..style import STYLE
 from .base import AttributeChooser, View, caption, read_only_table, value_label
+from .missed import cells_then_one_update
 
 LEGALITY_COLOURS = {"lawful": "#E3F2E1", "needs_justification": "#FFF1D6", "direct_discrimination": "#FBD9D3"}
 
@@ -57,47 +58,88 @@ class RulesView(View):
             return rules
         return rules[rules["attribute"] == self.chooser.attribute()]
 
+    def _effects(self, attribute: str) -> dict:
+        """{(rule id, group): (n, removed first, removed share, rate now, rate without)} for
+        ``attribute``: one pass over the attribution table's columns, no per-cell filtering."""
+        rules = self.result.measurement.rules
+        if rules.empty:
+            return {}
+        mine = (rules["attribute"] == attribute).to_numpy()
+        columns = [rules[c].to_numpy()[mine] for c in ("rule_id", "group", "n", "removed_first", "removed_share",
+                                                       "rate_now", "rate_without")]
+        effects = {}
+        for rule_id, group, *values in zip(*(c.tolist() for c in columns)):
+            effects.setdefault((rule_id, group), values)  # the first row, as a filter's iloc[0]
+        return effects
+
     def render(self) -> None:
         lang = self.lang
         outcome = self.result.outcome
         attribute = self.chooser.attribute()
         groups = [g for g in CATEGORIES[attribute]]
-        rows = self.rows()
+        effects = self._effects(attribute)
         headers = [t("gui.rules.col.rule", lang), t("gui.rules.col.legality", lang)]
         headers += [t("gui.rules.col.group", lang, group=value_label(attribute, g, lang)) for g in groups]
         flat = outcome.pipeline.flat_rules()
-        self.table.clear()
-        self.table.setColumnCount(len(headers))
-        self.table.setRowCount(len(flat))
-        self.table.setHorizontalHeaderLabels(headers)
-        self._ids = []
+        cells = []
         for r, (s, _, rule) in enumerate(flat):
-            self._ids.append(r)
             stage = outcome.pipeline.stages[s].title(lang)
-            name = QTableWidgetItem(f"{r + 1}. {stage}: {rule.describe(lang)}")
-            self.table.setItem(r, 0, name)
             legal = rule.legality()
-            legality = QTableWidgetItem(legal.label(lang) if rule.enabled else t("cli.run.rule_off", lang))
-            legality.setBackground(QBrush(QColor(LEGALITY_COLOURS[legal.level] if rule.enabled else "#EEEEEE")))
-            self.table.setItem(r, 1, legality)
-            effect = rows[rows["rule_id"] == r] if not rows.empty else rows
-            for c, g in enumerate(groups):
-                cell = effect[effect["group"] == g] if len(effect) else effect
-                if not rule.enabled or cell.empty or int(cell["n"].iloc[0]) == 0:
+            row = [(f"{r + 1}. {stage}: {rule.describe(lang)}", None),
+                   (legal.label(lang) if rule.enabled else t("cli.run.rule_off", lang),
+                    LEGALITY_COLOURS[legal.level] if rule.enabled else "#EEEEEE")]
+            for g in groups:
+                effect = effects.get((r, g))
+                if not rule.enabled or effect is None or int(effect[0]) == 0:
                     text = "—"
                 else:
-                    row = cell.iloc[0]
-                    text = t("gui.rules.cell", lang, count=integer(int(row["removed_first"]), lang),
-                             removed=percent(row["removed_share"], lang),
-                             now=percent(row["rate_now"], lang), without=percent(row["rate_without"], lang))
-                item = QTableWidgetItem(text)
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.table.setItem(r, 2 + c, item)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in range(1, len(headers)):
-            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.resizeRowsToContents()
+                    _, removed_first, removed_share, rate_now, rate_without = effect
+                    text = t("gui.rules.cell", lang, count=integer(int(removed_first), lang),
+                             removed=percent(removed_share, lang),
+                             now=percent(rate_now, lang), without=percent(rate_without, lang))
+                row.append((text, None))
+            cells.append(row)
+        # A new run usually changes only the numbers: the items are then updated in place (rebuilding
+        # the table and resizing every row costs more than the run's statistics at 100,000 people).
+        shape = (tuple(headers), len(flat), STYLE.scale)
+        rebuilt = shape != getattr(self, "_shape", None)
+        if rebuilt:
+            self._shape = shape
+            self.table.clear()
+            self.table.setColumnCount(len(headers))
+            self.table.setRowCount(len(flat))
+            self.table.setHorizontalHeaderLabels(headers)
+        self._ids = list(range(len(flat)))
+        changed = rebuilt
+        if rebuilt:
+            for r, row in enumerate(cells):
+                for c, (text, colour) in enumerate(row):
+                    item = QTableWidgetItem(text)
+                    if c >= 2:
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    if colour is not None:
+                        item.setBackground(QBrush(QColor(colour)))
+                    self.table.setItem(r, c, item)
+        else:
+            with cells_then_one_update(self.table):
+                for r, row in enumerate(cells):
+                    for c, (text, colour) in enumerate(row):
+                        item = self.table.item(r, c)
+                        if item.text() != text:
+                            item.setText(text)
+                            changed = True
+                        if colour is not None and item.background().color() != QColor(colour):
+                            item.setBackground(QBrush(QColor(colour)))
+                            changed = True
+        if rebuilt:
+            header = self.table.horizontalHeader()
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            for c in range(1, len(headers)):
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        width = self.table.viewport().width()  # wrapped texts take another height at another width
+        if changed or width != getattr(self, "_width", None):
+            self._width = width
+            self.table.resizeRowsToContents()
         if flat and not self.table.selectedItems():
             self.table.selectRow(0)
         self._show_details()
@@ -108,6 +150,7 @@ class RulesView(View):
         rows = {i.row() for i in self.table.selectedItems()}
         if not rows:
             self.details.clear()
+            self._details = None
             return
         rule_id = min(rows)
         lang = self.lang
@@ -123,8 +166,11 @@ class RulesView(View):
                 html.append(f"<tr><td>{t(f'feature.{feature}', lang)}</td>"
                             f"<td style='color:{colour}' align='right'>{number(weight, lang)}</td></tr>")
             html.append("</table>")
-        self.details.setHtml("".join(html))
-        self.details.setFont(STYLE.font(10))
+        shown = ("".join(html), STYLE.scale)
+        if shown != getattr(self, "_details", None):  # the same text again need not be laid out again
+            self._details = shown
+            self.details.setHtml(shown[0])
+            self.details.setFont(STYLE.font(10))
 
     def data(self):
         return self.rows()
