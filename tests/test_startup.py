@@ -7,9 +7,6 @@ import pytest
 
 IMPORTED = "import sys, {module}; print(' '.join(m for m in {libraries} if m in sys.modules))"
 
-# pandas and scipy still come in through core modules that import them at the top (grouptable,
-# verdict, replay, report, review, findings, metrics; rules.learned_model's scipy.special).
-NOT_YET = pytest.mark.xfail(reason="core modules still import pandas / scipy.special at module level", strict=False)
 
 
 def _imported(module: str, libraries: tuple[str, ...]) -> list[str]:
@@ -23,7 +20,7 @@ def test_window_module_does_not_import_statsmodels_or_sklearn():
     assert _imported("simulator.gui.main_window", ("statsmodels", "sklearn")) == []
 
 
-@pytest.mark.parametrize("library", [pytest.param("pandas", marks=NOT_YET), pytest.param("scipy", marks=NOT_YET)])
+@pytest.mark.parametrize("library", ["pandas", "scipy"])
 def test_window_module_does_not_import_pandas_or_scipy(library):
     """Importing the main window loads neither pandas nor scipy: the first run imports them, in the worker."""
     assert _imported("simulator.gui.main_window", (library,)) == []

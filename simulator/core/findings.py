@@ -27,7 +27,10 @@ from dataclasses import dataclass
 from typing import Callable, Protocol
 
 import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .grouptable import OVERALL, STATUS_FEW, STATUS_OK, STATUS_UNKNOWN
 from .stats import IMPACT_RATIO_CI_METHOD, stratified_analysis
@@ -183,6 +186,7 @@ def comparison_family(groups: pd.DataFrame, stage: int = OVERALL,
     Groups above the size gate that are hidden (so that no one's decision can be worked out) are
     never named, but they count among the comparisons, and a clear gap among them is not denied.
     """
+    import pandas as pd
     rows = compared_rows(groups, stage, 1, attributes)
     hidden_big = groups[(groups["stage"] == stage) & (groups["depth"] == 1) & groups["hidden"]
                         & groups["status"].isin([STATUS_OK, STATUS_FEW]) & ~groups["reference"]
@@ -309,6 +313,7 @@ def interaction_tests(groups: pd.DataFrame, stage: int = OVERALL) -> pd.DataFram
     So "fares worse than its groups explain" is said only after a test of interaction, corrected
     for every table that could have produced the claim.
     """
+    import pandas as pd
     from scipy.stats import chi2
 
     columns = ["attribute", "group", "impact_ratio", "rate", "expected_rate", "table_p", "table_df", "p_interaction",
@@ -596,6 +601,7 @@ def stratified_sentence(st: dict, lang: str, group: str, reference: str, strata:
 
 def hidden_counts(groups: pd.DataFrame) -> pd.DataFrame:
     """Hidden cells and the people in them, per stage and table (the only numbers disclosed)."""
+    import pandas as pd
     hidden = groups[groups["hidden"]]
     if hidden.empty:
         return pd.DataFrame(columns=["stage", "attribute", "cells", "people"])

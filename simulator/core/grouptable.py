@@ -14,7 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .stats import compare_many, fisher_exact_two_sided, wilson_interval
 from .thresholds import ALPHA, FEW_N, FOUR_FIFTHS, MIN_N, REFERENCE_SHARE, SUPPRESS_SHARE
@@ -77,6 +80,7 @@ def compare_tables_later(specs: list[TableSpec]) -> tuple[pd.DataFrame, Callable
 
 
 def _compare_tables(specs: list[TableSpec], p_values: bool) -> tuple[pd.DataFrame, Callable[[], None]]:
+    import pandas as pd
     parts = []
     focal_rows, ref_rows = [], []
     offset = 0

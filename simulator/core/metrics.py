@@ -13,7 +13,10 @@ import itertools
 import threading
 
 import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .grouptable import (  # noqa: F401 (re-exported: tests and older callers import them from here)
     OVERALL,
@@ -227,6 +230,7 @@ class Measurement:
     @property
     def rules(self) -> pd.DataFrame:
         """Per rule and group: removed first, final rate now, final rate without the rule."""
+        import pandas as pd
         with self._lock:
             if self._rules is None:
                 cube = self._cube if self._cube.attributes == GROUP_ATTRIBUTES else None
@@ -300,6 +304,7 @@ def measure(outcome: Outcome, intersections=DEFAULT_INTERSECTIONS, attribution: 
 
 def _with_intersections(outcome, cube, singles, intersections, stage_intersections):
     """The single-attribute table extended with the intersections, and the suppression disclosure."""
+    import pandas as pd
     specs = []
     for stage in [OVERALL] + list(range(outcome.n_stages)):
         if stage != OVERALL and not stage_intersections:
@@ -327,6 +332,7 @@ def _with_intersections(outcome, cube, singles, intersections, stage_intersectio
 
 def _ground_truth(cube: CountCube) -> pd.DataFrame:
     """Per attribute group: qualified, selected among them, missed, TPR, FPR and precision."""
+    import pandas as pd
     parts = {key: [] for key in ("attribute", "group", "q_n", "q_sel", "u_n", "u_sel")}
     for attribute in GROUP_ATTRIBUTES:
         names, q_n, q_sel = cube.table((attribute,), OVERALL, qualified=True)
@@ -353,6 +359,7 @@ def _ground_truth(cube: CountCube) -> pd.DataFrame:
 
 def _unusual(outcome: Outcome) -> pd.DataFrame:
     """Per unusual-CV type: qualified candidates, how many were rejected, and that share."""
+    import pandas as pd
     pool = outcome.pool
     qualified = pool["qualified"]
     rejected = ~outcome.selected
@@ -417,6 +424,7 @@ def _attribution(outcome: Outcome, cube: CountCube | None = None) -> pd.DataFram
     reached it (``run_pipeline(resume=...)``): earlier stages cannot change. Counting is by group:
     the rule's re-run changes the decision of few candidates, so only they are counted again.
     """
+    import pandas as pd
     pool = outcome.pool
     cube = cube if cube is not None and cube.attributes == GROUP_ATTRIBUTES else count_cube(outcome)
     selected = outcome.selected

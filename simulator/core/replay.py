@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .grouptable import compare_table
 from .rules.base import GroupSelector
@@ -99,6 +102,7 @@ def replay_report(replay: Replay, lang: str) -> ReplayReport:
 
 def simulated_rates(replay: Replay, outcome, lang: str) -> pd.DataFrame:
     """Published rate beside the simulation's rate for every group that names its pool group."""
+    import pandas as pd
     rows = []
     selected = outcome.selected
     for name in replay.group_names(lang):

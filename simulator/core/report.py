@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .metrics import OVERALL, Measurement
 from .pipeline import Outcome, run_pipeline
@@ -23,6 +26,7 @@ from .world import CATEGORIES, code_of
 
 def funnel(outcome: Outcome, attribute: str) -> pd.DataFrame:
     """Per group: how many applied and how many remain after each stage (columns 0..n_stages)."""
+    import pandas as pd
     pool = outcome.pool
     size = len(CATEGORIES[attribute])
     stops = outcome.n_stages + 1
@@ -316,6 +320,7 @@ class Comparison:
 def compare_runs(a: Measurement, b: Measurement, attributes=("gender", "age_band", "origin", "disability",
                                                                 "parent", "name_region", "unusual_cv")) -> Comparison:
     """Set run B beside frozen run A: group rates and ratios, and who flipped."""
+    import pandas as pd
     from .findings import public_groups
 
     ga = public_groups(a.singles[a.singles["stage"] == OVERALL])

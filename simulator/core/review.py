@@ -12,7 +12,10 @@ import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .decision import Decision
 from .grouptable import OVERALL, TableSpec, compare_tables
@@ -104,6 +107,7 @@ class Feedback:
 def feedback(outcome: Outcome, decisions: list[Decision],
              attributes=("gender", "age_band", "origin", "disability", "parent")) -> Feedback:
     """What the reviewer's decisions did to who gets selected, per group."""
+    import pandas as pd
     decisions = [d for d in decisions if not d.versus]
     pool = outcome.pool
     everyone = np.arange(len(pool))
@@ -165,6 +169,7 @@ def simulated_decisions(outcome: Outcome, queue: np.ndarray, profile: str, stren
 def versus(outcome: Outcome, decisions: list[Decision],
            attributes=("gender", "age_band", "origin")) -> pd.DataFrame:
     """You versus the machine: your selection rates per group beside the machine's, on the same CVs."""
+    import pandas as pd
     mine = [d for d in decisions if d.versus]
     pool = outcome.pool
     if not mine:

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from .texts import label, number, t
 from .thresholds import ALPHA, FOUR_FIFTHS

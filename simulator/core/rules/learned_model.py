@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
-from scipy.special import expit
 
 from ..texts import t
 from ..world import CATEGORIES
@@ -58,6 +57,8 @@ class TrainedModel:
         for name, w in zip(self.features, weights):
             if w != 0:
                 z += w * feature(pool, name)
+        from scipy.special import expit
+
         return expit(z)
 
 
