@@ -171,38 +171,51 @@ def redraw(size: int) -> dict[str, float]:
     for i, view in enumerate(window.views):
         window.tabs.setCurrentIndex(i)
         app.processEvents()
-        times = []
+        times, cpu = [], []
         for k in range(6):
-            start = time.perf_counter()
+            shown = []
+
+            def arrived(_, shown=shown):
+                shown.append(True)
+
+            window.controller.result_ready.connect(arrived)
+            start, start_cpu = time.perf_counter(), time.process_time()
             spin.setValue(6 + (k % 2) * 6)  # alternate 6 and 12 months
             window.controller.run_now()  # skip the debounce pause
-            window.controller.wait()  # the run happens in a worker thread
+            while not shown:  # the run happens in a worker thread; the window draws when it arrives
+                app.processEvents()
+                time.sleep(0.0005)
             view.grab()  # forces the repaint
             times.append(time.perf_counter() - start)
-        results[view.key] = statistics.median(times[1:])
+            cpu.append(time.process_time() - start_cpu)
+            window.controller.result_ready.disconnect(arrived)
+            window.controller.wait()  # the verdict's findings follow in the background: not part of the redraw
+        results[view.key] = (statistics.median(times[1:]), statistics.median(cpu[1:]))
     window.close()
     return results
 
 
 def main(argv: list[str]) -> None:
     repeat = int(argv[argv.index("-n") + 1]) if "-n" in argv else 5
-    report_startup(repeat)
+    if "--redraw" not in argv:
+        report_startup(repeat)
     if "--startup" in argv:
         return
     from simulator.core.scenario import builtin_ids
 
-    charts = {sid: statistics.median(r[2] for r in startup(sid, repeat=3)) for sid in builtin_ids()}
-    slowest = max(charts, key=charts.get)
-    print("launch → first chart per scenario, median wall of 3 (bar 3 s): "
+    charts = {} if "--redraw" in argv else \
+        {sid: statistics.median(r[2] for r in startup(sid, repeat=3)) for sid in builtin_ids()}
+    slowest = max(charts, key=charts.get) if charts else None
+    print() if not charts else print("launch → first chart per scenario, median wall of 3 (bar 3 s): "
           + ", ".join(f"{k} {v:.2f}" for k, v in charts.items())
           + f"; slowest {slowest} {charts[slowest]:.2f} s — {'meets the bar' if charts[slowest] <= 3 else 'MISSES THE BAR'}")
     for size, bar in ((10_000, 0.030), (100_000, 0.100)):
         results = redraw(size)
-        worst = max(results, key=results.get)
-        detail = ", ".join(f"{k} {1000 * v:.0f}" for k, v in results.items())
-        status = "meets the bar" if results[worst] <= bar else "MISSES THE BAR"
-        print(f"{size:>7,} candidates: change → redraw, median ms per view: {detail}; "
-              f"slowest {worst} {1000 * results[worst]:.0f} ms (bar {1000 * bar:.0f} ms) — {status}")
+        worst = max(results, key=lambda k: results[k][0])
+        detail = ", ".join(f"{k} {1000 * wall:.0f} ({1000 * cpu:.0f} CPU)" for k, (wall, cpu) in results.items())
+        status = "meets the bar" if results[worst][0] <= bar else "MISSES THE BAR"
+        print(f"{size:>7,} candidates: change → redraw, median ms per view, wall (CPU): {detail}; "
+              f"slowest {worst} {1000 * results[worst][0]:.0f} ms (bar {1000 * bar:.0f} ms) — {status}")
 
 
 if __name__ == "__main__":

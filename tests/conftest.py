@@ -49,6 +49,10 @@ def window(show_window):
 
 
 def wait_for_run(qtbot, window, action, timeout=20000):
-    """Do ``action`` and wait until the window's run has finished."""
+    """Do ``action`` and wait until the window's run has finished, texts included. A run is drawn as
+    soon as it arrives and again when its texts are ready, so an earlier run is finished first:
+    its second arrival must not pass for this action's run."""
+    window.controller.wait()
     with qtbot.waitSignal(window.controller.result_ready, timeout=timeout):
         action()
+    window.controller.wait()

@@ -368,3 +368,24 @@ def test_intersection_colours_mean_the_same_ratio_in_every_run(qtbot, window):
     labels = len(view.cell_labels)
     wait_for_run(qtbot, window, lambda: qtbot.mouseClick(window.pool_panel.new_seed, Qt.MouseButton.LeftButton))
     assert len(view.cell_labels) == labels
+
+
+def test_candidates_outcome_column_is_short_and_its_tooltip_whole(qtbot, window):
+    """The outcome column reads "✘ stage: why" / "✔ selected", worded for a block of rows at once,
+    and the tooltip holds the decision trail's whole sentence for that same candidate."""
+    view = window.view("candidates")
+    window.tabs.setCurrentWidget(view)
+    model, outcome = view.model, window.controller.result.outcome
+    from simulator.gui.views.candidates import COLUMNS
+
+    column = COLUMNS.index("outcome")
+    for row in (0, 1, 250, model.rowCount() - 1):
+        i = int(model.rows[row])
+        shown = model.data(model.index(row, column))
+        tip = model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole)
+        if outcome.selected[i]:
+            assert shown == "✔ selected" and tip == "selected"
+        else:
+            stage = outcome.pipeline.stages[int(outcome.stopped_at[i])].title("en")
+            assert tip == outcome.reasons("en", np.array([i]))[0] and tip.startswith(f"Rejected at “{stage}”:")
+            assert shown == f"✘ {stage}: {tip.split(':', 1)[1].strip()}"

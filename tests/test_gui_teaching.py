@@ -84,13 +84,11 @@ def test_challenge_checked_live_and_progress_saved(qtbot, window, tmp_path):
     practice = window.practice
     window.editor_tabs.setCurrentWidget(practice)
     qtbot.waitUntil(lambda: "✘" in practice.body.text())
-    with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
-        window.pipeline_editor.set_rule_enabled(0, 1, False)
+    wait_for_run(qtbot, window, lambda: window.pipeline_editor.set_rule_enabled(0, 1, False))
     assert "Challenge met" in practice.body.text() and "✘" not in practice.body.text()
     assert Progress(tmp_path / "progress.json").challenge_done("cv-gap", "fair-shortlist")
     assert "challenges met 1" in practice.summary.text()
-    with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
-        window.pipeline_editor.set_rule_enabled(0, 1, True)  # back to the default: not met any more
+    wait_for_run(qtbot, window, lambda: window.pipeline_editor.set_rule_enabled(0, 1, True))  # not met any more
     assert "★" in practice.body.text()  # met once: still counted in the progress
     qtbot.mouseClick(practice.reset_button, Qt.MouseButton.LeftButton)
     assert not Progress(tmp_path / "progress.json").challenge_done("cv-gap", "fair-shortlist")
@@ -100,8 +98,7 @@ def test_challenge_checked_live_and_progress_saved(qtbot, window, tmp_path):
 def test_progress_saved_while_practice_tab_is_hidden(qtbot, window, tmp_path):
     """Meeting a challenge while another tab is shown is still saved, right after the redraw."""
     window.editor_tabs.setCurrentIndex(0)
-    with qtbot.waitSignal(window.controller.result_ready, timeout=10000):
-        window.pipeline_editor.set_rule_enabled(0, 1, False)
+    wait_for_run(qtbot, window, lambda: window.pipeline_editor.set_rule_enabled(0, 1, False))
     qtbot.waitUntil(lambda: Progress(tmp_path / "progress.json").challenge_done("cv-gap", "fair-shortlist"))
 
 

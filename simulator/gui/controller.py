@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import traceback
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 DEBOUNCE_MS = 120
 BUSY_AFTER_MS = 500  # runs shorter than this show no progress bar (no flicker while editing)
+DRAW_WAIT_S = 0.5  # the longest a run's texts wait for the window to draw it first
 
 
 class Cancelled(Exception):
@@ -35,6 +37,7 @@ class Cancelled(Exception):
 
 
 class _WorkerSignals(QObject):
+    drawn = Signal(object, int, object)  # the run is ready to draw (its texts follow): result, generation, event
     finished = Signal(object, int)
     failed = Signal(str, int)
     progress = Signal(float, int)
@@ -78,6 +81,13 @@ class _RunTask(QRunnable):
             if self.prepare is not None:
                 self.prepare(result)
             if not self.live:  # while a slider is dragged only the views follow; the texts wait for the release
+                # The visible view draws now; the claims, headline and lesson numbers follow (they
+                # cost more than the run at 10,000 candidates).
+                # The texts wait until the window has drawn: worked out at the same time they would
+                # share the interpreter with the drawing and slow it down.
+                drawn = threading.Event()
+                self.signals.drawn.emit(result, self.generation, drawn)
+                drawn.wait(DRAW_WAIT_S)
                 _prepare_texts(result, self.frozen)
         except Cancelled:
             return
@@ -212,6 +222,7 @@ class Controller(QObject):
         pool = self._pool if key == self._pool_key else None
         prepare = self.visible_prepare() if self.visible_prepare is not None else None
         task = _RunTask(scenario, self._generation, pool, self.before_measurement, self.frozen, live, prepare)
+        task.signals.drawn.connect(self._drawn)
         task.signals.finished.connect(self._finished)
         task.signals.failed.connect(self._failed)
         task.signals.progress.connect(self._progressed)
@@ -256,6 +267,16 @@ class Controller(QObject):
     def _progressed(self, fraction: float, generation: int) -> None:
         if generation == self._generation:
             self.progress.emit(fraction)
+
+    def _drawn(self, result, generation: int, drawn) -> None:
+        """A full run can be drawn before its texts are ready: the views show it as they show a
+        slider's live run (the verdict, lesson and goals wait for ``_finished``)."""
+        try:
+            if generation == self._generation and self._task is not None:
+                self.live = True
+                self._accept(result)
+        finally:
+            drawn.set()  # the worker goes on with the texts
 
     def _finished(self, result, generation: int) -> None:
         if generation != self._generation:

@@ -40,6 +40,8 @@ class View(QWidget):
             getattr(result.measurement, name)
 
     def set_result(self, result) -> None:
+        if result is self.result and not self._dirty:
+            return  # drawn already, when the run arrived before its texts
         self.result = result
         self._dirty = True
         if self.isVisible():

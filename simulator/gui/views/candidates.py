@@ -21,6 +21,8 @@ from .base import View, caption, person_label, value_label
 COLUMNS = ("id", "name", "outcome", "gender", "age", "origin", "education", "gap", "unusual", "qualified")
 
 
+BLOCK = 200  # rows whose names and reasons are worded together
+
 class CandidateModel(QAbstractTableModel):
     """A view of the pool through an index array; cells are formatted on demand (100,000 rows are fine)."""
 
@@ -31,13 +33,14 @@ class CandidateModel(QAbstractTableModel):
         self.lang = "en"
         self._names: dict[int, str] = {}
         self._reasons: dict[int, str] = {}  # the reason column, worded once per candidate (repaints ask often)
+        self._full: dict[int, str] = {}  # the whole sentence, for the tooltip
 
     def set_data(self, outcome, rows: np.ndarray, lang: str) -> None:
         self.beginResetModel()
         if outcome is not self.outcome:
             self._names = {}
         if outcome is not self.outcome or lang != self.lang:
-            self._reasons: dict[int, str] = {}
+            self._reasons, self._full = {}, {}
         self.outcome, self.rows, self.lang = outcome, rows, lang
         self.endResetModel()
 
@@ -52,9 +55,40 @@ class CandidateModel(QAbstractTableModel):
             return t(f"gui.candidates.col.{COLUMNS[section]}", self.lang)
         return None
 
-    def name(self, i: int) -> str:
+    def _fill_block(self, row: int) -> None:
+        """Names and reasons for the block of rows around ``row``, worded in one call each: a repaint
+        asks for a screenful of rows, and one call per cell cost a third of a redraw."""
+        start = row - row % BLOCK
+        indices = np.asarray(self.rows[start:start + BLOCK], dtype=np.intp)
+        names = candidate_names(self.outcome.pool, indices)
+        codes, texts = self.outcome.reason_table(self.lang, indices)
+        short = [self._short(text) for text in texts]
+        for k, i in enumerate(indices.tolist()):
+            self._names[i] = str(names[k])
+            self._full[i] = texts[codes[k]]
+            self._reasons[i] = short[codes[k]]
+
+    def _short(self, text: str) -> str:
+        """The column is narrow: "✘ stage: why" rather than "Rejected at ‘stage’: why" (the card and
+        the tooltip keep the full sentence)."""
+        if text == t("reason.selected", self.lang):
+            return "✔ " + t("stage.selected", self.lang)
+        for stage in self.outcome.pipeline.stages:
+            prefix = t("reason.rejected_at", self.lang, stage=stage.title(self.lang))
+            if text.startswith(prefix):
+                return f"✘ {stage.title(self.lang)}: {text[len(prefix):].strip()}"
+        return text
+
+    def _row_of(self, i: int) -> int:
+        hits = np.flatnonzero(self.rows == i)
+        return int(hits[0]) if len(hits) else -1
+
+    def name(self, i: int, row: int | None = None) -> str:
         if i not in self._names:
-            self._names[i] = str(candidate_names(self.outcome.pool, np.array([i]))[0])
+            row = self._row_of(i) if row is None else row
+            if row < 0:
+                return str(candidate_names(self.outcome.pool, np.array([i]))[0])
+            self._fill_block(row)
         return self._names[i]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -63,7 +97,7 @@ class CandidateModel(QAbstractTableModel):
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.full_reason(int(self.rows[index.row()])) if column == "outcome" else None
+            return self.full_reason(int(self.rows[index.row()]), index.row()) if column == "outcome" else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if column in ("id", "age", "gap") \
                 else None
@@ -72,7 +106,7 @@ class CandidateModel(QAbstractTableModel):
         if column == "id":
             return str(int(pool["id"][i]))
         if column == "name":
-            return self.name(i)
+            return self.name(i, index.row())
         if column in ("gender", "origin", "education"):
             return person_label(column, CATEGORIES[column][int(pool[column][i])], lang)
         if column == "age":
@@ -83,27 +117,24 @@ class CandidateModel(QAbstractTableModel):
             return ", ".join(t(f"unusual.{f}", lang) for f in UNUSUAL_CV_FLAGS if pool[f"unusual_{f}"][i])
         if column == "qualified":
             return t("common.yes" if pool["qualified"][i] else "common.no", lang)
-        return self.reason(i)
+        return self.reason(i, index.row())
 
-    def full_reason(self, i: int) -> str:
+    def full_reason(self, i: int, row: int | None = None) -> str:
         """The decision trail's sentence ("Rejected at ‘stage’: …"), for the tooltip."""
-        if int(self.outcome.stopped_at[i]) == self.outcome.n_stages:
-            return t("stage.selected", self.lang)
-        return self.outcome.reasons(self.lang, np.array([i]))[0]
+        if i not in self._full:
+            row = self._row_of(i) if row is None else row
+            if row < 0:
+                return self.outcome.reasons(self.lang, np.array([i]))[0]
+            self._fill_block(row)
+        return self._full[i]
 
-    def reason(self, i: int) -> str:
+    def reason(self, i: int, row: int | None = None) -> str:
         """Why this candidate was selected or rejected, in plain words (the decision trail's reason)."""
         if i not in self._reasons:
-            stop = int(self.outcome.stopped_at[i])
-            if stop == self.outcome.n_stages:
-                self._reasons[i] = "✔ " + t("stage.selected", self.lang)
-            else:
-                # The column is narrow: "✘ stage: why" rather than "Rejected at ‘stage’: why" (the
-                # card and the tooltip keep the full sentence).
-                full = self.full_reason(i)
-                stage = self.outcome.pipeline.stages[stop].title(self.lang)
-                prefix = t("reason.rejected_at", self.lang, stage=stage)
-                self._reasons[i] = f"✘ {stage}: {full[len(prefix):].strip() if full.startswith(prefix) else full}"
+            row = self._row_of(i) if row is None else row
+            if row < 0:
+                return self._short(self.full_reason(i))
+            self._fill_block(row)
         return self._reasons[i]
 
     def sort_key(self, column: str) -> np.ndarray:

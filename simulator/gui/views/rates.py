@@ -67,6 +67,12 @@ class RatesView(View):
         self.stage_chooser.refill(result, self.lang)
         super().set_result(result)
 
+    def prepare(self, result) -> None:
+        super().prepare(result)
+        result.measurement.singles  # the bars' tests, here in the worker
+        if result.measurement.strata == "applied_for":
+            result.measurement.findings  # the note on the comparison within vacancies
+
     def showing_strata(self) -> bool:
         """The rates within each vacancy are shown (several vacancies, the box ticked, overall)."""
         return (self.per_stratum.isChecked() and self.result is not None
