@@ -139,3 +139,27 @@ def test_views_open_grouped_by_what_the_headline_is_about(qtbot, window):
     row = values[(values["attribute"] == "name_region") & (values["group"] == "morocco") & (values["stage"] == OVERALL)].iloc[0]
     assert ratios[ticks.index("Moroccan names")].startswith(format_ratio(row.impact_ratio, "en"))
     assert format_ratio(row.impact_ratio, "en") in window.verdict.text()
+
+
+def test_a_group_nobody_belongs_to_takes_no_space(qtbot, window):
+    """berkeley has no non-binary applicants: the heatmap has no row for them and counts no hidden
+    cells for them, the Rules table has no column and Missed talent no row."""
+    window.load_scenario("berkeley")
+    window.controller.wait()
+    inter = window.view("intersections")
+    window.tabs.setCurrentWidget(inter)
+    inter.rows_chooser.setCurrentIndex(inter.rows_chooser.attributes.index("gender"))
+    qtbot.waitUntil(lambda: inter.data() is not None)
+    grid = inter.data()
+    assert grid.rows == ["woman", "man"] and "non_binary" not in grid.rows
+    assert grid.hidden_cells == int((grid.hidden & (grid.n > 0)).sum())
+    rules = window.view("rules")
+    window.tabs.setCurrentWidget(rules)
+    rules.chooser.setCurrentIndex(rules.chooser.attributes.index("gender"))
+    headers = [rules.table.horizontalHeaderItem(c).text() for c in range(rules.table.columnCount())]
+    assert headers[2:] == ["women", "men"]
+    missed = window.view("missed")
+    window.tabs.setCurrentWidget(missed)
+    missed.chooser.setCurrentIndex(missed.chooser.attributes.index("gender"))
+    names = [missed.groups_table.item(r, 0).text() for r in range(missed.groups_table.rowCount())]
+    assert names == ["women", "men"]

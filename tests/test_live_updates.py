@@ -181,16 +181,21 @@ def _old_grid(measurement, rows, cols, stage, third):
     if third:
         table = table[table["group"].str.endswith(f" × {third[1]}")].reset_index(drop=True)
     shape = (len(CATEGORIES[rows]), len(CATEGORIES[cols]))
-    hidden = table["hidden"].to_numpy(bool).reshape(shape)
-    n = table["n"].to_numpy(np.int64).reshape(shape)
-    return {"rows": list(CATEGORIES[rows]), "columns": list(CATEGORIES[cols]),
-            "impact_ratio": table["impact_ratio"].to_numpy(float).reshape(shape),
-            "rate": table["rate"].to_numpy(float).reshape(shape), "n": n,
-            "selected": table["selected"].to_numpy(np.int64).reshape(shape),
-            "p_value": table["p_value"].to_numpy(float).reshape(shape),
-            "status": table["status"].to_numpy(object).reshape(shape), "hidden": hidden,
-            "below_four_fifths": table["below_four_fifths"].to_numpy(bool).reshape(shape),
-            "hidden_cells": int(hidden.sum()), "hidden_candidates": int(n[hidden].sum())}
+    full_n = table["n"].to_numpy(np.int64).reshape(shape)
+    # rows and columns nobody belongs to are left out; an empty cell is not a hidden one
+    keep_r = [r for r in range(shape[0]) if full_n[r].sum() > 0]
+    keep_c = [c for c in range(shape[1]) if full_n[:, c].sum() > 0]
+
+    def cells(column, dtype):
+        return table[column].to_numpy(dtype).reshape(shape)[np.ix_(keep_r, keep_c)]
+
+    hidden, n = cells("hidden", bool), cells("n", np.int64)
+    return {"rows": [CATEGORIES[rows][r] for r in keep_r], "columns": [CATEGORIES[cols][c] for c in keep_c],
+            "impact_ratio": cells("impact_ratio", float), "rate": cells("rate", float), "n": n,
+            "selected": cells("selected", np.int64), "p_value": cells("p_value", float),
+            "status": cells("status", object), "hidden": hidden,
+            "below_four_fifths": cells("below_four_fifths", bool),
+            "hidden_cells": int((hidden & (n > 0)).sum()), "hidden_candidates": int(n[hidden].sum())}
 
 
 @pytest.mark.parametrize("rows, cols, stage, third", [

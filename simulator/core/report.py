@@ -91,19 +91,26 @@ def _intersection_grid(measurement: Measurement, row_attr: str, col_attr: str, s
                                                            len(attrs))])
     rows = table["group"].str.endswith(f" × {third[1]}").to_numpy() if third else np.ones(len(table), dtype=bool)
     shape = (len(CATEGORIES[row_attr]), len(CATEGORIES[col_attr]))
+    # A row or column nobody belongs to (no non-binary applicants, say) is left out: it would fill
+    # the heatmap with "hidden" cells that hide no one.
+    everyone = table["n"].to_numpy(dtype=np.int64)[rows].reshape(shape)
+    keep_rows, keep_columns = everyone.sum(axis=1) > 0, everyone.sum(axis=0) > 0
 
     def grid(column, dtype=float):
-        return table[column].to_numpy(dtype=dtype)[rows].reshape(shape)
+        return table[column].to_numpy(dtype=dtype)[rows].reshape(shape)[keep_rows][:, keep_columns]
 
     def p_values():
         fill_p_values()
         return grid("p_value")
 
     status = grid("status", object)
+    n = grid("n", np.int64)
     hidden = grid("hidden", bool)
-    return Grid(list(CATEGORIES[row_attr]), list(CATEGORIES[col_attr]), grid("impact_ratio"), grid("rate"),
-                grid("n", np.int64), grid("selected", np.int64), status, hidden,
-                grid("below_four_fifths", bool), int(hidden.sum()), int(grid("n", np.int64)[hidden].sum()), p_values)
+    hidden_people = hidden & (n > 0)  # an empty cell hides nobody: it is not counted as hidden
+    return Grid([v for v, keep in zip(CATEGORIES[row_attr], keep_rows) if keep],
+                [v for v, keep in zip(CATEGORIES[col_attr], keep_columns) if keep], grid("impact_ratio"),
+                grid("rate"), n, grid("selected", np.int64), status, hidden,
+                grid("below_four_fifths", bool), int(hidden_people.sum()), int(n[hidden_people].sum()), p_values)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QSplitter, QVBoxLayout, QWidget
 
+from ...core.grouptable import OVERALL
 from ...core.report import display_scores, missed_sample, missed_talent_density, suitable_from
 from ...core.texts import integer, number, percent, t
 from ...core.world import UNUSUAL_CV_FLAGS
@@ -67,10 +68,17 @@ class MissedTalentView(View):
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
         self.legend = self.plot.addLegend(offset=(10, 10))
+        self.legend.setBrush(pg.mkBrush(255, 255, 255, 215))  # readable over the grey shade it sits on
         self.chooser = AttributeChooser(lang=self.lang, default="gender")
         self.chooser.currentIndexChanged.connect(self.refresh)
         self.groups_table = read_only_table()
         self.types_table = read_only_table()
+        for table in (self.groups_table, self.types_table):
+            # The names column gives way (elided, whole in the tooltip); the numbers never do.
+            header = table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setMinimumSectionSize(40)
         self.explain = caption()
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -81,9 +89,9 @@ class MissedTalentView(View):
         split = QSplitter()
         split.addWidget(self.plot_widget)
         split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([900, 600])
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 4)  # the tables' numbers need the room (they were cut at 1366 px)
+        split.setSizes([830, 670])
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addWidget(self.explain)
@@ -148,6 +156,7 @@ class MissedTalentView(View):
         legend_key = (lang, tuple(present), STYLE.scale)
         if legend_key != self._legend_key:
             self.legend.clear()
+            self.legend.setLabelTextSize(f"{9 * STYLE.scale:.0f}pt")
             for flag in present:
                 name = t("gui.missed.no_unusual", lang) if flag == "none" else t(f"unusual.{flag}", lang)
                 self.legend.addItem(self.marks[flag], name)
@@ -179,11 +188,22 @@ class MissedTalentView(View):
             self.plot.setLabel("left", t("gui.missed.y_score" if kind == "score" else "gui.missed.y_stages", lang))
             self.plot.getAxis("left").setTicks(ticks)
             style_plot(self.plot)
-            self.plot.setTitle(t("gui.missed.title", lang), size=f"{10 * STYLE.scale:.0f}pt")
+            self.plot.setTitle(t("gui.missed.title" if kind == "score" else "gui.missed.title_stages", lang),
+                               size=f"{10 * STYLE.scale:.0f}pt")
         self.plot.setXRange(x0, x1, padding=0)
         self.plot.setYRange(y0, y1, padding=0.02)
         self.explain.setText(t("gui.missed.explain", lang, shown=integer(len(sample), lang)))
         self._fill_tables()
+
+    @staticmethod
+    def _names_give_way(table) -> None:
+        header = table.horizontalHeader()
+        if table.columnCount():
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for r in range(table.rowCount()):
+            item = table.item(r, 0)
+            if item is not None and item.toolTip() != item.text():
+                item.setToolTip(item.text())
 
     def _fill_tables(self) -> None:
         lang = self.lang
@@ -192,19 +212,24 @@ class MissedTalentView(View):
         gt = m.ground_truth
         mine = (gt["attribute"] == attribute).to_numpy()
         columns = [gt[c].to_numpy()[mine].tolist() for c in ("group", "qualified", "qualified_selected", "missed", "tpr")]
-        headers = [t("cli.col.group", lang), t("cli.col.qualified", lang), t("cli.col.qualified_selected", lang),
-                   t("cli.col.missed", lang), t("cli.col.tpr", lang)]
+        # A group nobody belongs to gets no row (it would read "0 · 0 · 0 · —").
+        names, n, _ = m.cube.table((attribute,), OVERALL)  # plain counts: no statistics computed here
+        present = {name for name, count in zip(names, n) if count > 0}
+        keep = [g in present for g in columns[0]]
+        columns = [[v for v, k in zip(column, keep) if k] for column in columns]
+        headers = [t(f"gui.missed.col.{c}", lang) for c in ("group", "suitable", "selected", "missed", "found")]
         fill_table_once(self.groups_table, headers, [
             [value_label(attribute, group, lang), integer(qualified, lang), integer(qualified_selected, lang),
              integer(missed, lang), percent(tpr, lang) if qualified else "—"]
             for group, qualified, qualified_selected, missed, tpr in zip(*columns)])
-        headers = [t("cli.col.unusual", lang), t("cli.col.qualified", lang), t("cli.col.rejected", lang),
-                   t("cli.col.missed_share", lang)]
+        self._names_give_way(self.groups_table)
+        headers = [t(f"gui.missed.col.{c}", lang) for c in ("unusual", "suitable", "rejected", "missed_share")]
         columns = [m.unusual[c].to_numpy().tolist() for c in ("type", "qualified", "rejected", "missed_share")]
         fill_table_once(self.types_table, headers, [
             [t(f"unusual.{kind}", lang), integer(qualified, lang), integer(rejected, lang),
              percent(missed_share, lang) if qualified else "—"]
             for kind, qualified, rejected, missed_share in zip(*columns)])
+        self._names_give_way(self.types_table)
 
     def data(self):
         return self.result.measurement.unusual

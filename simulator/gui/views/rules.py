@@ -76,8 +76,10 @@ class RulesView(View):
         lang = self.lang
         outcome = self.result.outcome
         attribute = self.chooser.attribute()
-        groups = [g for g in CATEGORIES[attribute]]
         effects = self._effects(attribute)
+        # A group nobody belongs to gets no column (it would only hold dashes).
+        groups = [g for g in CATEGORIES[attribute] if any(e[0] for (_, group), e in effects.items() if group == g)
+                  or not effects]
         headers = [t("gui.rules.col.rule", lang), t("gui.rules.col.legality", lang)]
         headers += [t("gui.rules.col.group", lang, group=value_label(attribute, g, lang)) for g in groups]
         flat = outcome.pipeline.flat_rules()
@@ -139,6 +141,16 @@ class RulesView(View):
         width = self.table.viewport().width()  # wrapped texts take another height at another width
         if changed or width != getattr(self, "_width", None):
             self._width = width
+            # The rule's name must stay readable: when the groups' columns leave it too little
+            # room, it keeps a readable width and the table scrolls sideways instead.
+            header = self.table.horizontalHeader()
+            readable = int(220 * STYLE.scale)
+            others = sum(header.sectionSize(c) for c in range(1, self.table.columnCount()))
+            if width - others < readable:
+                header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(0, readable)
+            else:
+                header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             self.table.resizeRowsToContents()
         if flat and not self.table.selectedItems():
             self.table.selectRow(0)
