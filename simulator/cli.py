@@ -610,7 +610,7 @@ def cmd_screenshot(args) -> int:
     from .gui.screenshot import render_views
 
     try:
-        written = render_views(args.scenario, args.out, args.lang, (int(match[1]), int(match[2])))
+        written = render_views(args.scenario, args.out, args.lang, (int(match[1]), int(match[2])), slides=args.slides)
     except OSError as exc:
         raise InputError(f"{args.out}: cannot write there ({exc.strerror})") from None
     for path in written:
@@ -667,6 +667,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the PNG files (one per view)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
     p.add_argument("--size", default="1600x1000", help="width x height in pixels (default 1600x1000)")
+    p.add_argument("--slides", action="store_true",
+                   help="text, lines and markers at the presentation scale (F11 in the app), for a projector; "
+                        "use with --size 1920x1080")
     return parser
 
 

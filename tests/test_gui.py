@@ -389,3 +389,28 @@ def test_candidates_outcome_column_is_short_and_its_tooltip_whole(qtbot, window)
             stage = outcome.pipeline.stages[int(outcome.stopped_at[i])].title("en")
             assert tip == outcome.reasons("en", np.array([i]))[0] and tip.startswith(f"Rejected at “{stage}”:")
             assert shown == f"✘ {stage}: {tip.split(':', 1)[1].strip()}"
+
+
+def test_slides_render_at_the_presentation_scale(qapp, tmp_path, monkeypatch):
+    """`screenshot --slides` draws the views with the presentation mode's larger text (the fonts 1.8
+    times the normal ones) at the size asked for, and leaves the next window at normal scale."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui import screenshot
+    from simulator.gui.style import STYLE
+
+    sizes = []
+    original = screenshot._presentation_scale
+
+    def spy(app, window, on, base_points):
+        original(app, window, on, base_points)
+        sizes.append((on, QApplication.font().pointSizeF(), STYLE.scale))
+
+    monkeypatch.setattr(screenshot, "_presentation_scale", spy)
+    base = QApplication.font().pointSizeF()
+    written = screenshot.render_views("cv-gap", tmp_path, "en", (1920, 1080), slides=True)
+    assert QImage(str(written[0])).size().width() == 1920
+    (on, app_points, scale), (off, after_points, _) = sizes
+    assert on and app_points == pytest.approx(base * scale) and scale > 1.5
+    assert not off and after_points == pytest.approx(base) and not STYLE.presentation

@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 
 
-def render_views(scenario: str, out_dir: str | Path, lang: str = "en", size: tuple[int, int] = (1600, 1000)) -> list[Path]:
-    """One PNG per view, named after the view (funnel.png, rates.png, ...), each ``size`` pixels."""
+def render_views(scenario: str, out_dir: str | Path, lang: str = "en", size: tuple[int, int] = (1600, 1000),
+                 slides: bool = False) -> list[Path]:
+    """One PNG per view, named after the view (funnel.png, rates.png, ...), each ``size`` pixels;
+    ``slides``: at the presentation scale (as F11 in the app), readable on a projector."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -24,6 +26,9 @@ def render_views(scenario: str, out_dir: str | Path, lang: str = "en", size: tup
     window.left.hide()
     window.menuBar().hide()
     window.statusBar().hide()
+    base_points = app.font().pointSizeF()
+    if slides:
+        _presentation_scale(app, window, True, base_points)
     window.resize(*size)
     window.show()
     written = []
@@ -49,5 +54,23 @@ def render_views(scenario: str, out_dir: str | Path, lang: str = "en", size: tup
         window.controller.wait()
         app.processEvents()
         shoot(window.view("compare"))
+    if slides:
+        _presentation_scale(app, window, False, base_points)  # the next window in this process is not a slide
     window.close()
     return written
+
+
+def _presentation_scale(app, window, on: bool, base_points: float) -> None:
+    """The presentation mode's fonts, lines and markers, without going full screen (a slide has the
+    size asked for, not the screen's)."""
+    from .style import STYLE
+
+    STYLE.presentation = on
+    font = app.font()
+    font.setPointSizeF(base_points * STYLE.scale)  # the scale is 1 outside presentation mode
+    app.setFont(font)
+    window.scenario_panel.refresh()
+    for view in window.views:
+        view.apply_style()
+    if window.controller.result is not None:
+        window._show_verdict(window.controller.result)
