@@ -113,4 +113,16 @@ def fit_axis_to_labels(axis: pg.AxisItem, labels) -> None:
     from PySide6.QtGui import QFontMetrics
 
     metrics = QFontMetrics(STYLE.font(10))  # the tick font style_plot sets
-    axis.setWidth(max((metrics.horizontalAdvance(str(s)) for s in labels), default=30) + 14)
+    lines = [line for s in labels for line in str(s).split("\n")]
+    axis.setWidth(max((metrics.horizontalAdvance(line) for line in lines), default=30) + 14)
+
+
+def two_lines(label: str, longer_than: int = 22) -> str:
+    """A long tick label on two lines, broken at the space nearest its middle ("born in NL, parent
+    born abroad" would take a third of a narrow chart's width on one line)."""
+    if len(label) <= longer_than or " " not in label:
+        return label
+    middle = len(label) // 2
+    spaces = [k for k, ch in enumerate(label) if ch == " "]
+    k = min(spaces, key=lambda k: abs(k - middle))
+    return label[:k] + "\n" + label[k + 1:]

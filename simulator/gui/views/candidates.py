@@ -13,7 +13,7 @@ from ...core.export import candidate_names
 from ...core.report import WHAT_IFS, what_if
 from ...core.texts import integer, number, t
 from ...core.world import CATEGORIES, GROUP_ATTRIBUTES, UNUSUAL_CV_FLAGS
-from ..style import compact_combo
+from ..style import STYLE, compact_combo
 from .base import View, caption, person_label, value_label
 
 # "outcome" says why (the reason for a rejection) and comes right after the name, so it stays on
@@ -301,6 +301,10 @@ class CandidatesView(View):
         self.what_if_title.setText(t("gui.whatif.title", lang))
         super().retranslate()
 
+    def apply_style(self) -> None:
+        self._sized = False  # presentation mode's larger text needs wider columns
+        super().apply_style()
+
     def render(self) -> None:
         rows = self.filtered_rows()
         self.model.set_data(self.result.outcome, rows, self.lang)
@@ -310,7 +314,7 @@ class CandidatesView(View):
             self.table.resizeColumnsToContents()
             # The reason can be long: a readable width, the rest in its tooltip (and on the card).
             column = COLUMNS.index("outcome")
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 360))
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), int(360 * STYLE.scale)))
             self._sized = True
         if len(rows):
             keep = self.current if self.current is not None and self.current in set(rows[:5000].tolist()) else None
@@ -365,8 +369,9 @@ class CandidatesView(View):
         why = "" if trail["selected"] else f"<p>{e(trail['reason'])}</p>"  # "Selected" needs no second line
         return (f"<h2>{e(self.model.name(i) if self.model.outcome is outcome else str(candidate_names(pool, np.array([i]))[0]))}"
                 f" <span style='color:#777;font-size:small'>#{trail['id']}</span></h2>"
-                f"<table cellpadding='2'>{table}</table>"
+                # the decision first: on a projector the card is short, and the why must be seen
                 f"<h3 style='color:{colour}'>{e(verdict)}</h3>{why}"
+                f"<table cellpadding='2'>{table}</table>"
                 + (f"<p style='color:#555'>{e(t('gui.card.scores', lang))}: {scores}</p>" if scores else ""))
 
     # -- what-if ---------------------------------------------------------------------------------

@@ -186,8 +186,11 @@ class IntersectionsView(View):
             self.plot.getAxis("bottom").setHeight(QFontMetrics(STYLE.font(10)).height() + 16)
             self._styled = (STYLE.scale, lang)
         fit_axis_to_labels(self.plot.getAxis("left"), [value_label(rows_attr, v, lang) for v in grid.rows])
-        self.disclosure.setText(t("gui.intersections.disclosure", lang, cells=grid.hidden_cells, count=grid.hidden_cells,
-                                  candidates=integer(grid.hidden_candidates, lang)))
+        if grid.hidden_cells:
+            self.disclosure.setText(t("gui.intersections.disclosure", lang, cells=grid.hidden_cells,
+                                      count=grid.hidden_cells, candidates=integer(grid.hidden_candidates, lang)))
+        else:  # nothing hidden: no "0 cells are hidden (0 candidates)"
+            self.disclosure.clear()
 
     @staticmethod
     def _cell_text(grid, r, c, lang) -> str:

@@ -10,7 +10,7 @@ from ...core.grouptable import OVERALL, STATUS_FEW
 from ...core.texts import percent, t
 from ...core.thresholds import FOUR_FIFTHS
 from ...core.verdict import format_p, format_ratio
-from ..style import (plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
+from ..style import (two_lines, plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
                      style_plot)
 from .base import AttributeChooser, StageChooser, View, caption, value_label
 
@@ -215,6 +215,7 @@ class RatesView(View):
         self.rule.setText(t("gui.rates.rule_of_thumb", lang))
         self.rule.setFont(STYLE.font(8.5))
         self.rule.setPos(FOUR_FIFTHS - 0.01, top - 0.1)
+        labels = [two_lines(label) for label in labels]
         ticks = [[(y[k], labels[k]) for k in range(count)]]
         for name, title, xmax in (("rate", t("gui.rates.rate_title", lang), max_rate),
                                   ("ratio", t("gui.rates.ratio_title", lang), max_ratio * 1.05)):

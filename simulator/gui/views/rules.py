@@ -152,6 +152,11 @@ class RulesView(View):
             else:
                 header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             self.table.resizeRowsToContents()
+            # No taller than its rows: the rest goes to the rule's details (a model's weights).
+            rows = sum(self.table.rowHeight(r) for r in range(self.table.rowCount()))
+            scrollbar = self.table.horizontalScrollBar().sizeHint().height()
+            self.table.setMaximumHeight(self.table.horizontalHeader().height() + rows + scrollbar
+                                        + 2 * self.table.frameWidth() + 2)
         if flat and not self.table.selectedItems():
             self.table.selectRow(0)
         self._show_details()
