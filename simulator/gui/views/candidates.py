@@ -351,12 +351,15 @@ class CandidatesView(View):
             (t("field.education", lang), f"{cat('education')} · {cat('diploma_country')}"),
             (t("field.experience_years", lang), str(int(pool["experience_years"][i]))),
             (t("field.current_gap_months", lang), str(int(pool["current_gap_months"][i]))),
-            (t("field.past_gap_months", lang), f"{int(pool['past_gap_months'][i])} ({cat('gap_reason')})"),
+            (t("field.past_gap_months", lang), str(int(pool["past_gap_months"][i]))),
+            # the reason belongs to the gaps, current or past: its own line, and only if there is a gap
+            *([(t("field.gap_reason", lang), cat("gap_reason"))]
+              if pool["current_gap_months"][i] or pool["past_gap_months"][i] else []),
             (t("field.dutch_level", lang), cat("dutch_level")),
             (t("field.driving_licence", lang), t("common.yes" if pool["driving_licence"][i] else "common.no", lang)),
             (t("field.skills_count", lang), str(int(pool["skills_count"][i]))),
             (t("gui.card.unusual", lang), ", ".join(t(f"unusual.{f}", lang) for f in UNUSUAL_CV_FLAGS
-                                                      if pool[f"unusual_{f}"][i]) or "—"),
+                                                      if pool[f"unusual_{f}"][i]) or t("gui.missed.no_unusual", lang)),
             (t("gui.card.suitable", lang), t("common.yes" if pool["qualified"][i] else "common.no", lang)
              + f" ({number(float(pool['suitability'][i]), lang)})"),
         ]
