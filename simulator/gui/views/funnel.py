@@ -75,7 +75,7 @@ class FunnelView(View):
                 row = []
                 for _ in steps:
                     label = pg.TextItem("", color="#222222", anchor=(0.5, 1.0))
-                    label.setFont(STYLE.font(8))
+                    label.setFont(STYLE.font(9))  # 9 pt × 1.8 on a projector: 22 px
                     self.plot.addItem(label)
                     row.append(label)
                 self._labels.append(row)

@@ -183,7 +183,7 @@ class MissedTalentView(View):
             self._chrome = chrome
             self.cut_line.setPen(pg.mkPen("#222222", width=STYLE.pen_width(1.5), style=pg.QtCore.Qt.PenStyle.DashLine))
             self.cut_label.setText(t("gui.missed.suitable_line", lang))
-            self.cut_label.setFont(STYLE.font(8.5))
+            self.cut_label.setFont(STYLE.font(9))
             self.plot.setLabel("bottom", t("gui.missed.x", lang))
             self.plot.setLabel("left", t("gui.missed.y_score" if kind == "score" else "gui.missed.y_stages", lang))
             self.plot.getAxis("left").setTicks(ticks)

@@ -172,7 +172,7 @@ class RatesView(View):
             if status[k] == STATUS_FEW:
                 text += " · " + t("gui.status.too_few", lang)
             label.setText(text)
-            label.setFont(STYLE.font(8.5))
+            label.setFont(STYLE.font(9))
             label.setPos(0, y[k] + 0.42)
         max_rate = max(float(np.nanmax(np.where(shown, 100 * high, 0))) if count else 0.0, 5.0) * 1.1
         # impact ratios with their intervals
@@ -197,7 +197,7 @@ class RatesView(View):
                 if status[k] == STATUS_FEW:
                     text += " · " + t("gui.status.too_few", lang)
             label.setText(text)
-            label.setFont(STYLE.font(8.5))
+            label.setFont(STYLE.font(9))
             label.setPos(0.02, y[k] + 0.42)
         max_ratio = max(1.25, float(np.nanmax(np.where(whiskers, np.minimum(ir_high, 3.0), 0))) if count else 1.25)
         if self.showing_strata():
@@ -213,7 +213,7 @@ class RatesView(View):
         self.line.setPen(pg.mkPen(REFERENCE_LINE, width=STYLE.pen_width(1.5), style=pg.QtCore.Qt.PenStyle.DashLine))
         self.one.setPen(pg.mkPen("#BBBBBB", width=width))
         self.rule.setText(t("gui.rates.rule_of_thumb", lang))
-        self.rule.setFont(STYLE.font(8.5))
+        self.rule.setFont(STYLE.font(9))
         self.rule.setPos(FOUR_FIFTHS - 0.01, top - 0.1)
         labels = [two_lines(label) for label in labels]
         ticks = [[(y[k], labels[k]) for k in range(count)]]
