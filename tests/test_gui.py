@@ -398,16 +398,17 @@ def test_slides_render_at_the_presentation_scale(qapp, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QApplication
 
     from simulator.gui import screenshot
+    from simulator.gui.main_window import MainWindow
     from simulator.gui.style import STYLE
 
     sizes = []
-    original = screenshot._presentation_scale
+    original = MainWindow.apply_presentation_scale
 
-    def spy(app, window, on, base_points):
-        original(app, window, on, base_points)
+    def spy(window, on):
+        original(window, on)
         sizes.append((on, QApplication.font().pointSizeF(), STYLE.scale))
 
-    monkeypatch.setattr(screenshot, "_presentation_scale", spy)
+    monkeypatch.setattr(MainWindow, "apply_presentation_scale", spy)
     base = QApplication.font().pointSizeF()
     written = screenshot.render_views("cv-gap", tmp_path, "en", (1920, 1080), slides=True)
     assert QImage(str(written[0])).size().width() == 1920

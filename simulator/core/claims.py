@@ -469,7 +469,7 @@ def focus_lines(scenario, measurement, lang: str, before=None, label: str = "") 
     if before is not None:
         before_results = _focus_results(scenario, before)
         # The "after" keeps the "before" run's reference group, so both numbers compare the same groups.
-        claim = next(c for c in scenario.claims if c.id == focus.claim)
+        claim = scenario.focus_claim()
         b = before_results.values[claim.id]
         after = ClaimResults({claim.id: measure_claim(claim, measurement, b.reference)})
         line = change_sentence(scenario, before_results, after, lang, label, measurement.stage_label)
@@ -542,11 +542,7 @@ def _already_after(scenario) -> bool:
         changed = apply_changes(scenario.pipeline, scenario.before_after.changes)
     except Exception:
         return False
-
-    def rules(pipeline):
-        return [(stage.enabled, [rule.to_dict() for rule in stage.rules]) for stage in pipeline.stages]
-
-    return rules(changed) == rules(scenario.pipeline)
+    return changed.same_rules(scenario.pipeline)
 
 
 def _after_of(scenario, measurement):

@@ -477,13 +477,17 @@ def _attribution(outcome: Outcome, cube: CountCube | None = None) -> pd.DataFram
         })
 
 
+def stratum_counts(outcome: Outcome, strata: str, attribute: str) -> np.ndarray:
+    """People per (level of ``strata``, group of ``attribute``, not selected / selected)."""
+    pool = outcome.pool
+    levels, size = len(CATEGORIES[strata]), len(CATEGORIES[attribute])
+    code = (pool[strata].astype(np.int32) * size + pool[attribute]) * 2 + outcome.selected
+    return np.bincount(code, minlength=levels * size * 2).reshape(levels, size, 2)
+
+
 def strata_tables(outcome: Outcome, strata: str, attribute: str, focal: str, reference: str) -> list:
     """One 2x2 table [[ref selected, ref not], [focal selected, focal not]] per level of ``strata``."""
-    pool = outcome.pool
     f = CATEGORIES[attribute].index(focal)
     r = CATEGORIES[attribute].index(reference)
-    levels = len(CATEGORIES[strata])
-    size = len(CATEGORIES[attribute])
-    code = (pool[strata].astype(np.int32) * size + pool[attribute]) * 2 + outcome.selected
-    counts = np.bincount(code, minlength=levels * size * 2).reshape(levels, size, 2)
-    return [[[counts[e, r, 1], counts[e, r, 0]], [counts[e, f, 1], counts[e, f, 0]]] for e in range(levels)]
+    counts = stratum_counts(outcome, strata, attribute)
+    return [[[counts[e, r, 1], counts[e, r, 0]], [counts[e, f, 1], counts[e, f, 0]]] for e in range(len(counts))]

@@ -18,6 +18,7 @@ import numpy as np
 from .pool import Pool
 from .rules import Rule
 from .rules.params import REACHED_RANGE
+from .rules.weighted_score import CUT_PARAMS
 from .texts import pick, t
 
 
@@ -38,6 +39,13 @@ class Pipeline:
     def flat_rules(self) -> list[tuple[int, int, Rule]]:
         """Every rule with its stage index and position: its index here is its stable rule id."""
         return [(s, r, rule) for s, stage in enumerate(self.stages) for r, rule in enumerate(stage.rules)]
+
+    def same_rules(self, other: "Pipeline") -> bool:
+        """Whether ``other`` switches the same stages and holds the same rules with the same settings."""
+        def rules(pipeline):
+            return [(stage.enabled, [rule.to_dict() for rule in stage.rules]) for stage in pipeline.stages]
+
+        return rules(self) == rules(other)
 
 
 @dataclass
@@ -171,10 +179,9 @@ def _apply_cut(cut, score, key, eligible, entering, floor: bool = True):
     return keep, float(np.compress(keep, score).min())  # (twice as fast as a masked min)
 
 
-# The parameters that set only a rule's cut (rules/weighted_score.py ``cut_params``): a rule's
-# knock-outs, points and tie-break priority never read them, so what a rule computed for one cut
-# serves every other cut (tests/test_live_updates.py checks this for every rule kind).
-CUT_PARAMS = ("threshold", "top_k", "top_share")
+# CUT_PARAMS set only a rule's cut (rules/weighted_score.py ``cut_params``): a rule's knock-outs,
+# points and tie-break priority never read them, so what a rule computed for one cut serves every
+# other cut (tests/test_live_updates.py checks this for every rule kind).
 
 # Where a pool keeps the rule outputs of its two latest full runs (``run_pipeline``), for the next ones.
 _KEPT_OUTPUTS = "run_pipeline.outputs"

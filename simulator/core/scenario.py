@@ -78,6 +78,10 @@ class Scenario:
     claims: list[Claim] = field(default_factory=list)  # findings the texts state, checked by tests
     focus: Focus | None = None  # the claim the lesson is about: the headline states it first
 
+    def focus_claim(self) -> Claim | None:
+        """The claim the headline states first (None without a focus)."""
+        return next((c for c in self.claims if self.focus is not None and c.id == self.focus.claim), None)
+
 
 # ---------------------------------------------------------------------------------------------
 # Reading

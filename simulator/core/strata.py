@@ -9,23 +9,23 @@ with the group the pooled table compares with.
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .grouptable import OVERALL, TableSpec, compare_tables
+from .metrics import stratum_counts
 from .world import CATEGORIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def rates_per_stratum(measurement, attribute: str) -> pd.DataFrame:
     """One row per (stratum, group) with at least one person, strata in order, in the columns of
     ``measurement.singles``; ``stage`` holds the stratum's value key (e.g. "vacancy_a")."""
-    outcome = measurement.outcome
-    pool, strata = outcome.pool, measurement.strata
+    strata = measurement.strata
     levels, groups = CATEGORIES[strata], CATEGORIES[attribute]
-    code = pool[strata].astype(np.int64) * len(groups) + pool[attribute]
-    cells = len(levels) * len(groups)
-    n = np.bincount(code, minlength=cells).reshape(len(levels), len(groups))
-    selected = np.bincount(code[outcome.selected], minlength=cells).reshape(len(levels), len(groups))
+    counts = stratum_counts(measurement.outcome, strata, attribute)
+    n, selected = counts.sum(axis=2), counts[:, :, 1]
     pooled = measurement.singles
     named = pooled[(pooled["stage"] == OVERALL) & (pooled["attribute"] == attribute) & pooled["reference"]]
     reference = str(named["group"].iloc[0]) if len(named) else None

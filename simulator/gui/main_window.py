@@ -247,18 +247,25 @@ class MainWindow(QMainWindow):
 
     def toggle_presentation(self, on: bool | None = None) -> None:
         """Full screen, bigger fonts and thicker lines, editing panels hidden (F11)."""
-        STYLE.presentation = (not STYLE.presentation) if on is None else bool(on)
-        self.presentation_action.setChecked(STYLE.presentation)
-        self.left.setVisible(not STYLE.presentation and self.editors_action.isChecked())
-        self.show_walkthrough(STYLE.presentation and bool(self.controller.scenario and
-                                                          self.controller.scenario.walkthrough))
-        font = QApplication.font()
-        font.setPointSizeF(self._base_font * STYLE.scale if hasattr(self, "_base_font") else font.pointSizeF())
-        QApplication.setFont(font)
-        if STYLE.presentation:
+        on = (not STYLE.presentation) if on is None else bool(on)
+        self.presentation_action.setChecked(on)
+        self.left.setVisible(not on and self.editors_action.isChecked())
+        self.show_walkthrough(on and bool(self.controller.scenario and self.controller.scenario.walkthrough))
+        self.apply_presentation_scale(on)
+        if on:
             self.showFullScreen()
         else:
             self.showNormal()
+
+    def apply_presentation_scale(self, on: bool) -> None:
+        """The presentation mode's fonts, lines and markers (or the normal ones), everywhere in the
+        window; the window keeps its size (``recruitsim screenshot --slides`` uses this alone)."""
+        if not hasattr(self, "_base_font"):
+            self._base_font = QApplication.font().pointSizeF()
+        STYLE.presentation = on
+        font = QApplication.font()
+        font.setPointSizeF(self._base_font * STYLE.scale)  # the scale is 1 outside presentation mode
+        QApplication.setFont(font)
         self.scenario_panel.refresh()
         for view in self.views:
             view.apply_style()
@@ -299,7 +306,7 @@ class MainWindow(QMainWindow):
         """Open every view grouped by what the headline is about (origin, the name's origin, …), so
         the headline's numbers are on screen, not only those for gender."""
         sc = self.controller.scenario
-        claim = next((c for c in sc.claims if sc.focus is not None and c.id == sc.focus.claim), None) if sc else None
+        claim = sc.focus_claim() if sc else None
         if claim is None:
             return
         for view in self.views:

@@ -215,11 +215,8 @@ class NumberRows(QWidget):
                 for r in range(self.table.rowCount())]
 
 
-_COLUMNS = {"Weights": ("feature", "points"), "Shifts": ("group", "shift"), "Factors": ("group", "factor")}
-
-
 def _number_rows(form, p, value):
-    widget = NumberRows(p.kind, value, form.lang, _COLUMNS.get(type(p.kind).__name__, ("group", "points")))
+    widget = NumberRows(p.kind, value, form.lang, p.kind.columns)
     widget.changed.connect(lambda: form._edited(p.name))
     return widget, lambda: p.kind.from_rows(widget.rows())
 

@@ -26,9 +26,8 @@ def render_views(scenario: str, out_dir: str | Path, lang: str = "en", size: tup
     window.left.hide()
     window.menuBar().hide()
     window.statusBar().hide()
-    base_points = app.font().pointSizeF()
     if slides:
-        _presentation_scale(app, window, True, base_points)
+        window.apply_presentation_scale(True)
     window.resize(*size)
     window.show()
     written = []
@@ -55,22 +54,7 @@ def render_views(scenario: str, out_dir: str | Path, lang: str = "en", size: tup
         app.processEvents()
         shoot(window.view("compare"))
     if slides:
-        _presentation_scale(app, window, False, base_points)  # the next window in this process is not a slide
+        window.apply_presentation_scale(False)  # the next window in this process is not a slide
     window.close()
     return written
 
-
-def _presentation_scale(app, window, on: bool, base_points: float) -> None:
-    """The presentation mode's fonts, lines and markers, without going full screen (a slide has the
-    size asked for, not the screen's)."""
-    from .style import STYLE
-
-    STYLE.presentation = on
-    font = app.font()
-    font.setPointSizeF(base_points * STYLE.scale)  # the scale is 1 outside presentation mode
-    app.setFont(font)
-    window.scenario_panel.refresh()
-    for view in window.views:
-        view.apply_style()
-    if window.controller.result is not None:
-        window._show_verdict(window.controller.result)

@@ -186,11 +186,7 @@ class WalkthroughBar(QFrame):
         sc = self.controller.scenario
         if self.before_pipeline is None or sc is None or self.after_pipeline is None:
             return False
-
-        def rules(pipeline):
-            return [(stage.enabled, [rule.to_dict() for rule in stage.rules]) for stage in pipeline.stages]
-
-        return rules(sc.pipeline) == rules(self.after_pipeline)
+        return sc.pipeline.same_rules(self.after_pipeline)
 
     def toggle_before_after(self) -> bool:
         """B: freeze "before" as A and show the scenario's "after" in Compare; again to go back."""

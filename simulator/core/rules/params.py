@@ -214,11 +214,11 @@ def _parse_mapping(text: str) -> dict:
     return out
 
 
-def _no_repeats(rows, label, path: str = "") -> None:
+def _no_repeats(rows, label) -> None:
     seen = set()
     for key, _ in rows:
         if key in seen:
-            raise RuleConfigError(path or "rows", f"{label(key)} is listed twice")
+            raise RuleConfigError("rows", f"{label(key)} is listed twice")
         seen.add(key)
 
 
@@ -228,6 +228,7 @@ class Weights(ParamKind):
     what = "a table of name = number"
     widget = NUMBERS
     number_range, decimals, new_row = (-100.0, 100.0), 2, 1.0  # a new row: one point
+    columns = ("feature", "points")  # the table's headings: gui.form.column.<name>
 
     def __init__(self, options: tuple[str, ...] = ()):
         self.options = tuple(options)
@@ -327,13 +328,13 @@ class Group(ParamKind):
         return {"attribute": attribute.strip(), "values": [v.strip() for v in values.split(",") if v.strip()]}
 
 
-def group_label(attribute: str, values, lang: str) -> str:
+def values_label(attribute: str, values, lang: str) -> str:
     """'women' or 'born abroad, born in NL, parent born abroad' in ``lang``: the groups' own names
     say which characteristic they belong to."""
-    from ..texts import t
+    from ..texts import label
 
     values = [values] if isinstance(values, str) else values
-    return ", ".join(t(f"label.{attribute}.{v}", lang) for v in values)
+    return ", ".join(label(attribute, v, lang) for v in values)
 
 
 class Factors(ParamKind):
@@ -343,13 +344,14 @@ class Factors(ParamKind):
     what = "a list such as [{ when = { attribute = [values] }, factor = 0.56 }]"
     widget = NUMBERS
     number_range, decimals, new_row = (0.0, 10.0), 2, 1.0  # a new row: the same chance as everyone
+    columns = ("group", "factor")
 
     def choices(self) -> list:
         attributes = PROTECTED_ATTRIBUTES + ("name_region", "applied_for")
         return [((a, (v,)),) for a in attributes for v in CATEGORIES[a]]
 
     def row_label(self, key, lang: str) -> str:
-        return " & ".join(group_label(a, values, lang) for a, values in key)
+        return " & ".join(values_label(a, values, lang) for a, values in key)
 
     def rows(self, value) -> list:
         return [(tuple((a, tuple([v] if isinstance(v, str) else v)) for a, v in entry["when"].items()),
@@ -405,6 +407,7 @@ class Shifts(ParamKind):
     what = "a table { attribute = { value = number } }"
     widget = NUMBERS
     number_range, decimals, new_row = (-5.0, 5.0), 2, 0.0  # a new row: judged like everyone
+    columns = ("group", "shift")
 
     def __init__(self, shown_when_empty: dict | None = None):
         self.shown_when_empty = shown_when_empty
@@ -413,7 +416,7 @@ class Shifts(ParamKind):
         return [(a, v) for a in PROTECTED_ATTRIBUTES for v in CATEGORIES[a]]
 
     def row_label(self, key, lang: str) -> str:
-        return group_label(key[0], key[1], lang)
+        return values_label(key[0], key[1], lang)
 
     def rows(self, value) -> list:
         value = self.shown_when_empty if value is None else value

@@ -37,8 +37,12 @@ def cut_params() -> tuple[Param, ...]:
     )
 
 
+# The parameters that only set a cut: the pipeline keeps a rule's outputs across changes of these.
+CUT_PARAMS = tuple(p.name for p in cut_params())
+
+
 def check_cut(rule, path: str) -> None:
-    chosen = [name for name in ("threshold", "top_k", "top_share") if getattr(rule, name) is not None]
+    chosen = [name for name in CUT_PARAMS if getattr(rule, name) is not None]
     if len(chosen) > 1:
         raise RuleConfigError(path, f"choose one of threshold, top_k and top_share, not {' and '.join(chosen)}")
 

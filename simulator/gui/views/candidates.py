@@ -83,13 +83,18 @@ class CandidateModel(QAbstractTableModel):
         hits = np.flatnonzero(self.rows == i)
         return int(hits[0]) if len(hits) else -1
 
-    def name(self, i: int, row: int | None = None) -> str:
-        if i not in self._names:
+    def _worded(self, store: dict, i: int, row: int | None, alone):
+        """``store[i]``, worded with its block of rows; ``alone(i)`` for a candidate not in the table."""
+        if i not in store:
             row = self._row_of(i) if row is None else row
             if row < 0:
-                return str(candidate_names(self.outcome.pool, np.array([i]))[0])
+                return alone(i)
             self._fill_block(row)
-        return self._names[i]
+        return store[i]
+
+    def name(self, i: int, row: int | None = None) -> str:
+        return self._worded(self._names, i, row,
+                            lambda i: str(candidate_names(self.outcome.pool, np.array([i]))[0]))
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
@@ -121,21 +126,11 @@ class CandidateModel(QAbstractTableModel):
 
     def full_reason(self, i: int, row: int | None = None) -> str:
         """The decision trail's sentence ("Rejected at ‘stage’: …"), for the tooltip."""
-        if i not in self._full:
-            row = self._row_of(i) if row is None else row
-            if row < 0:
-                return self.outcome.reasons(self.lang, np.array([i]))[0]
-            self._fill_block(row)
-        return self._full[i]
+        return self._worded(self._full, i, row, lambda i: self.outcome.reasons(self.lang, np.array([i]))[0])
 
     def reason(self, i: int, row: int | None = None) -> str:
         """Why this candidate was selected or rejected, in plain words (the decision trail's reason)."""
-        if i not in self._reasons:
-            row = self._row_of(i) if row is None else row
-            if row < 0:
-                return self._short(self.full_reason(i))
-            self._fill_block(row)
-        return self._reasons[i]
+        return self._worded(self._reasons, i, row, lambda i: self._short(self.full_reason(i)))
 
     def sort_key(self, column: str) -> np.ndarray:
         pool = self.outcome.pool
