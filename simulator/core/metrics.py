@@ -97,20 +97,13 @@ class CountCube:
 
     def table(self, attributes: tuple[str, ...], stage: int, qualified: bool | None = None):
         """(groups, n, selected) for the cross of ``attributes`` at ``stage`` (or OVERALL)."""
+        return self.stage_tables(attributes, [stage], qualified)[0]
+
+    def stage_tables(self, attributes: tuple[str, ...], stages,
+                     qualified: bool | None = None) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
+        """``table(attributes, stage)`` for each of ``stages``, from one margin and one running sum."""
         stops = self._stops(attributes, qualified)
         cumulative = stops[:, ::-1].cumsum(axis=1)[:, ::-1]  # reached_s = sum over stops >= s
-        if stage == OVERALL:
-            n = stops.sum(axis=1)
-            selected = stops[:, self.n_stages]
-        else:
-            n = cumulative[:, stage]
-            selected = cumulative[:, stage + 1]
-        return _names(attributes), n, selected
-
-    def stage_tables(self, attributes: tuple[str, ...], stages) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
-        """``table(attributes, stage)`` for each of ``stages``, from one margin and one running sum."""
-        stops = self._stops(attributes, None)
-        cumulative = stops[:, ::-1].cumsum(axis=1)[:, ::-1]
         names = _names(attributes)
         out = []
         for stage in stages:
