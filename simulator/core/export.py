@@ -118,10 +118,21 @@ CSV_CHUNK = 50_000  # rows laid out at a time: bounded memory (two threads, one 
 LOOKUP_LIMIT = 1 << 16  # a column with at most this many distinct values is written by lookup
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A text cell a spreadsheet will not run: one starting with =, +, -, @, tab or carriage return
+    gets a leading apostrophe (OWASP, "CSV injection"). Excel and LibreOffice then show it as text;
+    the apostrophe is visible in a text editor, which is the price of safety. Numbers are never
+    passed through here, so a negative number stays a number."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv_text(text: str) -> str:
-    """A field as CSV writes it: quoted where it holds a comma, quote or line break. NUL characters
-    (which the writer uses as padding) are dropped."""
-    text = text.replace("\0", "")
+    """A text field as CSV writes it: formula-safe (``spreadsheet_safe``), quoted where it holds a
+    comma, quote or line break. NUL characters (which the writer uses as padding) are dropped."""
+    text = spreadsheet_safe(text.replace("\0", ""))
     return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n\r') else text
 
 
