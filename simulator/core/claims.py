@@ -118,7 +118,7 @@ def parse_claims(items, pipeline, path: str = "claims") -> list[Claim]:
         if any(c.id == cid for c in claims):
             raise ClaimError(f"{where}.id", f"'{cid}' is used twice")
         metric = item.get("metric")
-        if metric not in METRICS:
+        if not isinstance(metric, str) or metric not in METRICS:
             raise ClaimError(f"{where}.metric", f"expected one of {', '.join(METRICS)}")
         attribute, group = item.get("attribute"), item.get("group")
         if not isinstance(attribute, str) or not isinstance(group, str):
@@ -135,16 +135,19 @@ def parse_claims(items, pipeline, path: str = "claims") -> list[Claim]:
         elif isinstance(stage, bool) or not isinstance(stage, int) or not 0 <= stage < len(pipeline.stages):
             raise ClaimError(f"{where}.stage", f"expected \"overall\" or a stage number 0 to {len(pipeline.stages) - 1}")
         run = item.get("run", "before")
-        if run not in RUNS:
+        if not isinstance(run, str) or run not in RUNS:
             raise ClaimError(f"{where}.run", f"expected one of {', '.join(RUNS)}")
         compare = item.get("compare")
-        if compare is not None and compare not in COMPARISONS:
+        if compare is not None and (not isinstance(compare, str) or compare not in COMPARISONS):
             raise ClaimError(f"{where}.compare", f"expected one of {', '.join(COMPARISONS)}")
         value, than = item.get("value"), item.get("than")
         if compare is not None and (value is None) == (than is None):
             raise ClaimError(where, "a comparison needs either a value or than = another claim's id")
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise ClaimError(f"{where}.value", "expected a number")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or not math.isfinite(value)):
+            raise ClaimError(f"{where}.value", "expected a finite number")
+        if than is not None and not isinstance(than, str):
+            raise ClaimError(f"{where}.than", "expected the id of another claim")
         significant = item.get("significant")
         if significant is not None and not isinstance(significant, bool):
             raise ClaimError(f"{where}.significant", "expected true or false")

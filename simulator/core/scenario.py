@@ -9,6 +9,7 @@ parsed with ``tomllib`` and checked field by field; nothing in them is executed.
 from __future__ import annotations
 
 import copy
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import tomli_w
 
 from .claims import Claim, ClaimError, Focus, claim_to_dict, parse_claims, parse_focus
 from .errors import ScenarioError
+from .limits import MAX_FILE_BYTES, LimitError, check_data, exact, excerpt
 from .pipeline import Pipeline, Stage
 from .pool import LINKS, PoolSettings, Vacancy, default_links
 from .replay import Replay, ReplayRow
@@ -52,6 +54,14 @@ def _v1_to_v2(data: dict) -> dict:
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 MAX_POOL_SIZE = 5_000_000
+MAX_REPLAY_N = 100_000_000  # people in one replayed group (the largest published study has 30,800)
+# Lists a scenario may hold, each well above what a lesson needs (the built-ins have at most 2 stages,
+# 5 rules, 11 steps, 14 claims and 12 replay rows); a file beyond them is a mistake or an attack,
+# and 2,000 rules would take a minute per run.
+MAX_STAGES = 20
+MAX_RULES = 50  # in all stages together
+SECTION_LIMITS = {"stages": MAX_STAGES, "stages[].rules": MAX_RULES, "quiz": 50, "walkthrough": 100, "challenges": 50, "claims": 200,
+                  "goals": 50, "debrief": 50, "sources": 100}
 
 
 
@@ -112,27 +122,39 @@ def load(ref: str | Path) -> Scenario:
     """Load and validate a scenario by built-in id or path."""
     path = resolve(str(ref))
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ScenarioError(str(path), "", f"cannot be read ({exc.strerror})") from None
+        raise ScenarioError(str(path), "", f"cannot be read ({(exc.strerror or str(exc)).lower()})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(str(path), "", f"is larger than {exact(MAX_FILE_BYTES)} bytes; a scenario file is a "
+                                           "few tens of kilobytes")
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ScenarioError(str(path), "", "is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(path), "", f"is not valid TOML ({exc})") from None
+        raise ScenarioError(str(path), "", f"is not valid TOML ({excerpt(str(exc), 120)[1:-1]})") from None
+    except RecursionError:
+        raise ScenarioError(str(path), "", "is nested too deeply to be a scenario") from None
     scenario = from_dict(data, str(path))
     scenario.source_path = path
     return scenario
 
 
 def migrate(data: dict, source: str) -> dict:
-    """Bring a raw scenario dict up to the current schema version."""
+    """Bring a raw scenario dict up to the current schema version (checked against the limits first)."""
+    if not isinstance(data, dict):
+        raise ScenarioError(source, "", "expected a table of fields")
+    try:
+        check_data(data, SECTION_LIMITS)
+    except LimitError as exc:
+        raise ScenarioError(source, exc.path, exc.message) from None
     version = data.get("schema_version")
     if version is None:
         raise ScenarioError(source, "schema_version", "is missing (this file does not look like a scenario)")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise ScenarioError(source, "schema_version", f"must be a whole number from 1, got {version!r}")
+        raise ScenarioError(source, "schema_version", f"must be a whole number from 1, got {excerpt(version)}")
     if version > SCHEMA_VERSION:
         raise ScenarioError(source, "schema_version",
                             f"this file was written by a newer version of the simulator (schema {version}); "
@@ -189,11 +211,11 @@ def _references(data, source) -> dict[str, str]:
     data = _table(data, source, "reference")
     out = {}
     for attribute, group in data.items():
-        if attribute not in CATEGORIES:
+        if attribute not in CATEGORIES:  # a key: always a text
             raise ScenarioError(source, f"reference.{attribute}", f"unknown attribute (expected one of {', '.join(CATEGORIES)})")
-        if group not in CATEGORIES[attribute]:
+        if not isinstance(group, str) or group not in CATEGORIES[attribute]:
             raise ScenarioError(source, f"reference.{attribute}",
-                                f"{attribute} has no value {group!r} (expected one of {', '.join(CATEGORIES[attribute])})")
+                                f"{attribute} has no value {excerpt(group)} (expected one of {', '.join(CATEGORIES[attribute])})")
         out[attribute] = group
     return out
 
@@ -213,7 +235,7 @@ def _replay(data, source) -> Replay | None:
         path = f"replay.rows[{k}]"
         r = _table(r, source, path)
         _known(r, {"group", "n", "selected", "stratum", "stratum_label", "sim"}, source, path)
-        n = _number(r.get("n"), source, f"{path}.n", 1, whole=True)
+        n = _number(r.get("n"), source, f"{path}.n", 1, MAX_REPLAY_N, whole=True)
         selected = _number(r.get("selected"), source, f"{path}.selected", 0, n, whole=True)
         stratum = r.get("stratum", "")
         if not isinstance(stratum, str):
@@ -297,15 +319,15 @@ def _walkthrough(items, source, pipeline) -> list[Step]:
         item = _table(item, source, path)
         _known(item, {"action", "text", "view", "attribute", "stage", "rule", "enabled", "answer", "group"}, source, path)
         action = item.get("action")
-        if action not in STEP_ACTIONS:
-            raise ScenarioError(source, f"{path}.action", f"unknown action {action!r} (expected one of {', '.join(STEP_ACTIONS)})")
+        if not isinstance(action, str) or action not in STEP_ACTIONS:
+            raise ScenarioError(source, f"{path}.action", f"unknown action {excerpt(action)} (expected one of {', '.join(STEP_ACTIONS)})")
         step = Step(action, _texts(item.get("text"), source, f"{path}.text", required=True))
         if action == "view":
-            if item.get("view") not in VIEW_KEYS:
+            if not isinstance(item.get("view"), str) or item["view"] not in VIEW_KEYS:
                 raise ScenarioError(source, f"{path}.view", f"expected one of {', '.join(VIEW_KEYS)}")
             step.view = item["view"]
             attribute = item.get("attribute")
-            if attribute is not None and attribute not in CATEGORIES:
+            if attribute is not None and (not isinstance(attribute, str) or attribute not in CATEGORIES):
                 raise ScenarioError(source, f"{path}.attribute", "unknown attribute")
             step.attribute = attribute
         elif action == "rule":
@@ -350,13 +372,13 @@ def _challenges(items, source) -> list[Challenge]:
             gpath = f"{path}.goals[{k}]"
             g = _table(g, source, gpath)
             _known(g, {"kind", "value", "attributes"}, source, gpath)
-            if g.get("kind") not in GOAL_KINDS:
+            if not isinstance(g.get("kind"), str) or g["kind"] not in GOAL_KINDS:
                 raise ScenarioError(source, f"{gpath}.kind", f"expected one of {', '.join(GOAL_KINDS)}")
             value = g.get("value", 0.0)
             if g["kind"] not in ("lawful", "no_significant_gap"):
                 value = _number(value, source, f"{gpath}.value", 0)
             attributes = g.get("attributes", list(INTERSECTION_ATTRIBUTES))
-            if not isinstance(attributes, list) or any(a not in CATEGORIES for a in attributes):
+            if not isinstance(attributes, list) or any(not isinstance(a, str) or a not in CATEGORIES for a in attributes):
                 raise ScenarioError(source, f"{gpath}.attributes", "expected a list of attributes")
             goals.append(Goal(g["kind"], float(value or 0.0), tuple(attributes)))
         out.append(Challenge(cid, _texts(item.get("title"), source, f"{path}.title", required=True),
@@ -416,14 +438,17 @@ def _text_list(value: Any, source: str, path: str) -> list[dict[str, str]]:
 
 
 def _number(value, source, path, minimum=None, maximum=None, whole=False):
+    """A finite number within [minimum, maximum]; messages print both exactly."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ScenarioError(source, path, f"expected a number, got {value!r}")
+        raise ScenarioError(source, path, f"expected a number, got {excerpt(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ScenarioError(source, path, f"expected a finite number, got {value!r}")
     if whole and int(value) != value:
-        raise ScenarioError(source, path, f"expected a whole number, got {value!r}")
+        raise ScenarioError(source, path, f"expected a whole number, got {exact(value)}")
     if minimum is not None and value < minimum:
-        raise ScenarioError(source, path, f"must be at least {minimum:g}, got {value:g}")
+        raise ScenarioError(source, path, f"must be at least {exact(minimum)}, got {exact(value)}")
     if maximum is not None and value > maximum:
-        raise ScenarioError(source, path, f"must be at most {maximum:g}, got {value:g}")
+        raise ScenarioError(source, path, f"must be at most {exact(maximum)}, got {exact(value)}")
     return int(value) if whole else float(value)
 
 
@@ -443,7 +468,7 @@ def _vacancy(data: Any, source: str) -> Vacancy:
             raise ScenarioError(source, "vacancy.relevant_skills", "expected a non-empty list of skill names")
         for s in skills:
             if s not in known:
-                raise ScenarioError(source, "vacancy.relevant_skills", f"unknown skill {s!r} (known: {', '.join(known)})")
+                raise ScenarioError(source, "vacancy.relevant_skills", f"unknown skill {excerpt(s)} (known: {', '.join(known)})")
         vacancy.relevant_skills = list(skills)
     if "qualified_share" in data:
         vacancy.qualified_share = _number(data["qualified_share"], source, "vacancy.qualified_share", 0.01, 0.99)
@@ -472,7 +497,7 @@ def _pool(data: Any, source: str) -> PoolSettings:
     if "dutch_first_name_second_gen" in data:
         settings.dutch_first_name_second_gen = _number(data["dutch_first_name_second_gen"], source,
                                                        "pool.dutch_first_name_second_gen", 0, 1)
-    for attribute, shares in data.get("shares", {}).items():
+    for attribute, shares in _table(data.get("shares", {}), source, "pool.shares").items():
         if attribute not in settings.shares:
             raise ScenarioError(source, f"pool.shares.{attribute}",
                                 f"unknown attribute (expected one of {', '.join(settings.shares)})")
@@ -480,7 +505,7 @@ def _pool(data: Any, source: str) -> PoolSettings:
                                                   settings.shares[attribute], 0, None)
         if sum(settings.shares[attribute].values()) <= 0:
             raise ScenarioError(source, f"pool.shares.{attribute}", "shares must not all be zero")
-    for origin, weights in data.get("region_weights", {}).items():
+    for origin, weights in _table(data.get("region_weights", {}), source, "pool.region_weights").items():
         if origin not in settings.region_weights:
             raise ScenarioError(source, f"pool.region_weights.{origin}", "expected second_gen or born_abroad")
         settings.region_weights[origin] = _group_table(weights, source, f"pool.region_weights.{origin}", "region",
@@ -488,7 +513,7 @@ def _pool(data: Any, source: str) -> PoolSettings:
     if "parent_by_age" in data:
         settings.parent_by_age = _group_table(data["parent_by_age"], source, "pool.parent_by_age", "age_band",
                                               settings.parent_by_age, 0, 1)
-    for name, rates in data.get("links", {}).items():
+    for name, rates in _table(data.get("links", {}), source, "pool.links").items():
         if name not in LINKS:
             raise ScenarioError(source, f"pool.links.{name}", f"unknown link (expected one of {', '.join(LINKS)})")
         settings.links[name] = _group_table(rates, source, f"pool.links.{name}", LINKS[name].attribute,
@@ -504,7 +529,7 @@ def _pool(data: Any, source: str) -> PoolSettings:
                                                           "applied_for", {}, 0, None)
         if sum(settings.applied_for[gender_value].values()) <= 0:
             raise ScenarioError(source, f"pool.applied_for.{gender_value}", "numbers must not all be zero")
-    for attribute, shifts in data.get("suitability_shift", {}).items():
+    for attribute, shifts in _table(data.get("suitability_shift", {}), source, "pool.suitability_shift").items():
         if attribute not in CATEGORIES:
             raise ScenarioError(source, f"pool.suitability_shift.{attribute}", "unknown attribute")
         settings.suitability_shift[attribute] = _group_table(shifts, source, f"pool.suitability_shift.{attribute}",
@@ -519,7 +544,7 @@ def _group_table(value, source, path, attribute, base: dict, minimum, maximum) -
     for key, number in value.items():
         if key not in CATEGORIES[attribute]:
             raise ScenarioError(source, f"{path}.{key}",
-                                f"{attribute} has no value {key!r} (expected one of {', '.join(CATEGORIES[attribute])})")
+                                f"{attribute} has no value {excerpt(key)} (expected one of {', '.join(CATEGORIES[attribute])})")
         out[key] = _number(number, source, f"{path}.{key}", minimum, maximum)
     return out
 
@@ -527,6 +552,9 @@ def _group_table(value, source, path, attribute, base: dict, minimum, maximum) -
 def _pipeline(stages: Any, source: str) -> Pipeline:
     if not isinstance(stages, list) or not stages:
         raise ScenarioError(source, "stages", "expected at least one [[stages]] table")
+    total = sum(len(s["rules"]) for s in stages if isinstance(s, dict) and isinstance(s.get("rules"), list))
+    if total > MAX_RULES:
+        raise ScenarioError(source, "stages", f"has {exact(total)} rules in all; at most {exact(MAX_RULES)} are allowed")
     pipeline = Pipeline()
     for s, data in enumerate(stages):
         path = f"stages[{s}]"

@@ -7,6 +7,8 @@ scenario files and docs/rule-kinds.md all read ``RULE_KINDS``.
 
 from __future__ import annotations
 
+from ..limits import excerpt
+
 import importlib
 import pkgutil
 
@@ -49,8 +51,8 @@ def rule_from_dict(data: dict, path: str) -> Rule:
     if not isinstance(data, dict):
         raise RuleConfigError(path, "expected a table describing a rule")
     kind = data.get("kind")
-    if kind not in RULE_KINDS:
-        raise RuleConfigError(f"{path}.kind", f"unknown rule kind {kind!r} (expected one of {', '.join(RULE_KINDS)})")
+    if not isinstance(kind, str) or kind not in RULE_KINDS:
+        raise RuleConfigError(f"{path}.kind", f"unknown rule kind {excerpt(kind)} (expected one of {', '.join(RULE_KINDS)})")
     return RULE_KINDS[kind].from_dict(data, path)
 
 

@@ -20,6 +20,8 @@ candidates still in the running.
 
 from __future__ import annotations
 
+from ..limits import excerpt
+
 import copy
 import dataclasses
 from dataclasses import dataclass, field
@@ -224,7 +226,7 @@ class Rule:
                                                        f"(expected one of {', '.join(sorted(known - {'kind'}))})")
         enabled = data.get("enabled", True)
         if not isinstance(enabled, bool):
-            raise RuleConfigError(f"{path}.enabled", f"expected true or false, got {enabled!r}")
+            raise RuleConfigError(f"{path}.enabled", f"expected true or false, got {excerpt(enabled)}")
         values: dict[str, Any] = {"enabled": enabled}
         for p in cls.PARAMS:
             values[p.name] = p.check(data.get(p.name, copy.deepcopy(p.default)), f"{path}.{p.name}")

@@ -7,6 +7,8 @@ style match less often, although they have the skill.
 
 from __future__ import annotations
 
+from ..limits import excerpt
+
 from typing import ClassVar
 
 import numpy as np
@@ -48,7 +50,7 @@ class KeywordMatch(Rule):
         for name in ("required", "bonus"):
             for term in getattr(self, name):
                 if find_wording(term) is None:
-                    raise RuleConfigError(f"{path}.{name}", f"unknown keyword {term!r} "
+                    raise RuleConfigError(f"{path}.{name}", f"unknown keyword {excerpt(term)} "
                                                             f"(known: {', '.join(_all_wordings())})")
         if not self.required and not self.bonus:
             raise RuleConfigError(path, "a keyword rule needs at least one required or bonus keyword")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..limits import excerpt
+
 from typing import Any, ClassVar
 
 import numpy as np
@@ -79,15 +81,15 @@ class KnockOut(Rule):
         for v in values:
             if kind in ("category", "ordinal"):
                 if v not in CATEGORIES[self.field]:
-                    raise RuleConfigError(f"{path}.value", f"{self.field} has no value {v!r} "
+                    raise RuleConfigError(f"{path}.value", f"{self.field} has no value {excerpt(v)} "
                                                            f"(expected one of {', '.join(CATEGORIES[self.field])})")
                 if kind == "category" and self.op in ("<", "<=", ">", ">="):
                     raise RuleConfigError(f"{path}.op", f"{self.field} has no order; use ==, !=, in or not in")
             elif kind == "bool":
                 if not isinstance(v, bool):
-                    raise RuleConfigError(f"{path}.value", f"{self.field} is yes/no: use true or false, got {v!r}")
+                    raise RuleConfigError(f"{path}.value", f"{self.field} is yes/no: use true or false, got {excerpt(v)}")
             elif isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise RuleConfigError(f"{path}.value", f"{self.field} is a number, got {v!r}")
+                raise RuleConfigError(f"{path}.value", f"{self.field} is a number, got {excerpt(v)}")
 
     # -- behaviour ------------------------------------------------------------------------------
     def _encoded(self):

@@ -11,6 +11,8 @@ and, if it needs a new sort of widget, one entry in ``gui/rule_form.py``'s widge
 
 from __future__ import annotations
 
+from ..limits import excerpt
+
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -81,17 +83,17 @@ class ParamKind:
 
 def _check_bool(value, path):
     if not isinstance(value, bool):
-        raise RuleConfigError(path, f"expected true or false, got {value!r}")
+        raise RuleConfigError(path, f"expected true or false, got {excerpt(value)}")
     return value
 
 
 def _check_number(param: Param, value, path: str, whole: bool):
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise RuleConfigError(path, f"expected a number, got {value!r}")
+        raise RuleConfigError(path, f"expected a number, got {excerpt(value)}")
     if not math.isfinite(value):
-        raise RuleConfigError(path, f"expected a finite number, got {value!r}")
+        raise RuleConfigError(path, f"expected a finite number, got {excerpt(value)}")
     if whole and int(value) != value:
-        raise RuleConfigError(path, f"expected a whole number, got {value!r}")
+        raise RuleConfigError(path, f"expected a whole number, got {excerpt(value)}")
     if param.minimum is not None and value < param.minimum:
         raise RuleConfigError(path, f"must be at least {param.minimum:g}, got {value:g}")
     if param.maximum is not None and value > param.maximum:
@@ -136,9 +138,9 @@ class Choice(ParamKind):
 
     def check(self, param, value, path):
         if not isinstance(value, str):
-            raise RuleConfigError(path, f"expected text, got {value!r}")
+            raise RuleConfigError(path, f"expected text, got {excerpt(value)}")
         if value not in self.options:
-            raise RuleConfigError(path, f"unknown value {value!r} (expected one of {', '.join(self.options)})")
+            raise RuleConfigError(path, f"unknown value {excerpt(value)} (expected one of {', '.join(self.options)})")
         return value
 
 
@@ -163,7 +165,7 @@ class Words(ParamKind):
             raise RuleConfigError(path, "expected a list of texts")
         for v in value:
             if self.options and v not in self.options:
-                raise RuleConfigError(path, f"unknown value {v!r} (expected some of {', '.join(self.options)})")
+                raise RuleConfigError(path, f"unknown value {excerpt(v)} (expected some of {', '.join(self.options)})")
         return list(value)
 
     def to_text(self, value):
@@ -255,7 +257,7 @@ class Weights(ParamKind):
             if self.options and k not in self.options:
                 raise RuleConfigError(f"{path}.{k}", f"unknown name (expected one of {', '.join(self.options)})")
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-                raise RuleConfigError(f"{path}.{k}", f"expected a finite number, got {v!r}")
+                raise RuleConfigError(f"{path}.{k}", f"expected a finite number, got {excerpt(v)}")
         return {k: float(v) for k, v in value.items()}
 
     def to_text(self, value):
@@ -293,7 +295,7 @@ def parse_group(data: Any, path: str) -> GroupSelector:
         raise RuleConfigError(path, "expected a table with 'attribute' and 'values'")
     attribute = data.get("attribute")
     if attribute not in CATEGORIES:
-        raise RuleConfigError(f"{path}.attribute", f"unknown attribute {attribute!r}")
+        raise RuleConfigError(f"{path}.attribute", f"unknown attribute {excerpt(attribute)}")
     values = data.get("values")
     if isinstance(values, str):
         values = [values]
@@ -302,7 +304,7 @@ def parse_group(data: Any, path: str) -> GroupSelector:
     for v in values:
         if v not in CATEGORIES[attribute]:
             raise RuleConfigError(
-                f"{path}.values", f"{attribute} has no value {v!r} (expected one of {', '.join(CATEGORIES[attribute])})"
+                f"{path}.values", f"{attribute} has no value {excerpt(v)} (expected one of {', '.join(CATEGORIES[attribute])})"
             )
     return GroupSelector(attribute, list(values))
 
@@ -439,7 +441,7 @@ class Shifts(ParamKind):
                 raise RuleConfigError(f"{path}.{attribute}", "expected a table {value = shift}")
             for v, shift in shifts.items():
                 if v not in CATEGORIES[attribute]:
-                    raise RuleConfigError(f"{path}.{attribute}.{v}", f"{attribute} has no value {v!r}")
+                    raise RuleConfigError(f"{path}.{attribute}.{v}", f"{attribute} has no value {excerpt(v)}")
                 if isinstance(shift, bool) or not isinstance(shift, (int, float)) or not math.isfinite(shift):
                     raise RuleConfigError(f"{path}.{attribute}.{v}", "expected a finite number")
         return value
@@ -477,9 +479,9 @@ class Scalar(ParamKind):
         items = value if isinstance(value, list) else [value]
         for item in items:
             if not isinstance(item, (bool, int, float, str)):
-                raise RuleConfigError(path, f"expected true/false, a number or a value, got {item!r}")
+                raise RuleConfigError(path, f"expected true/false, a number or a value, got {excerpt(item)}")
             if isinstance(item, float) and not math.isfinite(item):
-                raise RuleConfigError(path, f"expected a finite number, got {item!r}")
+                raise RuleConfigError(path, f"expected a finite number, got {excerpt(item)}")
         return value
 
     def to_text(self, value):
