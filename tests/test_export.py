@@ -1,17 +1,20 @@
 """The candidates' CSV: the same bytes as pandas would write, and reasons worded once per case."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.core import engine
+from simulator import cli
+from simulator.core import engine, export
 from simulator.core.export import candidates_frame, write_csv
 from simulator.core.scenario import builtin_ids, load
 
+DATA = Path(__file__).parent / "data" / "reliability" / "scenario"
 
-def test_csv_writer_matches_pandas_on_awkward_values(tmp_path):
-    """Quotes, commas, line breaks, missing values, -0.0, NaN, booleans, big and small numbers and
-    categoricals come out byte for byte as pandas' to_csv writes them."""
+
+def _awkward_frame() -> pd.DataFrame:
     rng = np.random.default_rng(1)
     n = 2500
     frame = pd.DataFrame({
@@ -25,6 +28,16 @@ def test_csv_writer_matches_pandas_on_awkward_values(tmp_path):
         "group": pd.Categorical.from_codes(rng.integers(0, 3, n), categories=["a", "b, c", 'd"e']),
     })
     frame.loc[0, "value"] = -0.0
+    return frame
+
+
+@pytest.mark.parametrize("lookup_limit", [export.LOOKUP_LIMIT, 8])
+def test_csv_writer_matches_pandas_on_awkward_values(tmp_path, monkeypatch, lookup_limit):
+    """Quotes, commas, line breaks, missing values, -0.0, NaN, booleans, big and small numbers and
+    categoricals come out byte for byte as pandas' to_csv writes them, whether a column is written
+    by lookup or (with millions of distinct values, as at 5,000,000 candidates) value by value."""
+    monkeypatch.setattr(export, "LOOKUP_LIMIT", lookup_limit)
+    frame = _awkward_frame()
     ours, theirs = tmp_path / "ours.csv", tmp_path / "theirs.csv"
     write_csv(frame, ours)
     frame.to_csv(theirs, index=False, float_format="%.4f", lineterminator="\n")
@@ -54,3 +67,41 @@ def test_candidates_csv_has_one_reason_per_row(tmp_path):
     back = pd.read_csv(path, keep_default_na=False)
     assert len(back) == 2000 and list(back.columns) == list(frame.columns)
     assert (back["reason"] == np.asarray(result.outcome.reasons("en"), dtype=object)).all()
+
+
+def test_csv_cells_a_spreadsheet_would_run_get_an_apostrophe(tmp_path):
+    """Text cells starting with =, +, -, @, tab or CR are written as text (a leading apostrophe, OWASP);
+    other texts and negative numbers are written as they are."""
+    import csv
+
+    risky = ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "\tx", "\rx", '=HYPERLINK("http://x","y")']
+    frame = pd.DataFrame({"text": risky + ["plain", "a-b"], "number": np.arange(-4, 5),
+                          "group": pd.Categorical(risky + ["plain", "a-b"])})
+    path = tmp_path / "out.csv"
+    export.write_csv(frame, path)
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for column in ("text", "group"):
+        assert [r[column] for r in rows] == ["'" + v for v in risky] + ["plain", "a-b"]
+    assert [r["number"] for r in rows] == [str(k) for k in range(-4, 5)]
+
+
+def test_run_csv_writes_formula_stage_names_as_text(tmp_path):
+    """`run --csv` on a scenario whose stage names are formulas writes no cell a spreadsheet would run."""
+    import csv
+
+    out = tmp_path / "c.csv"
+    assert cli.main(["run", str(DATA / "formula_stage_names.toml"), "--size", "300", "--csv", str(out)]) == 0
+    with open(out, newline="", encoding="utf-8") as fh:
+        cells = [cell for row in csv.reader(fh) for cell in row]
+    risky = [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or (c[:1] == "-" and not _is_number(c))]
+    assert risky == []
+    assert any(c.startswith("'=") for c in cells)  # the stage names are there, as text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -208,8 +208,8 @@ class _Column:
         if self.lookup is not None:
             return self.lookup[self.codes[start:stop]]
         values = self.values[start:stop]
-        if values.dtype.kind == "f":
-            return _float_fields(values).astype(np.bytes_)
+        if values.dtype.kind == "f":  # more distinct floats than a lookup takes (millions of candidates)
+            return np.strings.encode(_float_fields(values), "utf-8")
         if values.dtype.kind in "iu":
             return values.astype(np.bytes_)
         return _as_bytes([_csv_text(str(v)) for v in values])
