@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 from .grouptable import OVERALL, STATUS_FEW, STATUS_OK, STATUS_UNKNOWN
 from .stats import IMPACT_RATIO_CI_METHOD, stratified_analysis
+from .threads import with_one_blas_thread
 from .texts import integer, number, t
 from .thresholds import ALPHA, CONFIDENCE, FOUR_FIFTHS, MIN_N, UNUSUAL_MARGIN, UNUSUAL_MIN_QUALIFIED
 from .verdict import attribute_label, format_p, format_ratio, group_label
@@ -297,6 +298,7 @@ def _fit_deviance(selected, n, design) -> tuple[float, np.ndarray] | None:
     return float(fit.deviance), np.asarray(fit.fittedvalues, dtype=float)
 
 
+@with_one_blas_thread  # the GLM fits' last digits, and so every p-value, independent of the thread count
 def interaction_tests(groups: pd.DataFrame, stage: int = OVERALL) -> pd.DataFrame:
     """Which intersection cells fare worse than their groups explain (one row per candidate cell).
 

@@ -131,6 +131,8 @@ class LearnedModel(Rule):
     def _train(self, pool) -> TrainedModel:
         from sklearn.linear_model import LogisticRegression
 
+        from ..threads import one_blas_thread
+
         from ..pool import generate_pool
 
         settings = copy.deepcopy(pool.settings)
@@ -152,7 +154,8 @@ class LearnedModel(Rule):
         scale = x.std(axis=0)
         scale[scale == 0] = 1.0
         clf = LogisticRegression(C=self.regularisation, max_iter=500)
-        clf.fit((x - mean) / scale, hired)
+        with one_blas_thread():  # the same weights, to the last digit, at any thread count
+            clf.fit((x - mean) / scale, hired)
         by_gender = {g: float(hired[history["gender"] == i].mean()) if (history["gender"] == i).any() else float("nan")
                      for i, g in enumerate(CATEGORIES["gender"])}
         return TrainedModel(tuple(self.features), mean, scale, clf.coef_[0].copy(), float(clf.intercept_[0]),
