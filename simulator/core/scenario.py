@@ -54,6 +54,7 @@ def _v1_to_v2(data: dict) -> dict:
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 MAX_POOL_SIZE = 5_000_000
+MAX_SEED = 2 ** 32 - 1  # numpy seeds take more; this is what scenario files, sessions and the window accept
 MAX_REPLAY_N = 100_000_000  # people in one replayed group (the largest published study has 30,800)
 # Lists a scenario may hold, each well above what a lesson needs (the built-ins have at most 2 stages,
 # 5 rules, 11 steps, 14 claims and 12 replay rows); a file beyond them is a mistake or an attack,
@@ -489,7 +490,7 @@ def _pool(data: Any, source: str) -> PoolSettings:
     if "size" in data:
         settings.size = _number(data["size"], source, "pool.size", 10, MAX_POOL_SIZE, whole=True)
     if "seed" in data:
-        settings.seed = _number(data["seed"], source, "pool.seed", 0, 2 ** 32 - 1, whole=True)
+        settings.seed = _number(data["seed"], source, "pool.seed", 0, MAX_SEED, whole=True)
     if "structural_links" in data:
         if not isinstance(data["structural_links"], bool):
             raise ScenarioError(source, "pool.structural_links", "expected true or false")

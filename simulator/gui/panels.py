@@ -11,20 +11,21 @@ from __future__ import annotations
 import random
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QToolButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ..core.pipeline import Stage
 from ..core.pool import LINKS
 from ..core.rules import RULE_KINDS
-from ..core.scenario import MAX_POOL_SIZE
+from ..core.scenario import MAX_POOL_SIZE, MAX_SEED
 from ..core.claims import fill_texts, text_values
 from ..core.texts import integer, pick, t
 from ..core.world import CATEGORIES
 from .rule_form import RuleForm, number_locale
 from .state import PIPELINE, POOL
 from .style import STYLE
+from .views.base import plain_label
 
 
 class ScenarioPanel(QWidget):
@@ -33,12 +34,11 @@ class ScenarioPanel(QWidget):
     def __init__(self, controller, parent=None):
         super().__init__(parent)
         self.controller = controller
-        self.title = QLabel()
-        self.title.setWordWrap(True)
-        self.vacancy = QLabel()
-        self.vacancy.setWordWrap(True)
-        self.lesson = QLabel()
-        self.lesson.setWordWrap(True)
+        # A scenario's texts are data: shown as plain text, so a file cannot format the window or
+        # make it load an image or a local file (<img src=...>).
+        self.title = plain_label()
+        self.vacancy = plain_label()
+        self.lesson = plain_label()
         self.lesson.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -64,6 +64,22 @@ class ScenarioPanel(QWidget):
         self.lesson.setFont(STYLE.font(10))
 
 
+class SeedBox(QDoubleSpinBox):
+    """A seed from 0 to 2³²−1, as scenario files and the command line take it. QSpinBox holds a
+    32-bit signed number (at most 2³¹−1), so a valid seed of 4,000,000,000 would not fit; a double
+    holds every whole number up to 2⁵³ exactly, and no decimals are shown or typed."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setDecimals(0)
+        self.setRange(0, MAX_SEED)
+        self.setKeyboardTracking(False)
+        self.setGroupSeparatorShown(False)
+
+    def value(self) -> int:  # noqa: D102 - a seed is whole
+        return int(super().value())
+
+
 class PoolPanel(QWidget):
     """Pool size, seed, group shares and the structural links, with the 'no structural differences' switch."""
 
@@ -77,9 +93,7 @@ class PoolPanel(QWidget):
         self.size.setSingleStep(1000)
         self.size.setKeyboardTracking(False)
         self.size.setGroupSeparatorShown(True)
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
-        self.seed.setKeyboardTracking(False)
+        self.seed = SeedBox()
         self.new_seed = QPushButton()
         self.neutral = QCheckBox()
         self.shares = QTableWidget(0, 3)
@@ -238,12 +252,13 @@ class PoolPanel(QWidget):
         self._edit(lambda lang: t("gui.undo.size", lang, n=integer(value, lang)),
                    lambda sc: setattr(sc.pool, "size", value), merge="pool.size")
 
-    def _seed_changed(self, value: int) -> None:
+    def _seed_changed(self, value: float) -> None:
+        value = int(value)
         self._edit(lambda lang: t("gui.undo.seed", lang, n=value), lambda sc: setattr(sc.pool, "seed", value),
                    merge="pool.seed")
 
     def roll_seed(self) -> None:
-        self.seed.setValue(random.randrange(0, 2**31 - 1))
+        self.seed.setValue(random.randrange(0, MAX_SEED + 1))
 
     def _neutral_changed(self, neutral: bool) -> None:
         self.links.setEnabled(not neutral)

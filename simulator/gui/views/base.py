@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import html
 import traceback
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from ...core.texts import t
 from ...core.world import GROUP_ATTRIBUTES
 from ..style import STYLE, compact_combo
+
+
+def plain_label(text: str = "", wrap: bool = True) -> QLabel:
+    """A label that shows its text as it is: never as HTML. For texts from a scenario file (titles,
+    lessons, headlines) and messages that quote one, which must not format the window or make it
+    load an image or a local file (``<img src='file:///…'>``)."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    label.setText(text)
+    return label
+
+
+def plain_tooltip(text: str | None) -> str | None:
+    """A tooltip that Qt shows as the text it is. Qt renders a tooltip as HTML when it merely looks
+    like HTML (a tag near the start), so a stage name such as ``<img src=…>`` is escaped here; any
+    other text is returned unchanged (and keeps the plain tooltip's layout)."""
+    from PySide6.QtGui import Qt as GuiQt
+
+    if not text or not GuiQt.mightBeRichText(text):
+        return text
+    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>"
 
 
 class View(QWidget):

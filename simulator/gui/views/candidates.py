@@ -14,7 +14,7 @@ from ...core.report import WHAT_IFS, what_if
 from ...core.texts import integer, number, t
 from ...core.world import CATEGORIES, GROUP_ATTRIBUTES, UNUSUAL_CV_FLAGS
 from ..style import STYLE, compact_combo
-from .base import View, caption, person_label, value_label
+from .base import View, caption, person_label, plain_tooltip, value_label
 
 # "outcome" says why (the reason for a rejection) and comes right after the name, so it stays on
 # screen however narrow the window; its full text is also the cell's tooltip.
@@ -102,7 +102,8 @@ class CandidateModel(QAbstractTableModel):
             return None
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.full_reason(int(self.rows[index.row()]), index.row()) if column == "outcome" else None
+            return plain_tooltip(self.full_reason(int(self.rows[index.row()]), index.row())) if column == "outcome" \
+                else None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter) if column in ("id", "age", "gap") \
                 else None
