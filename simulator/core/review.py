@@ -232,8 +232,19 @@ def session_summary(session, lang: str) -> dict:
 
 
 def decision_rows(session, lang: str) -> list[list]:
-    """One row per review decision, in the order of EXPORT_COLUMNS."""
+    """One row per review decision, in the order of EXPORT_COLUMNS.
+
+    Every text a participant typed or a file stored (participant, time, queue, reason code, reason,
+    reason text) goes through ``spreadsheet_safe``: a cell such as ``=HYPERLINK(…)`` opens in a
+    spreadsheet as text, not as a formula. A carriage return inside a text becomes a line feed
+    afterwards (a CSV writer ending lines with ``\n`` would not quote a lone ``\r``, and the row would
+    break in two). Numbers (candidate id, seconds) are written as numbers.
+    """
+    from .export import spreadsheet_safe
     from .texts import has_text, t
+
+    def safe(text: str) -> str:
+        return spreadsheet_safe(text).replace("\r\n", "\n").replace("\r", "\n")
 
     def yes_no(value: bool) -> str:
         return "yes" if value else "no"
@@ -242,8 +253,9 @@ def decision_rows(session, lang: str) -> list[list]:
         key = f"review.reason.{code}"
         return t(key, lang) if has_text(key, lang) else code
 
-    participant = session.participant
-    return [[participant, d.time, d.candidate + 1, d.queue, yes_no(d.machine_advice), yes_no(d.human_decision),
-             "" if d.first_decision is None else yes_no(d.first_decision), yes_no(d.overridden), d.reason_code,
-             reason(d.reason_code), d.reason_text, yes_no(d.blind), yes_no(d.judge_first), yes_no(d.versus),
+    participant = safe(session.participant)
+    return [[participant, safe(d.time), d.candidate + 1, safe(d.queue), yes_no(d.machine_advice),
+             yes_no(d.human_decision), "" if d.first_decision is None else yes_no(d.first_decision),
+             yes_no(d.overridden), safe(d.reason_code), safe(reason(d.reason_code)), safe(d.reason_text),
+             yes_no(d.blind), yes_no(d.judge_first), yes_no(d.versus),
              "" if d.seconds is None else f"{d.seconds:.1f}"] for d in session.decisions()]
