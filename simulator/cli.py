@@ -542,10 +542,11 @@ def cmd_audit(args) -> int:
 # ---------------------------------------------------------------------------------------------
 
 def _open_session(path: str):
-    from .core.session import Session, SessionError
+    """The session file's checked contents, read without writing to it; anything wrong is one line, exit 2."""
+    from .core.session import SessionError, read
 
     try:
-        return Session.open(path)
+        return read(path)
     except SessionError as exc:
         raise InputError(str(exc)) from None
 
@@ -555,21 +556,33 @@ def cmd_session(args) -> int:
     from .core.texts import label
 
     lang = args.lang
-    with _open_session(args.file) as session:
-        if args.action == "export":
-            import csv
+    target = args.csv if args.action == "export" else args.json
+    if target and target != "-":  # writing the output over the session (or its -wal file) would destroy it
+        import os
 
-            rows = decision_rows(session, lang)
-            try:
-                with open(args.csv, "w", encoding="utf-8", newline="") as fh:
-                    writer = csv.writer(fh, lineterminator="\n")
-                    writer.writerow(EXPORT_COLUMNS)
-                    writer.writerows(rows)
-            except OSError as exc:
-                raise InputError(f"{args.csv}: cannot write the CSV file ({exc.strerror})") from None
-            print(t("cli.session.exported", lang, count=len(rows), path=args.csv))
-            return 0
-        report = session_summary(session, lang)
+        try:
+            out = Path(target).resolve()
+            itself = any(out == Path(f"{args.file}{end}").resolve() for end in ("", "-wal", "-shm")) or (
+                out.is_file() and Path(args.file).is_file() and os.path.samefile(out, args.file))
+        except OSError:  # a path that cannot be looked at: opening or writing it reports why
+            itself = False
+        if itself:
+            raise InputError(f"{target}: this is the session file itself; write the output to another file")
+    session = _open_session(args.file)
+    if args.action == "export":
+        import csv
+
+        rows = decision_rows(session, lang)
+        try:
+            with open(args.csv, "w", encoding="utf-8", newline="") as fh:
+                writer = csv.writer(fh, lineterminator="\n")
+                writer.writerow(EXPORT_COLUMNS)
+                writer.writerows(rows)
+        except OSError as exc:
+            raise InputError(f"{args.csv}: cannot write the CSV file ({exc.strerror or exc})") from None
+        print(t("cli.session.exported", lang, count=len(rows), path=args.csv))
+        return 0
+    report = session_summary(session, lang)
     if args.json:
         _write_json(report, args.json)
         if args.json == "-":
