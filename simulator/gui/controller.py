@@ -327,12 +327,21 @@ class Controller(QObject):
         self.session_changed.emit()
 
     def open_session(self, path) -> None:
-        """Open a session file: its scenario and pool come back exactly, with every decision."""
+        """Open a session file: its scenario and pool come back exactly, with every decision.
+
+        Everything in the file is checked before anything changes here: a damaged file raises
+        SessionError and the current scenario and session stay as they were. A file or folder that
+        cannot be written opens read-only (``session.read_only_reason``); its feedback can be shown.
+        """
         from ..core.session import Session
 
         session = Session.open(path)
-        scenario = session.scenario()
-        self.load(scenario)
+        try:
+            scenario = session.scenario()
+            self.load(scenario)
+        except BaseException:
+            session.close()
+            raise
         self.set_session(session)
 
     # -- compare -------------------------------------------------------------------------------

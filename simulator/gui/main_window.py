@@ -382,8 +382,13 @@ class MainWindow(QMainWindow):
             return False
         try:
             self.controller.open_session(path)
-        except SessionError as exc:
-            QMessageBox.warning(self, t("gui.error.title", self.controller.lang), str(exc))
+        except SessionError as exc:  # a message, not the traceback dialog; the window carries on as it was
+            import html
+
+            # Rich text with the message escaped: a value quoted from the file shows as typed, never as HTML.
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang),
+                                "<p>" + html.escape(t("gui.session.open_failed", self.controller.lang,
+                                                      error=str(exc))) + "</p>")
             return False
         review = self.view("review")
         self.tabs.setCurrentWidget(review)

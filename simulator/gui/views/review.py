@@ -92,6 +92,8 @@ class ReviewView(View):
         self.session_label = caption()
         self.setup_message = caption()
         self.setup_message.setStyleSheet("color: #B2182B")
+        for label in (self.session_label, self.setup_message):  # they quote file names and a file's contents
+            label.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(page)
         layout.addWidget(self.setup_intro)
         layout.addLayout(form)
@@ -127,6 +129,7 @@ class ReviewView(View):
         self.stop_button = QPushButton()
         self.stop_button.clicked.connect(self.show_feedback)
         self.card_hint = caption()
+        self.card_hint.setTextFormat(Qt.TextFormat.PlainText)  # may quote an error about the session file
         self.live = caption()
         decide = QGridLayout()
         decide.addWidget(self.advance_button, 0, 0)
@@ -164,6 +167,7 @@ class ReviewView(View):
         self.note_button.clicked.connect(self.add_note)
         self.note.returnPressed.connect(self.add_note)
         self.notes_label = caption()
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)  # notes come from the file: never HTML
         self.table_titles = [caption(bold=True) for _ in range(3)]
         layout = QVBoxLayout(page)
         layout.addWidget(self.summary)
@@ -235,8 +239,13 @@ class ReviewView(View):
 
     def _session_changed(self) -> None:
         session = self.controller.session
-        self.session_label.setText(t("gui.review.session", self.lang, path=str(session.path)) if session
-                                   else t("gui.review.no_session", self.lang))
+        if session is None:
+            text = t("gui.review.no_session", self.lang)
+        elif session.read_only_reason is not None:
+            text = t("gui.session.read_only", self.lang, path=str(session.path))
+        else:
+            text = t("gui.review.session", self.lang, path=str(session.path))
+        self.session_label.setText(text)
         self.feedback_button.setEnabled(session is not None)
         if session is not None and session.participant:
             self.participant.setText(session.participant)
@@ -249,14 +258,19 @@ class ReviewView(View):
             self.show_feedback()
 
     def _session_for_review(self) -> Session:
-        """The open session if it recorded this very scenario and pool, else a new session file."""
+        """The open session if it recorded this very scenario and pool, else a new session file.
+
+        An open session that cannot be written (a read-only file or folder) raises SessionError
+        saying so; a new file that cannot be made completely (a full disk) is removed again.
+        """
         c = self.controller
         text = dumps(c.scenario)
         session = c.session
         if session is not None and session.scenario_toml() == text:
+            session.check_writable()
             return session
         folder = Path(c.session_dir)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)  # an OSError here: start() says the folder cannot be made
         new = Session.create(default_session_path(folder, self.participant.text().strip()), text, c.scenario.pool.seed,
                              c.scenario.pool.size, participant=self.participant.text().strip(), lang=self.lang)
         c.set_session(new)
@@ -270,8 +284,12 @@ class ReviewView(View):
             return False
         try:
             self._session_for_review()
-        except (SessionError, OSError) as exc:
-            self.setup_message.setText(str(exc))
+        except SessionError as exc:
+            self.setup_message.setText(t("gui.session.start_failed", self.lang, error=str(exc)))
+            return False
+        except OSError as exc:
+            self.setup_message.setText(t("gui.session.no_folder", self.lang, path=str(self.controller.session_dir),
+                                         reason=exc.strerror or str(exc)))
             return False
         self.setup_message.clear()
         kind = "random" if versus_mode else self.queue_kind.currentData()
@@ -366,7 +384,11 @@ class ReviewView(View):
     def add_note(self) -> None:
         text = self.note.text().strip()
         if text and self.controller.session is not None:
-            self.controller.session.add_note(text)
+            try:
+                self.controller.session.add_note(text)
+            except SessionError as exc:  # e.g. a session opened from a read-only folder: the note stays typed
+                self.notes_label.setText(t("gui.session.note_failed", self.lang, error=str(exc)))
+                return
             self.note.clear()
             self._show_notes()
 
