@@ -11,7 +11,10 @@ million rows is counted in a fraction of a second and nothing grows with groups 
 
 from __future__ import annotations
 
+import csv
 import itertools
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,70 +39,217 @@ class AuditInputError(ValueError):
 
 
 # ---------------------------------------------------------------------------------------------
+# Missing values and one-line messages
+# ---------------------------------------------------------------------------------------------
+
+# How a missing value is spelled in a group or strata column: pandas' default ``na_values`` (what
+# Excel, R, SQL exports and pandas itself write), compared case-insensitively after the value is
+# stripped, so an empty or whitespace-only cell is missing too. One of pandas' spellings is left out
+# on purpose: "None". Python writes it for a missing value, but it is also a real answer
+# ("disability: none", "religion: none", "education: none"; the simulator's own data has "none"), and
+# counting real people as missing would take a group out of the audit without saying so. A file
+# that writes Python's None for a missing value shows a group "None", where it can be seen.
+MISSING_VALUES = frozenset(v.lower() for v in (
+    "", "NaN", "-NaN", "nan", "-nan", "NA", "N/A", "n/a", "#N/A", "#N/A N/A", "#NA", "<NA>", "NULL", "null",
+    "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"))
+
+EXCERPT = 40  # characters of a column name or value shown in a message
+LISTED = 20  # column names listed in a message before "… and N more"
+# Characters that would break a message over lines or change how it reads: C0 and C1 controls, line
+# and paragraph separators, zero-width and bidirectional formatting characters, lone surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                          "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    return repr(match.group())[1:-1]
+
+
+def shown(text, limit: int | None = EXCERPT) -> str:
+    """``text`` fit for a one-line message: unprintable characters escaped as ``repr`` writes them
+    (a carriage return reads ``\\r``), cut to at most ``limit`` characters and "…" (``None``: no cut)."""
+    text = str(text)
+    if limit is None:
+        return _UNPRINTABLE.sub(_escape, text)
+    out, size = [], 0
+    for char in text[: limit + 1]:
+        piece = _UNPRINTABLE.sub(_escape, char)
+        if size + len(piece) > limit:  # never half an escape
+            return "".join(out) + "…"
+        out.append(piece)
+        size += len(piece)
+    return "".join(out)
+
+
+def _quoted(name) -> str:
+    return f"'{shown(name)}'"
+
+
+def _listing(names, limit: int = LISTED) -> str:
+    """Column names for a message: the first ``limit``, then "… and N more"."""
+    names = list(names)
+    text = ", ".join(shown(n) for n in names[:limit])
+    return text + (f", … and {len(names) - limit:,} more" if len(names) > limit else "")
+
+
+def _numbers(positions: list[int]) -> str:
+    """1-based positions as words: "2 and 5", "2, 5 and 7" (at most ``LISTED``)."""
+    words = [str(p + 1) for p in positions[:LISTED]]
+    if len(positions) > LISTED:
+        return ", ".join(words) + f", … and {len(positions) - LISTED:,} more"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _text(value) -> str | None:
+    """A cell as stripped text, or ``None`` when it is missing (see ``MISSING_VALUES``)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        try:
+            if pd.isna(value):  # NaN, pd.NA, NaT in a frame handed to ``audit_frame``
+                return None
+        except (TypeError, ValueError):
+            pass
+    text = str(value).strip()
+    return None if text.lower() in MISSING_VALUES else text
+
+
+# ---------------------------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------------------------
 
 def read_decisions(path: str, columns: list[str] | None = None) -> pd.DataFrame:
     """Read a CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file of decisions, as text.
 
-    With ``columns``, only those are read (after checking that the file has them): a million rows
-    of a wide export read in a fraction of the time and memory.
+    With ``columns``, only those are read (after checking that the file has each of them exactly
+    once: a name that appears twice, after stripping, is refused rather than one of them guessed):
+    a million rows of a wide export read in a fraction of the time and memory. Column names are
+    stripped. Whatever is wrong with the file (missing, a folder, unreadable, binary, damaged) is an
+    ``AuditInputError`` with a one-line message naming the file, never another exception.
     """
-    file = Path(path)
+    name = shown(path, None)
+    try:
+        return _read(Path(path), name, columns)
+    except PermissionError:
+        raise AuditInputError(f"{name}: cannot be read (permission denied)") from None
+    except IsADirectoryError:
+        raise AuditInputError(f"{name}: is a folder, not a file") from None
+    except OSError as exc:
+        raise AuditInputError(f"{name}: cannot be read ({shown(exc.strerror or exc, 80)})") from None
+    except MemoryError:
+        raise AuditInputError(f"{name}: is too large to read into memory") from None
+
+
+def _read(file: Path, name: str, columns: list[str] | None) -> pd.DataFrame:
+    if not file.exists():
+        raise AuditInputError(f"{name}: file not found")
+    if file.is_dir():
+        raise AuditInputError(f"{name}: is a folder, not a file")
     if not file.is_file():
-        raise AuditInputError(f"{path}: file not found")
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            import openpyxl  # noqa: F401
-        except ImportError:
-            raise AuditInputError(f"{path}: reading .xlsx needs the 'openpyxl' package; "
-                                  "install it or save the sheet as CSV") from None
-        try:
-            frame = pd.read_excel(file, dtype=str).fillna("")
-        except Exception as exc:  # openpyxl raises many kinds for damaged files
-            raise AuditInputError(f"{path}: cannot be read as an Excel workbook ({exc})") from None
-        if frame.empty:
-            raise AuditInputError(f"{path}: the sheet has no rows")
-        _check_columns(frame.columns, columns, path)
-        return frame
+        raise AuditInputError(f"{name}: is not a regular file")
+    suffix = file.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_workbook(file, name, columns)
+    if suffix == ".xls":
+        raise AuditInputError(f"{name}: is an old Excel (.xls) workbook; save it as .xlsx or as CSV UTF-8")
     with open(file, "rb") as fh:
         head = fh.read(65536)
+    if head.startswith(b"PK\x03\x04"):
+        raise AuditInputError(f"{name}: is a ZIP archive or Excel workbook, not CSV text "
+                              "(a workbook needs the .xlsx extension)")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise AuditInputError(f"{name}: is UTF-16 text (save the file as CSV UTF-8)")
+    if b"\x00" in head:
+        raise AuditInputError(f"{name}: is a binary file, not CSV text (save the file as CSV UTF-8)")
     try:
         head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut off at the end of the sample
-            raise AuditInputError(f"{path}: is not UTF-8 text (save the file as CSV UTF-8)") from None
+            raise AuditInputError(f"{name}: is not UTF-8 text (save the file as CSV UTF-8)") from None
     text = head.decode("utf-8-sig", errors="ignore")
     if not text.strip():
-        raise AuditInputError(f"{path}: the file is empty")
-    header = text.lstrip().splitlines()[0]
+        raise AuditInputError(f"{name}: the file is empty")
+    header = text.lstrip().split("\n")[0]  # a quoted carriage return does not end the header here
     sep = ";" if header.count(";") > header.count(",") else ","
     # Values are stripped when they are counted, so spaces after the separator only matter before a
     # quoted value; skipping them costs a third of the read, so only files that have them pay it.
     # pandas drops a UTF-8 byte-order mark itself.
     options = dict(sep=sep, dtype=str, keep_default_na=False, skipinitialspace=sep + " " in header)
     try:
-        names = [str(c).strip() for c in pd.read_csv(file, nrows=0, **options).columns]
-        _check_columns(names, columns, path)
-        wanted = None if columns is None else [i for i, name in enumerate(names) if name in columns]
+        # The header as it is written (pandas would rename a second "gender" to "gender.1").
+        names = [str(c).strip() for c in pd.read_csv(file, header=None, nrows=1, **options).iloc[0]]
+        wanted = _check_columns(names, columns, name)
         if wanted is not None:  # the columns an audit counts by: read straight into categories
             options["dtype"] = "category"
         frame = pd.read_csv(file, usecols=wanted, **options)
+    except AuditInputError:  # a ValueError too: not to be taken for pandas' own
+        raise
     except UnicodeDecodeError:
-        raise AuditInputError(f"{path}: is not UTF-8 text (save the file as CSV UTF-8)") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise AuditInputError(f"{path}: is not a readable CSV file ({str(exc).splitlines()[0]})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+        raise AuditInputError(f"{name}: is not UTF-8 text (save the file as CSV UTF-8)") from None
+    except (ValueError, OverflowError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError among them
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise AuditInputError(f"{name}: is not a readable CSV file ({shown(first, 100)})") from None
+    if wanted is not None:
+        frame.columns = [names[i] for i in wanted]
+    elif len(frame.columns) == len(names):
+        frame.columns = names
+    else:
+        frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
-        raise AuditInputError(f"{path}: has a header but no rows")
+        raise AuditInputError(f"{name}: has a header but no rows")
     return frame
 
 
-def _check_columns(present, wanted: list[str] | None, path: str) -> None:
+def _read_workbook(file: Path, name: str, columns: list[str] | None) -> pd.DataFrame:
+    damaged = f"{name}: is not a readable Excel workbook (damaged, cut short, or not an .xlsx file)"
+    try:
+        with zipfile.ZipFile(file) as archive:
+            workbook = "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+        raise AuditInputError(damaged) from None
+    if not workbook:
+        raise AuditInputError(damaged)
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise AuditInputError(f"{name}: reading .xlsx needs the 'openpyxl' package; "
+                              "install it or save the sheet as CSV") from None
+    try:
+        # header=None: the header as it is written (pandas would rename a second "gender").
+        raw = pd.read_excel(file, header=None, dtype=str, keep_default_na=False)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise AuditInputError(f"{name}: cannot be read as an Excel workbook ({shown(first, 100)})") from None
+    if raw.empty:
+        raise AuditInputError(f"{name}: the sheet has no rows")
+    names = ["" if v is None or (isinstance(v, float) and v != v) else str(v).strip() for v in raw.iloc[0]]
+    wanted = _check_columns(names, columns, name)
+    frame = raw.iloc[1:].fillna("").reset_index(drop=True)
+    frame.columns = names
+    if wanted is not None:
+        frame = frame.iloc[:, wanted]
+    if frame.empty:
+        raise AuditInputError(f"{name}: the sheet has no rows")
+    return frame
+
+
+def _check_columns(present, wanted: list[str] | None, file: str) -> list[int] | None:
+    """The position of each wanted column, in file order; an error if one is absent or appears twice."""
+    if wanted is None:
+        return None
     present = [str(c).strip() for c in present]
-    for col in wanted or []:
-        if col not in present:
-            raise AuditInputError(f"{path}: no column '{col}' (columns: {', '.join(present)})")
+    return sorted(_position(present, col, file) for col in dict.fromkeys(wanted))
+
+
+def _position(present: list[str], column: str, file: str) -> int:
+    where = [i for i, c in enumerate(present) if c == column]
+    if not where:
+        raise AuditInputError(f"{file}: no column {_quoted(column)} (columns: {_listing(present)})")
+    if len(where) > 1:
+        times = "twice" if len(where) == 2 else f"{len(where)} times"
+        raise AuditInputError(f"{file}: column {_quoted(column)} appears {times} (columns {_numbers(where)}); "
+                              "rename one so it is clear which to use")
+    return where[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,35 +273,69 @@ class Audit:
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(code per row, distinct raw values): each distinct text is cleaned once, not once per row."""
+    """(code per row, distinct raw values): each distinct text is cleaned once, not once per row.
+
+    A cell with no value at all (NaN or None in a frame handed to ``audit_frame``) has code -1,
+    which indexes the last raw value: ``None``."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # read as categories: the codes are there
-        return values.cat.codes.to_numpy(dtype=np.int64), np.asarray(values.cat.categories, dtype=object)
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    return codes, np.asarray(uniques, dtype=object)
+        codes, raw = values.cat.codes.to_numpy(dtype=np.int64), np.asarray(values.cat.categories, dtype=object)
+    else:
+        codes, raw = pd.factorize(values.to_numpy(dtype=object))
+        raw = np.asarray(raw, dtype=object)
+    return codes, np.append(raw, None)
 
 
-def _selected(frame: pd.DataFrame, column: str, file: str) -> np.ndarray:
-    codes, raw = _distinct(frame[column])
-    clean = [str(v).strip().lower() for v in raw]
-    known = np.array([v in TRUE_VALUES or v in FALSE_VALUES for v in clean], dtype=bool)
-    if not known.all():
-        row = int(np.flatnonzero(~known[codes])[0])
-        raise AuditInputError(f"{file}: column '{column}' must be binary (1/0, yes/no, true/false); "
-                              f"row {row + 2} has {frame[column].iloc[row]!r}")
-    return np.array([v in TRUE_VALUES for v in clean], dtype=bool)[codes]
+def _selected(values: pd.Series, column: str, file: str) -> np.ndarray:
+    """Selected (True) or not, per row. The outcome has no "unknown": a row without a decision (empty,
+    NA, null, …) is an error naming the row, as is a value that is not a yes or a no. Leaving such
+    rows out would change every rate's denominator without a word, and counting them either way
+    would invent decisions; the user decides (remove the undecided rows, or fill them in)."""
+    codes, raw = _distinct(values)
+    clean = [_text(v) for v in raw]
+    lowered = ["" if v is None else v.lower() for v in clean]
+    missing = np.array([v is None for v in clean], dtype=bool)
+    true = np.array([v in TRUE_VALUES for v in lowered], dtype=bool)
+    false = np.array([v in FALSE_VALUES for v in lowered], dtype=bool)
+    rows = np.flatnonzero(missing[codes])
+    if len(rows):
+        row, value = int(rows[0]), raw[codes[rows[0]]]
+        what = "empty" if value is None or not str(value).strip() else _quoted(value)
+        more = f" and in {len(rows) - 1:,} more row{'s' if len(rows) > 2 else ''}" if len(rows) > 1 else ""
+        raise AuditInputError(f"{file}: column {_quoted(column)} has no decision in row {row + 2} ({what}){more}; "
+                              "every row needs one (1/0, yes/no, true/false): remove the undecided rows or fill them in")
+    rows = np.flatnonzero(~(true | false)[codes])
+    if len(rows):
+        row = int(rows[0])
+        raise AuditInputError(f"{file}: column {_quoted(column)} must be binary (1/0, yes/no, true/false); "
+                              f"row {row + 2} has {_quoted(raw[codes[row]])}")
+    return true[codes]
 
 
-def _codes(frame: pd.DataFrame, column: str, file: str) -> tuple[np.ndarray, np.ndarray]:
-    """(code per row, -1 where the value is missing; the distinct values, sorted)."""
-    codes, raw = _distinct(frame[column])
-    clean = np.array([str(v).strip() for v in raw], dtype=object)
-    values = np.array(sorted({v for v in clean if v != ""}), dtype=object)
+def _codes(values: pd.Series, column: str, file: str) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, -1 where the value is missing; the distinct values, sorted).
+
+    Values are stripped; a missing value (``MISSING_VALUES``) is never a group of its own."""
+    codes, raw = _distinct(values)
+    clean = [_text(v) for v in raw]
+    values = np.array(sorted({v for v in clean if v is not None}), dtype=object)
+    if len(values) == 0:
+        raise AuditInputError(f"{file}: column {_quoted(column)} has no values (every cell is empty or a "
+                              "missing value such as NA); there is nothing to compare")
     if len(values) < 2:
-        shown = f" ('{values[0]}')" if len(values) else ""
-        raise AuditInputError(f"{file}: column '{column}' has only one value{shown}; there is nothing to compare")
+        raise AuditInputError(f"{file}: column {_quoted(column)} has only one value ({_quoted(values[0])}); "
+                              "there is nothing to compare")
     position = {v: i for i, v in enumerate(values)}
-    remap = np.array([position.get(v, -1) for v in clean], dtype=np.int64)  # "" (missing) -> -1
+    remap = np.array([-1 if v is None else position[v] for v in clean], dtype=np.int64)
     return remap[codes], values
+
+
+def _strata(values: pd.Series) -> tuple[np.ndarray, int]:
+    """(stratum code per row, -1 where the value is missing; the number of strata), strata numbered
+    in the order ``pandas.factorize`` meets their stripped values."""
+    codes, raw = _distinct(values)
+    index: dict[str, int] = {}
+    remap = np.array([-1 if v is None else index.setdefault(v, len(index)) for v in map(_text, raw)], dtype=np.int64)
+    return remap[codes], len(index)
 
 
 def _cross(codes: list[np.ndarray], sizes: list[int], selected: np.ndarray):
@@ -197,16 +381,30 @@ def _coarsen(fine, positions: list[int], sizes: list[int]):
 
 def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: str,
                 strata_column: str | None = None, file: str = "") -> Audit:
-    """Measure the decisions in ``frame``: every group column, their 2- and 3-way intersections, strata."""
-    columns = list(frame.columns)
-    for col in [*group_columns, selected_column] + ([strata_column] if strata_column else []):
-        if col not in columns:
-            raise AuditInputError(f"{file}: no column '{col}' (columns: {', '.join(columns)})")
-    if len(set(group_columns)) != len(group_columns):
-        raise AuditInputError(f"{file}: a group column is given twice ({', '.join(group_columns)})")
-    selected = _selected(frame, selected_column, file)
-    coded = {col: _codes(frame, col, file) for col in group_columns}
+    """Measure the decisions in ``frame``: every group column, their 2- and 3-way intersections, strata.
+
+    Column names are compared stripped; a name the frame holds twice is refused. A missing value
+    (``MISSING_VALUES``) in a group or strata column is counted in ``Audit.unknown`` for that column
+    and is never a group or a stratum: such rows stay in the other columns' tables, and a row
+    without a stratum is left out of the stratified test only. The selected column must hold a
+    decision in every row (``_selected``). Every message is one line (``shown``).
+    """
+    name = shown(file, None)
+    group_columns = [str(c).strip() for c in group_columns]
+    selected_column = str(selected_column).strip()
+    strata_column = str(strata_column).strip() if strata_column else None
+    twice = next((c for i, c in enumerate(group_columns) if c in group_columns[:i]), None)
+    if twice is not None:
+        raise AuditInputError(f"{name}: group column {_quoted(twice)} is given twice")
+    present = [str(c).strip() for c in frame.columns]
+    wanted = [*group_columns, selected_column] + ([strata_column] if strata_column else [])
+    column = {col: frame.iloc[:, _position(present, col, name)] for col in dict.fromkeys(wanted)}
+    selected = _selected(column[selected_column], selected_column, name)
+    coded = {col: _codes(column[col], col, name) for col in group_columns}
     unknown = {col: int((coded[col][0] < 0).sum()) for col in group_columns}
+    if strata_column:
+        strata = _strata(column[strata_column])
+        unknown[strata_column] = int((strata[0] < 0).sum())
 
     deepest = min(len(group_columns), MAX_DEPTH if len(group_columns) <= MAX_DEPTH else 2)
     combos = [c for depth in range(1, deepest + 1) for c in itertools.combinations(group_columns, depth)]
@@ -239,7 +437,7 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
         tb.locate(groups)
     _protect(groups, tables, group_columns, fine)
 
-    stratified = _stratified(frame, strata_column, coded, selected, groups) if strata_column else []
+    stratified = _stratified(strata, strata_column, coded, selected, groups) if strata_column else []
     by_pair = {(s["attribute"], s["group"], s["reference_group"]): s for s in stratified}
     singles = groups[groups["depth"] == 1].reset_index(drop=True)
     findings = Findings(singles, RawLabels(strata_column), table=lambda: groups,
@@ -339,27 +537,47 @@ def _protect(groups: pd.DataFrame, tables: list, columns: list[str], fine) -> No
                                                            tb.reference(groups)))
 
 
-def _stratified(frame, strata_column, coded, selected, groups) -> list[dict]:
-    """CMH within strata for every visible group of each column against that column's reference."""
-    raw_codes, raw = _distinct(frame[strata_column])
-    strata = pd.factorize(np.array([str(v).strip() for v in raw], dtype=object))[0][raw_codes]
-    n_strata = int(strata.max()) + 1 if len(strata) else 0
+def _stratified(strata: tuple[np.ndarray, int], strata_column: str, coded, selected, groups) -> list[dict]:
+    """CMH within strata for every visible group of each column against that column's reference.
+
+    Counts are kept for the (group, stratum) pairs that occur, not for every group × stratum: time
+    and memory grow with the rows, so a thousand groups in a thousand strata, or a stratum per row,
+    cost no more than the rows. A focal group's 2×2 tables are those of the strata it occurs in
+    (in stratum order); a stratum without it or without the reference carries no information and
+    ``stratified_analysis`` leaves it out in any case. Rows without a group or a stratum are left out.
+    """
+    stratum, n_strata = strata
     out = []
     for column, (codes, values) in coded.items():
         table = groups[(groups["attribute"] == column) & (groups["depth"] == 1) & (groups["status"] != STATUS_UNKNOWN)]
         ref_rows = table[table["reference"]]
-        if ref_rows.empty:
+        if ref_rows.empty or n_strata == 0:
+            continue
+        focal_rows = table[~table["reference"] & ~table["hidden"] & table["impact_ratio"].notna()]
+        if focal_rows.empty:
             continue
         index = {v: i for i, v in enumerate(map(str, values))}
-        known = codes >= 0
-        size = len(values)
-        key = (strata[known] * size + codes[known]) * 2 + selected[known]
-        counts = np.bincount(key, minlength=n_strata * size * 2).reshape(n_strata, size, 2)
+        known = (codes >= 0) & (stratum >= 0)
+        # One key per (group, stratum) pair, ordered by group and then stratum.
+        key = codes[known] * np.int64(n_strata) + stratum[known]
+        pairs, inverse = np.unique(key, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        n = np.bincount(inverse, minlength=len(pairs))
+        sel = np.bincount(inverse, weights=selected[known], minlength=len(pairs)).astype(np.int64)
+        pair_stratum = pairs % n_strata
+        bounds = np.searchsorted(pairs // n_strata, np.arange(len(values) + 1))  # each group's run of pairs
         ref = index[ref_rows["group"].iloc[0]]
-        focal_rows = table[~table["reference"] & ~table["hidden"] & table["impact_ratio"].notna()]
+        ref_n, ref_sel = np.zeros(n_strata, dtype=np.int64), np.zeros(n_strata, dtype=np.int64)
+        mine = slice(bounds[ref], bounds[ref + 1])
+        ref_n[pair_stratum[mine]], ref_sel[pair_stratum[mine]] = n[mine], sel[mine]
         for focal in focal_rows["group"]:
+            f = index[focal]
+            mine = slice(bounds[f], bounds[f + 1])
+            where = pair_stratum[mine]
             # [[ref selected, ref not], [focal selected, focal not]] per stratum
-            tables = np.stack([counts[:, ref, ::-1], counts[:, index[focal], ::-1]], axis=1)
+            tables = np.empty((len(where), 2, 2), dtype=np.int64)
+            tables[:, 0, 0], tables[:, 0, 1] = ref_sel[where], ref_n[where] - ref_sel[where]
+            tables[:, 1, 0], tables[:, 1, 1] = sel[mine], n[mine] - sel[mine]
             try:
                 result = stratified_analysis(tables)
             except ValueError:
@@ -370,6 +588,8 @@ def _stratified(frame, strata_column, coded, selected, groups) -> list[dict]:
 
 
 def audit_file(path: str, group_columns: list[str], selected_column: str, strata_column: str | None = None) -> Audit:
-    wanted = list(dict.fromkeys([*group_columns, selected_column] + ([strata_column] if strata_column else [])))
+    """Read ``path`` (only the columns named) and measure it (``read_decisions``, ``audit_frame``)."""
+    named = [*group_columns, selected_column] + ([strata_column] if strata_column else [])
+    wanted = list(dict.fromkeys(str(c).strip() for c in named))
     frame = read_decisions(path, wanted)
     return audit_frame(frame, group_columns, selected_column, strata_column, file=str(path))
