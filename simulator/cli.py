@@ -495,7 +495,7 @@ def _print_replay(scenario, outcome, lang: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 def cmd_audit(args) -> int:
-    from .core.audit import AuditInputError, audit_file
+    from .core.audit import AuditInputError, audit_file, shown
     from .core.findings import public_groups, stratified_sentence
 
     # No background import here (unlike `run`): reading a CSV holds the interpreter lock, so
@@ -516,22 +516,24 @@ def cmd_audit(args) -> int:
                      "stratified": audit.stratified}, args.json)
         if args.json == "-":
             return 0
-    print(t("cli.audit.title", lang, file=args.file, rows=integer(audit.rows, lang),
+    # The text report keeps one line per line: names and values from the file are printed with line
+    # breaks and other control characters escaped (the JSON holds them as they are).
+    print(t("cli.audit.title", lang, file=shown(args.file, None), rows=integer(audit.rows, lang),
             selected=integer(audit.selected, lang)))
     print()
-    _print_verdict(sentences, lang)
+    _print_verdict([shown(s, None) for s in sentences], lang)
     display = groups.copy()
-    display["group_label"] = display["group"]
-    display["attribute_label"] = display["attribute"]
+    display["group_label"] = display["group"].map(lambda g: shown(g, None))
+    display["attribute_label"] = display["attribute"].map(lambda a: shown(a, None))
     print(_rates_table(display, lang, by_attribute=True))
-    _print_hidden(findings.hidden_lines(lang))
+    _print_hidden([shown(line, None) for line in findings.hidden_lines(lang)])
     for column, count in audit.unknown.items():
         if count:
-            print("  " + t("cli.audit.unknown", lang, column=column, count=count))
+            print("  " + t("cli.audit.unknown", lang, column=shown(column, None), count=count))
     if audit.stratified:
         print()
         for st in audit.stratified:
-            print("  " + stratified_sentence(st, lang, st["group"], st["reference_group"], args.strata))
+            print("  " + shown(stratified_sentence(st, lang, st["group"], st["reference_group"], args.strata), None))
     print()
     print(t("cli.run.legend", lang))
     return 0
