@@ -11,6 +11,13 @@ Wall time (``time.perf_counter``) and CPU time (``time.process_time``) of the fa
 runs, and the number of stratified comparisons made. The statistics libraries are imported before
 the first timing (a warm-up audit), so every case pays the same.
 
+Measured on the 2-CPU development machine, fastest of 3 (wall / CPU):
+
+    case                 before (20bed76)        after
+    3 × 5                0.05 s / 0.05 s         0.03 s / 0.03 s
+    1,000 × 1,000        1.12 s / 1.07 s         0.66 s / 0.65 s
+    1,000 × 100,000      31.0 s / 24.6 s         0.31 s / 0.31 s   (peak 1.7 GB before, 165 MB after)
+
 Run: python benchmarks/bench_audit_strata.py [--once]
 """
 
