@@ -28,7 +28,7 @@ while True:
 def test_killed_writer_loses_no_acknowledged_decision(tmp_path):
     """Kill the recording process at random moments; every acknowledged decision is in the file, intact."""
     path = tmp_path / "crash.rbsession"
-    Session.create(path, dumps(load("cv-gap")), 1, 1000, participant="crash test").close()
+    Session.create(path, dumps(load("cv-gap")), 1, 1_000_000, participant="crash test").close()
     rng = random.Random(20261122)
     acknowledged: list[int] = []
     for round_ in range(20):
