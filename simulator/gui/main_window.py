@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from shiboken6 import isValid
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+from PySide6.QtWidgets import (QApplication, QFileDialog, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from ..core.export import candidates_frame, write_csv
@@ -19,9 +20,27 @@ from .panels import PipelineEditor, PoolPanel, ScenarioPanel
 from .practice import PracticePanel
 from .style import STYLE, configure_pyqtgraph
 from .views import VIEW_CLASSES
+from .views.base import as_plain_html, plain_label, plain_tooltip
 from .walkthrough import WalkthroughBar
 
 DEFAULT_SCENARIO = "cv-gap"
+
+
+def _read_scenario(ref) -> tuple:
+    """(scenario, "") or (None, the one-line message): safe to call from any thread."""
+    try:
+        return load(ref), ""
+    except ScenarioError as exc:
+        return None, str(exc)
+    except (OSError, MemoryError) as exc:  # e.g. a file that vanished between the dialog and the read
+        return None, f"{ref}: cannot be read ({exc.__class__.__name__})"
+
+
+class _ScenarioReader(QObject):
+    """Hands a scenario read in a worker thread to the window (a queued signal, so the slot runs in
+    the GUI thread)."""
+
+    read = Signal(object, object, str, int)  # reference, Scenario or None, message, request number
 
 
 def scrolled(widget: QWidget) -> QScrollArea:
@@ -65,6 +84,9 @@ class MainWindow(QMainWindow):
         configure_pyqtgraph()
         self.controller = controller or Controller()
         c = self.controller
+        self._reads = 0  # scenario files asked for; only the latest one opens
+        self._reader = _ScenarioReader(self)
+        self._reader.read.connect(self._scenario_read)
         # --- left: lesson, pool, pipeline ---
         self.scenario_panel = ScenarioPanel(c)
         self.pool_panel = PoolPanel(c)
@@ -85,8 +107,7 @@ class MainWindow(QMainWindow):
         self.left.setStretchFactor(1, 5)
         self.left.setSizes([260, 640])
         # --- centre: verdict and views ---
-        self.verdict = QLabel()
-        self.verdict.setWordWrap(True)
+        self.verdict = plain_label()  # it may quote the scenario's own headline: never HTML
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdict")
         self.views = [cls(c) for cls in VIEW_CLASSES]
@@ -345,7 +366,7 @@ class MainWindow(QMainWindow):
 
     def _verdict_details(self, result) -> None:
         if result is self.controller.result:
-            self.verdict.setToolTip("\n\n".join(result.measurement.findings.sentences(self.controller.lang)[1:]))
+            self.verdict.setToolTip(plain_tooltip("\n\n".join(result.measurement.findings.sentences(self.controller.lang)[1:])))
 
     def _busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
@@ -356,10 +377,29 @@ class MainWindow(QMainWindow):
 
     # -- files -----------------------------------------------------------------------------------
     def load_scenario(self, ref) -> bool:
-        try:
-            scenario = load(ref)
-        except ScenarioError as exc:
-            QMessageBox.warning(self, t("gui.error.title", self.controller.lang), str(exc))
+        """Open a built-in scenario (by id) or a scenario file, and run it.
+
+        A file is read and checked in a worker thread: a user's file may be up to 1 MB, about a
+        second of parsing, which must not freeze the window; it opens when it has been read. A
+        built-in scenario is read here (a few milliseconds), so it is loaded when this returns.
+        False when a built-in scenario could not be read; a wrong file is reported when read.
+        """
+        if not (Path(str(ref)).suffix == ".toml" or Path(str(ref)).exists()):
+            return self._scenario_read(ref, *_read_scenario(ref), self._reads)
+        self._reads += 1
+        token = self._reads
+        self.statusBar().showMessage(t("gui.status.reading", self.controller.lang, name=Path(str(ref)).name))
+        threading.Thread(target=lambda: self._reader.read.emit(ref, *_read_scenario(ref), token),
+                         name="read-scenario", daemon=True).start()
+        return True
+
+    def _scenario_read(self, ref, scenario, message: str, token: int) -> bool:
+        if token != self._reads:  # another file was opened since: this one is no longer wanted
+            return False
+        self.statusBar().clearMessage()
+        if scenario is None:
+            # The same one line as `recruitsim run FILE` prints, shown as text (it may quote the file).
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang), as_plain_html(message))
             return False
         path = Path(ref) if Path(str(ref)).suffix == ".toml" else None
         self.controller.load(scenario, path)
@@ -383,12 +423,9 @@ class MainWindow(QMainWindow):
         try:
             self.controller.open_session(path)
         except SessionError as exc:  # a message, not the traceback dialog; the window carries on as it was
-            import html
-
-            # Rich text with the message escaped: a value quoted from the file shows as typed, never as HTML.
+            # Escaped: a value quoted from the file shows as typed, never as HTML.
             QMessageBox.warning(self, t("gui.error.title", self.controller.lang),
-                                "<p>" + html.escape(t("gui.session.open_failed", self.controller.lang,
-                                                      error=str(exc))) + "</p>")
+                                as_plain_html(t("gui.session.open_failed", self.controller.lang, error=str(exc))))
             return False
         review = self.view("review")
         self.tabs.setCurrentWidget(review)
@@ -418,8 +455,8 @@ class MainWindow(QMainWindow):
         try:
             save(self.controller.scenario, path)
         except OSError as exc:
-            QMessageBox.warning(self, t("gui.error.title", self.controller.lang),
-                                t("gui.error.write", self.controller.lang, path=str(path), reason=exc.strerror or str(exc)))
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang), as_plain_html(
+                                t("gui.error.write", self.controller.lang, path=str(path), reason=exc.strerror or str(exc))))
             return False
         self.controller.path = path
         self.statusBar().showMessage(t("gui.status.saved", self.controller.lang, path=str(path)), 4000)
@@ -433,8 +470,8 @@ class MainWindow(QMainWindow):
         if not path:
             return False
         if not view.grab().save(str(path), "PNG"):
-            QMessageBox.warning(self, t("gui.error.title", self.controller.lang),
-                                t("gui.error.write", self.controller.lang, path=str(path), reason="PNG"))
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang), as_plain_html(
+                                t("gui.error.write", self.controller.lang, path=str(path), reason="PNG")))
             return False
         return True
 
@@ -449,8 +486,8 @@ class MainWindow(QMainWindow):
         try:
             write_csv(candidates_frame(self.controller.result.outcome, self.controller.lang), path)
         except OSError as exc:
-            QMessageBox.warning(self, t("gui.error.title", self.controller.lang),
-                                t("gui.error.write", self.controller.lang, path=str(path), reason=exc.strerror or str(exc)))
+            QMessageBox.warning(self, t("gui.error.title", self.controller.lang), as_plain_html(
+                                t("gui.error.write", self.controller.lang, path=str(path), reason=exc.strerror or str(exc))))
             return False
         return True
 

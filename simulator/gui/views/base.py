@@ -25,6 +25,12 @@ def plain_label(text: str = "", wrap: bool = True) -> QLabel:
     return label
 
 
+def as_plain_html(text: str) -> str:
+    """A message for a rich-text box (QMessageBox guesses the format) that shows ``text`` exactly as
+    written: a file name or a value quoted from a file never renders as HTML."""
+    return "<p>" + html.escape(text) + "</p>"
+
+
 def plain_tooltip(text: str | None) -> str | None:
     """A tooltip that Qt shows as the text it is. Qt renders a tooltip as HTML when it merely looks
     like HTML (a tag near the start), so a stage name such as ``<img src=…>`` is escaped here; any
