@@ -273,3 +273,38 @@ def test_quiz_order_is_a_seeded_shuffle_per_learner():
     first_right = [q.order(learner)[0] == q.answer for q in quiz for learner in learners]
     assert 0.1 < sum(first_right) / len(first_right) < 0.5
     assert len({tuple(quiz[0].order(learner)) for learner in learners}) > 1
+
+
+def test_advice_claim_needs_a_reviewer_stage():
+    """A claim on the machine's advice at a stage without a reviewer is refused when the file is read."""
+    data = to_dict(load("human-override"))
+    claim = next(c for c in data["claims"] if c["metric"] == "advice_impact_ratio")
+    claim["stage"] = "overall"
+    with pytest.raises(ScenarioError, match="advice_impact_ratio needs the number of a stage with a reviewer rule"):
+        from_dict(data, "x.toml")
+
+
+def test_advice_claim_with_the_reviewer_switched_off_measures_nothing_and_does_not_hold():
+    """With the reviewer switched off (as a user may do) the advice claim is NaN and does not hold; no error."""
+    scenario = load("human-override")
+    scenario.pool.size = 2000
+    claim = next(c for c in scenario.claims if c.metric == "advice_impact_ratio")
+    stage = scenario.pipeline.stages[claim.stage]
+    for rule in stage.rules:
+        if rule.kind == "reviewer":
+            rule.enabled = False
+    results = evaluate([claim], engine.run(scenario).measurement)
+    assert results.values[claim.id].value != results.values[claim.id].value  # NaN
+    assert not results.holds(claim.id)
+
+
+def test_stratified_claim_without_an_informative_stratum_does_not_hold():
+    """A stratified claim where no stratum holds both groups and both outcomes is NaN, not an error."""
+    scenario = load("berkeley")
+    claim = next(c for c in scenario.claims if c.metric.startswith(("cmh", "breslow")))
+    scenario.pool.size = 200
+    for stage in scenario.pipeline.stages:  # everybody passes: no stratum has both outcomes
+        stage.enabled = False
+    results = evaluate([claim], engine.run(scenario).measurement)
+    assert results.values[claim.id].value != results.values[claim.id].value  # NaN
+    assert not results.holds(claim.id)

@@ -134,6 +134,9 @@ def parse_claims(items, pipeline, path: str = "claims") -> list[Claim]:
             stage = OVERALL
         elif isinstance(stage, bool) or not isinstance(stage, int) or not 0 <= stage < len(pipeline.stages):
             raise ClaimError(f"{where}.stage", f"expected \"overall\" or a stage number 0 to {len(pipeline.stages) - 1}")
+        if metric == "advice_impact_ratio" and (stage == OVERALL or not any(
+                r.kind == "reviewer" for r in pipeline.stages[stage].rules)):
+            raise ClaimError(f"{where}.stage", "advice_impact_ratio needs the number of a stage with a reviewer rule")
         run = item.get("run", "before")
         if not isinstance(run, str) or run not in RUNS:
             raise ClaimError(f"{where}.run", f"expected one of {', '.join(RUNS)}")
@@ -283,15 +286,18 @@ def measure_claim(claim: Claim, measurement, reference: str | None = None) -> Cl
 
         if " × " in claim.attribute:
             raise ClaimError(claim.id, "the stratified metrics compare groups of one attribute")
-        result = stratified_analysis(strata_tables(outcome, measurement.strata, claim.attribute, claim.group,
-                                                   reference)).as_dict()
+        try:
+            result = stratified_analysis(strata_tables(outcome, measurement.strata, claim.attribute, claim.group,
+                                                       reference)).as_dict()
+        except ValueError:  # no stratum holds both groups and both outcomes: nothing to measure
+            return ClaimValue(claim, math.nan, math.nan, reference)
         key = {"cmh_odds_ratio": "odds_ratio_focal", "cmh_p_value": "cmh_p_value",
                "breslow_day_p_value": "breslow_day_p_value"}[metric]
         return ClaimValue(claim, float(result[key]), float(result["cmh_p_value"]), reference)
     chosen = None
     if metric == "advice_impact_ratio":
-        if claim.stage not in outcome.advice:
-            raise ClaimError(claim.id, "advice_impact_ratio needs the stage of a reviewer (the machine's advice)")
+        if claim.stage not in outcome.advice:  # the stage's reviewer is switched off: there is no advice
+            return ClaimValue(claim, math.nan, math.nan, reference)
         chosen = outcome.advice[claim.stage]
     n1, a = _counts(outcome, mask, claim.stage, chosen)
     n2, b = _counts(outcome, ref_mask, claim.stage, chosen)
