@@ -298,23 +298,54 @@ HEADERS = st.one_of(st.sampled_from(["gender", "origin", "selected", "vacancy", 
                     st.text(max_size=8))
 
 
+GROUP_VALUES = st.one_of(st.sampled_from(["a", "b", "c", "women", "men", "", "NA", "null", "#N/A", "NaN", "None"]),
+                         CELLS)
+
+
+@st.composite
+def _plausible_table(draw):
+    """A decisions table that is mostly right (binary outcomes, a few groups, strata), with odd cells:
+    the audit's counting and statistics are reached, not only its parsing."""
+    headers = ["gender", "origin", "selected", "vacancy"] + draw(st.lists(HEADERS, max_size=2))
+    n = draw(st.integers(2, 300))
+    seed = draw(st.integers(0, 2 ** 16))
+    import random
+
+    rng = random.Random(seed)
+    odd = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, len(headers) - 1), GROUP_VALUES), max_size=6))
+    groups = [draw(st.lists(st.sampled_from(["a", "b", "c", "d", "ë", "=x"]), min_size=1, max_size=4, unique=True))
+              for _ in range(2)]
+    rows = [[rng.choice(groups[0]), rng.choice(groups[1]), rng.choice(["1", "0", "0"]), rng.choice(["v1", "v2", "v3"])]
+            + ["x"] * (len(headers) - 4) for _ in range(n)]
+    spare_outcomes = draw(st.integers(0, 3)) > 0  # mostly leave the outcome column binary
+    for r, c, value in odd:
+        if not (spare_outcomes and c == 2):
+            rows[r][c] = value
+    return headers, rows
+
+
 @st.composite
 def audit_csvs(draw):
     """(file bytes, group columns, selected column, strata column or None) for a damaged audit CSV."""
-    headers = draw(st.lists(HEADERS, min_size=1, max_size=6))
-    rows = draw(st.lists(st.lists(CELLS, min_size=len(headers), max_size=len(headers)), max_size=40))
-    # Mostly well-formed binary outcomes and a few groups, so that the checks past the parsing are reached too.
-    if draw(st.booleans()) and rows:
-        col = draw(st.integers(0, len(headers) - 1))
-        for k, row in enumerate(rows):
-            row[col] = draw(st.sampled_from(["1", "0", "yes", "no", "", "NA"]))
-    sep = draw(st.sampled_from([",", ";", "\t"]))
+    if draw(st.booleans()):
+        headers, rows = draw(_plausible_table())
+    else:
+        headers = draw(st.lists(HEADERS, min_size=1, max_size=6))
+        rows = draw(st.lists(st.lists(CELLS, min_size=len(headers), max_size=len(headers)), max_size=40))
+        if draw(st.booleans()) and rows:  # a binary column, so that the checks past the parsing are reached
+            col = draw(st.integers(0, len(headers) - 1))
+            for k, row in enumerate(rows):
+                row[col] = draw(st.sampled_from(["1", "0", "yes", "no", "", "NA"]))
+    sep = draw(st.sampled_from([",", ",", ";", "\t"]))
 
     def line(cells):
         return sep.join('"' + c.replace('"', '""') + '"' if any(ch in c for ch in sep + '"\n\r') else c for c in cells)
     text = "\n".join(line(r) for r in [headers] + rows) + "\n"
     data = damage_bytes(text.encode("utf-8"), draw(BYTES))
     names = [h.strip() for h in headers] or ["x"]
+    if names[:4] == ["gender", "origin", "selected", "vacancy"] and draw(st.integers(0, 3)):
+        groups = draw(st.lists(st.sampled_from(["gender", "origin"]), min_size=1, max_size=2, unique=True))
+        return data, groups, "selected", draw(st.sampled_from([None, "vacancy"]))
     groups = draw(st.lists(st.sampled_from(names + ["missing"]), min_size=1, max_size=3))
     selected = draw(st.sampled_from(names + ["missing"]))
     strata = draw(st.one_of(st.none(), st.sampled_from(names)))
