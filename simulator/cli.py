@@ -241,14 +241,17 @@ def cmd_scenarios(args) -> int:
 def cmd_run(args) -> int:
     from .core import engine
     from .core.export import candidates_frame, write_csv
-    from .core.scenario import MAX_POOL_SIZE, load
+    from .core.limits import exact
+    from .core.scenario import MAX_POOL_SIZE, MAX_SEED, load
     from .core.warm import warm_imports
 
     lang = args.lang
     if args.size is not None and not (10 <= args.size <= MAX_POOL_SIZE):
-        raise InputError(f"--size: must be between 10 and {MAX_POOL_SIZE:,}, got {args.size}")
-    if args.seed is not None and not (0 <= args.seed < 2 ** 32):
-        raise InputError(f"--seed: must be between 0 and {2 ** 32 - 1}, got {args.seed}")
+        raise InputError(f"--size: must be between 10 and {exact(MAX_POOL_SIZE)}, got {exact(args.size)}")
+    if args.seed is not None and not (0 <= args.seed <= MAX_SEED):
+        raise InputError(f"--seed: must be between 0 and {exact(MAX_SEED)}, got {exact(args.seed)}")
+    if args.top < 0:
+        raise InputError(f"--top: must be 0 or more, got {exact(args.top)}")
     scenario = load(args.scenario)
     warm_imports(scenario)
     writers = []

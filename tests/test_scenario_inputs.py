@@ -139,3 +139,20 @@ def test_no_number_anywhere_may_be_nan_or_infinite(value):
     data["claims"][0]["value"] = value
     with pytest.raises(ScenarioError, match="finite number"):
         scenario_module.from_dict(data, "x.toml")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--seed", "-1"], "--seed: must be between 0 and 4,294,967,295, got -1"),
+    (["--seed", "4294967296"], "--seed: must be between 0 and 4,294,967,295, got 4,294,967,296"),
+    (["--size", "5000001"], "--size: must be between 10 and 5,000,000, got 5,000,001"),
+    (["--top", "-3"], "--top: must be 0 or more, got -3"),
+])
+def test_run_options_out_of_range_are_named_with_exact_numbers(args, message, capsys):
+    """`run`'s --seed, --size and --top are checked, and the message prints both numbers exactly."""
+    assert cli.main(["run", "cv-gap", *args]) == 2
+    assert capsys.readouterr().err == f"recruitsim: {message}\n"
+
+
+def test_the_largest_seed_runs(capsys):
+    """Seed 2³²−1, the largest a file or the window takes, runs from the command line too."""
+    assert cli.main(["run", "cv-gap", "--seed", "4294967295", "--size", "200"]) == 0
