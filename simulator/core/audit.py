@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import pandas as pd
 
 from .disclosure import complementary_hidden, pinned_cells
 from .findings import Findings, RawLabels
+from .limits import shown
 from .grouptable import OVERALL, STATUS_UNKNOWN, TableSpec, compare_tables
 from .stats import stratified_analysis, wilson_interval
 from .thresholds import MIN_N
@@ -53,32 +53,7 @@ MISSING_VALUES = frozenset(v.lower() for v in (
     "", "NaN", "-NaN", "nan", "-nan", "NA", "N/A", "n/a", "#N/A", "#N/A N/A", "#NA", "<NA>", "NULL", "null",
     "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN"))
 
-EXCERPT = 40  # characters of a column name or value shown in a message
 LISTED = 20  # column names listed in a message before "… and N more"
-# Characters that would break a message over lines or change how it reads: C0 and C1 controls, line
-# and paragraph separators, zero-width and bidirectional formatting characters, lone surrogates.
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
-                          "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
-
-
-def _escape(match: re.Match) -> str:
-    return repr(match.group())[1:-1]
-
-
-def shown(text, limit: int | None = EXCERPT) -> str:
-    """``text`` fit for a one-line message: unprintable characters escaped as ``repr`` writes them
-    (a carriage return reads ``\\r``), cut to at most ``limit`` characters and "…" (``None``: no cut)."""
-    text = str(text)
-    if limit is None:
-        return _UNPRINTABLE.sub(_escape, text)
-    out, size = [], 0
-    for char in text[: limit + 1]:
-        piece = _UNPRINTABLE.sub(_escape, char)
-        if size + len(piece) > limit:  # never half an escape
-            return "".join(out) + "…"
-        out.append(piece)
-        size += len(piece)
-    return "".join(out)
 
 
 def _quoted(name) -> str:

@@ -9,9 +9,9 @@ MAX_PATH = 120  # characters of a field path a message shows (a key may be any t
 def one_line(text: str) -> str:
     """A text safe to print as one line of a message: control, line-break and direction characters
     escaped (``\\n``, ``\\u202e``), so a file cannot split or reorder what the user reads."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    from .limits import shown
+
+    return shown(text, None)
 
 
 class ScenarioError(ValueError):

@@ -20,8 +20,34 @@ MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 16
 MAX_LIST = 1_000
 MAX_TEXT = 20_000
-EXCERPT = 40
+EXCERPT = 40  # characters of a user's value a message quotes, at most
 _INT64 = 2 ** 63
+
+
+# Characters that would break a message over lines or change how it reads: C0 and C1 controls, line
+# and paragraph separators, zero-width and bidirectional formatting characters, lone surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+                          "\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    return repr(match.group())[1:-1]
+
+
+def shown(text, limit: int | None = EXCERPT) -> str:
+    """``text`` fit for a one-line message: unprintable characters escaped as ``repr`` writes them
+    (a carriage return reads ``\\r``), cut to at most ``limit`` characters and "…" (``None``: no cut)."""
+    text = str(text)
+    if limit is None:
+        return _UNPRINTABLE.sub(_escape, text)
+    out, size = [], 0
+    for char in text[: limit + 1]:
+        piece = _UNPRINTABLE.sub(_escape, char)
+        if size + len(piece) > limit:  # never half an escape
+            return "".join(out) + "…"
+        out.append(piece)
+        size += len(piece)
+    return "".join(out)
 
 
 class LimitError(ValueError):
@@ -34,13 +60,15 @@ class LimitError(ValueError):
 
 
 def excerpt(value: Any, limit: int = EXCERPT) -> str:
-    """A value as a message shows it: its repr on one line, cut to ``limit`` characters."""
+    """A value as a message quotes it: its repr (whole numbers with separators), on one line and cut
+    to ``limit`` characters."""
     try:
-        text = repr(value) if not isinstance(value, int) or isinstance(value, bool) else exact(value)
+        if isinstance(value, str) and len(value) > limit:  # a 1 MB text is not copied to quote 40 characters
+            value = value[:limit + 1]
+        text = exact(value) if isinstance(value, int) and not isinstance(value, bool) else repr(value)
     except ValueError:  # an int with more digits than Python will print
         return "a very large number"
-    text = text.encode("unicode_escape").decode("ascii") if not text.isprintable() else text
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return shown(text, limit)
 
 
 def exact(number: float | int) -> str:

@@ -34,14 +34,13 @@ from pathlib import Path
 from typing import Callable
 
 from .decision import Decision
+from .limits import excerpt, shown
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x52425331  # "RBS1": marks the SQLite file as ours (PRAGMA application_id)
 SUFFIX = ".rbsession"
-MAX_SEED = 2 ** 32 - 1  # as for a scenario's pool.seed
 MIN_SIZE = 10  # as for a scenario's pool.size (the maximum is scenario.MAX_POOL_SIZE)
 MAX_SCENARIO_CHARS = 1_000_000  # the stored scenario's TOML text, as large as a scenario file may be
-EXCERPT = 40  # characters of a stored value a message quotes, at most
 
 # Migrations from version N to N+1, applied in place on an open connection (on a copy in memory
 # when the file is opened read-only).
@@ -85,8 +84,7 @@ class SessionError(ValueError):
 
 def _name(path) -> str:
     """A file name as a message shows it: on one line, whatever characters the name holds."""
-    text = str(path)
-    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+    return shown(path, None)
 
 
 def _one_line(text, limit: int = 120) -> str:
@@ -101,16 +99,14 @@ class _RawText(bytes):
 
 
 def _excerpt(value) -> str:
-    """A stored value as a message quotes it: at most EXCERPT characters, on one line."""
+    """A stored value as a message quotes it: at most a short excerpt, on one line."""
     if isinstance(value, _RawText):
         value = value.decode("utf-8", "replace")
     elif isinstance(value, bytes):
         return f"binary data ({len(value):,} bytes)"
     if value is None:
         return "nothing (NULL)"
-    text = f"{value:,}" if isinstance(value, int) else repr(value)
-    text = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
-    return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+    return excerpt(value)
 
 
 def _now() -> str:
@@ -248,7 +244,7 @@ def _schema_version(db: sqlite3.Connection, name: str) -> int:
 
 def _read_contents(db: sqlite3.Connection, path: Path, name: str) -> "SessionContents":
     """Every meta value, decision and note, checked (the schema is current)."""
-    from .scenario import MAX_POOL_SIZE
+    from .scenario import MAX_POOL_SIZE, MAX_SEED
 
     meta: dict[str, str] = {}
     for key, value in db.execute("SELECT key, value FROM meta"):
@@ -422,7 +418,7 @@ class Session(SessionContents):
         If anything fails on the way (a full disk, a read-only folder), what was created is removed
         again, so a second try starts clean.
         """
-        from .scenario import MAX_POOL_SIZE
+        from .scenario import MAX_POOL_SIZE, MAX_SEED
 
         path = Path(path)
         name = _name(path)
