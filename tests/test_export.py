@@ -105,3 +105,25 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_a_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch):
+    """A write that fails half-way (here: the 30th column block, as a full disk would) leaves the
+    earlier export as it was and no partial file."""
+    frame = _awkward_frame()
+    path = tmp_path / "out.csv"
+    path.write_text("earlier export\n", encoding="utf-8")
+    monkeypatch.setattr(export, "CSV_CHUNK", 100)
+    calls = []
+    real_fields = export._Column.fields
+
+    def failing(self, start, stop):
+        calls.append(start)
+        if len(calls) > 30:
+            raise OSError(28, "No space left on device")
+        return real_fields(self, start, stop)
+    monkeypatch.setattr(export._Column, "fields", failing)
+    with pytest.raises(OSError):
+        export.write_csv(frame, path)
+    assert path.read_text(encoding="utf-8") == "earlier export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

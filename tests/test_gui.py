@@ -137,7 +137,9 @@ def test_export_png_and_csv(qtbot, window, tmp_path):
     """Export writes the current view as a PNG and the candidates with their trails as CSV."""
     png, csv = tmp_path / "view.png", tmp_path / "c.csv"
     assert window.export_png(str(png)) and png.stat().st_size > 5000
-    assert window.export_csv(str(csv))
+    with qtbot.waitSignal(window.csv_written, timeout=20000) as written:
+        assert window.export_csv(str(csv))  # written in a worker thread
+    assert written.args == [str(csv), ""]
     header = csv.read_text(encoding="utf-8").splitlines()[0]
     assert "reason" in header and "stage_reached" in header
 

@@ -106,3 +106,20 @@ def test_only_the_last_file_asked_for_opens(qtbot, window, tmp_path):
     qtbot.wait(300)
     window.controller.wait()
     assert window.controller.scenario.id == "simpson"
+
+
+def test_export_csv_runs_in_the_background_and_reports_a_failure(qtbot, window, tmp_path, monkeypatch):
+    """Export CSV returns at once and says when the file is written; a place it cannot write gets a message."""
+    from PySide6.QtWidgets import QMessageBox
+
+    good = tmp_path / "c.csv"
+    with qtbot.waitSignal(window.csv_written, timeout=20000):
+        window.export_csv(str(good))
+    assert good.stat().st_size > 0 and str(good) in window.statusBar().currentMessage()
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+    bad = tmp_path / "no such folder" / "c.csv"
+    with qtbot.waitSignal(window.csv_written, timeout=20000) as written:
+        window.export_csv(str(bad))
+    assert written.args[0] == str(bad) and written.args[1]
+    assert len(shown) == 1 and "no such folder" in shown[0]

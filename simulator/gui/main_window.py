@@ -79,6 +79,8 @@ class ScrolledTabs(QTabWidget):
 
 
 class MainWindow(QMainWindow):
+    csv_written = Signal(str, str)  # path, what went wrong ("" when written); emitted by the export's thread
+
     def __init__(self, controller: Controller | None = None, parent=None):
         super().__init__(parent)
         configure_pyqtgraph()
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self._reads = 0  # scenario files asked for; only the latest one opens
         self._reader = _ScenarioReader(self)
         self._reader.read.connect(self._scenario_read)
+        self.csv_written.connect(self._csv_written)
         # --- left: lesson, pool, pipeline ---
         self.scenario_panel = ScenarioPanel(c)
         self.pool_panel = PoolPanel(c)
@@ -483,13 +486,29 @@ class MainWindow(QMainWindow):
                                                   "candidates.csv", "CSV (*.csv)")
         if not path:
             return False
-        try:
-            write_csv(candidates_frame(self.controller.result.outcome, self.controller.lang), path)
-        except OSError as exc:
-            QMessageBox.warning(self, t("gui.error.title", self.controller.lang), as_plain_html(
-                                t("gui.error.write", self.controller.lang, path=str(path), reason=exc.strerror or str(exc))))
-            return False
+        # Written in a worker thread: a million candidates take seconds. The run being written is
+        # fixed now; edits made meanwhile start new runs and do not change the file.
+        outcome, lang = self.controller.result.outcome, self.controller.lang
+        self.statusBar().showMessage(t("gui.status.writing", lang, path=str(path)))
+
+        def write() -> None:
+            try:
+                write_csv(candidates_frame(outcome, lang), path)
+                problem = ""
+            except OSError as exc:
+                problem = exc.strerror or str(exc)
+            self.csv_written.emit(str(path), problem)
+        threading.Thread(target=write, name="export-csv", daemon=True).start()
         return True
+
+    def _csv_written(self, path: str, problem: str) -> None:
+        lang = self.controller.lang
+        if problem:
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, t("gui.error.title", lang),
+                                as_plain_html(t("gui.error.write", lang, path=path, reason=problem)))
+        else:
+            self.statusBar().showMessage(t("gui.status.saved", lang, path=path), 4000)
 
     def show_editors(self, on: bool | None = None) -> None:
         """Show or hide the editing side (Ctrl+E): on a 1280 px projector the views get the width."""
