@@ -156,3 +156,16 @@ def test_run_options_out_of_range_are_named_with_exact_numbers(args, message, ca
 def test_the_largest_seed_runs(capsys):
     """Seed 2³²−1, the largest a file or the window takes, runs from the command line too."""
     assert cli.main(["run", "cv-gap", "--seed", "4294967295", "--size", "200"]) == 0
+
+
+def test_a_rule_parameter_out_of_range_is_named_with_exact_numbers():
+    """A rule's number outside its range prints both ends exactly (601 and 600, 1234567 and 1,234,567)."""
+    data = _builtin()
+    rule = next(r for s in data["stages"] for r in s["rules"] if r["kind"] == "gap_penalty")
+    rule["knockout_months"] = 1_234_567
+    with pytest.raises(ScenarioError, match=r"knockout_months: must be at most 600, got 1,234,567$"):
+        scenario_module.from_dict(data, "x.toml")
+    rule["knockout_months"] = 6
+    rule["points_per_month"] = 100.5
+    with pytest.raises(ScenarioError, match=r"points_per_month: must be at most 100, got 100\.5$"):
+        scenario_module.from_dict(data, "x.toml")

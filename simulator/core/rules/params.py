@@ -11,7 +11,7 @@ and, if it needs a new sort of widget, one entry in ``gui/rule_form.py``'s widge
 
 from __future__ import annotations
 
-from ..limits import excerpt
+from ..limits import exact, excerpt
 
 import math
 from dataclasses import dataclass
@@ -95,9 +95,9 @@ def _check_number(param: Param, value, path: str, whole: bool):
     if whole and int(value) != value:
         raise RuleConfigError(path, f"expected a whole number, got {excerpt(value)}")
     if param.minimum is not None and value < param.minimum:
-        raise RuleConfigError(path, f"must be at least {param.minimum:g}, got {value:g}")
+        raise RuleConfigError(path, f"must be at least {exact(param.minimum)}, got {exact(value)}")
     if param.maximum is not None and value > param.maximum:
-        raise RuleConfigError(path, f"must be at most {param.maximum:g}, got {value:g}")
+        raise RuleConfigError(path, f"must be at most {exact(param.maximum)}, got {exact(value)}")
     return int(value) if whole else float(value)
 
 
