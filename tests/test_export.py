@@ -127,3 +127,27 @@ def test_a_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch):
         export.write_csv(frame, path)
     assert path.read_text(encoding="utf-8") == "earlier export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+def test_a_learned_models_reasons_cost_the_rows_worded_not_the_pool(monkeypatch):
+    """Wording the reasons of k candidates computes each model feature on k rows, block by block: not
+    on the whole pool once per block (which made a 5,000,000-candidate export quadratic)."""
+    from simulator.core.rules import features
+
+    scenario = load("biased-history")
+    scenario.pool.size = 150_000
+    outcome = engine.run(scenario).outcome
+    (rule_id, rule), = [(k, r) for k, (_, _, r) in enumerate(outcome.pipeline.flat_rules()) if r.kind == "learned_model"]
+    indices = np.flatnonzero(outcome.rejected_by == rule_id)
+    assert len(indices) > 65_536  # more than one block
+    rule.trained(outcome.pool)  # trained and cached before counting
+    computed = []
+
+    def counted(values):
+        computed.append(len(values))
+        return values
+    for name, function in list(features.FEATURES.items()):
+        monkeypatch.setitem(features.FEATURES, name, lambda p, f=function: counted(f(p)))
+    codes, texts = rule.reason_table("en", outcome.pool, indices, outcome.rule_info.get(rule_id))
+    assert len(codes) == len(indices)
+    assert sum(computed) == len(rule.features) * len(indices)

@@ -65,3 +65,14 @@ FEATURE_KINDS: dict[str, tuple[str, ...]] = {
 
 def feature(pool, name: str) -> np.ndarray:
     return FEATURES[name](pool)
+
+
+class RowsOf:
+    """The columns of some rows of a pool, read like a pool: a feature computed on a block of
+    candidates costs that block, not the whole pool (reasons are worded a block at a time)."""
+
+    def __init__(self, pool, rows: np.ndarray):
+        self.pool, self.rows = pool, rows
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        return self.pool[column][self.rows]

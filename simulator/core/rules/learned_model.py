@@ -21,7 +21,7 @@ import numpy as np
 from ..texts import t
 from ..world import CATEGORIES
 from .base import Cut, Legality, NEEDS_JUSTIFICATION, Param, Rule, RuleConfigError, by_value, rule_kind, template_parts
-from .features import FEATURE_KINDS, FEATURE_NAMES, PROTECTED_FEATURES, feature
+from .features import FEATURE_KINDS, FEATURE_NAMES, PROTECTED_FEATURES, RowsOf, feature
 from .params import Decimal, Shifts, Whole, Words
 from .weighted_score import check_cut, cut_params, cut_texts, describe_cut
 
@@ -192,7 +192,8 @@ class LearnedModel(Rule):
         drivers = np.full((len(indices), 2), -1, dtype=np.int64)
         for start in range(0, len(indices), 65_536):
             rows = indices[start:start + 65_536]
-            x = np.column_stack([feature(pool, f)[rows] for f in model.features]).astype(np.float64)
+            block = RowsOf(pool, rows)
+            x = np.column_stack([feature(block, f) for f in model.features]).astype(np.float64)
             contrib = (x - model.mean) / model.scale * model.coef
             worst = np.argpartition(contrib, 1, axis=1)[:, :2] if contrib.shape[1] > 2 else np.argsort(contrib, axis=1)[:, :2]
             values = np.take_along_axis(contrib, worst, axis=1)
