@@ -7,11 +7,10 @@ scenario files and docs/rule-kinds.md all read ``RULE_KINDS``.
 
 from __future__ import annotations
 
-from ..limits import excerpt
-
 import importlib
 import pkgutil
 
+from ..limits import excerpt
 from .base import (
     DIRECT_DISCRIMINATION,
     LAWFUL,

@@ -20,8 +20,6 @@ candidates still in the running.
 
 from __future__ import annotations
 
-from ..limits import excerpt
-
 import copy
 import dataclasses
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..limits import excerpt
 from ..texts import has_text, t
 from .params import (  # noqa: F401 (re-exported: the rule modules and their callers import them from here)
     GroupSelector,

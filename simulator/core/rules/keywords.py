@@ -7,12 +7,11 @@ style match less often, although they have the skill.
 
 from __future__ import annotations
 
-from ..limits import excerpt
-
 from typing import ClassVar
 
 import numpy as np
 
+from ..limits import excerpt
 from ..world import find_wording, skills_vocabulary
 from .base import LAWFUL, NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value, rule_kind
 from .params import Decimal, Whole, Words, YesNo

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from ..limits import excerpt
-
 from typing import Any, ClassVar
 
 import numpy as np
 
+from ..limits import excerpt
 from ..texts import short_number, t
 from ..world import CATEGORIES, FIELD_KINDS, in_category
 from .base import (

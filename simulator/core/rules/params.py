@@ -11,12 +11,11 @@ and, if it needs a new sort of widget, one entry in ``gui/rule_form.py``'s widge
 
 from __future__ import annotations
 
-from ..limits import exact, excerpt
-
 import math
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..limits import exact, excerpt
 from ..world import CATEGORIES, PROTECTED_ATTRIBUTES
 
 # The widgets a form can build; every kind names one. CHECKLIST: tick names from a list (grouped by
