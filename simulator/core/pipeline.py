@@ -347,6 +347,19 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
                 outcome.rule_info[rid] = {"score": score, "floor": floor}
 
         for rid, rule in active:
+            # A rule that picks among the candidates still in (an AI assistant ranking them in
+            # batches): its choice depends on who is still in, so it is never cached.
+            chosen = rule.choose(pool, ctx, alive & ~reject)
+            if chosen is None:
+                continue
+            keep, info = chosen
+            fail = alive & ~reject & ~keep
+            blame(rid, fail)
+            reject |= fail
+            if record:
+                outcome.rule_info[rid] = info
+
+        for rid, rule in active:
             advice = alive & ~reject
             decision = rule.review(pool, ctx, alive, advice)
             if decision is None:

@@ -7,11 +7,12 @@ configuration per legal note (``LEGALITY_EXAMPLES``), and its texts in ``locales
 ``rule.<kind>.*``: ``name``, ``describe…``, ``param.<name>``, ``legality.<branch>``, ``reason…``.
 The package finds the module by itself; the menu, the form and docs/rule-kinds.md derive from it.
 
-During a run a rule may do any of four things, each optional:
+During a run a rule may do any of five things, each optional:
 
 - ``passes(pool, ctx)``   a knock-out mask (True = may go on),
 - ``points(pool, ctx)``   points added to the stage score,
 - ``cut``                 keep the best of the stage score (threshold, top-K or top share),
+- ``choose(...)``         pick among the candidates still in (an AI assistant ranking CVs in batches),
 - ``review(...)``         a human review of the machine's advice (simulated reviewers).
 
 Rules see the whole pool and return arrays over all candidates; the pipeline applies them to the
@@ -51,10 +52,17 @@ class Legality:
     values: dict = field(default_factory=dict)
 
     def explain(self, lang: str) -> str:
-        # A list value holds feature keys; they are shown by their names in ``lang``.
-        values = {k: (", ".join(t(f"feature.{f}", lang) for f in v) if isinstance(v, list) else v)
-                  for k, v in self.values.items()}
-        return t(self.key, lang, **values)
+        # A list value holds feature keys, shown by their names in ``lang``; "law:KEY" is a dated fact
+        # of the law table (core/law.py), so a note moves with the law.
+        from ..law import fact
+
+        def shown(v):
+            if isinstance(v, list):
+                return ", ".join(t(f"feature.{f}", lang) for f in v)
+            if isinstance(v, str) and v.startswith("law:"):
+                return fact(v[4:], lang)
+            return v
+        return t(self.key, lang, **{k: shown(v) for k, v in self.values.items()})
 
     def label(self, lang: str) -> str:
         return t(f"legality.level.{self.level}", lang)
@@ -169,6 +177,10 @@ class Rule:
         return None
 
     def review(self, pool, ctx, reviewed: np.ndarray, advice: np.ndarray) -> np.ndarray | None:
+        return None
+
+    def choose(self, pool, ctx, eligible: np.ndarray) -> tuple[np.ndarray, dict] | None:
+        """Pick among the candidates still in (``eligible``): (who is kept, facts for the reasons)."""
         return None
 
     def tie_break_priority(self, pool) -> np.ndarray | None:

@@ -410,11 +410,14 @@ class Shifts(ParamKind):
     number_range, decimals, new_row = (-5.0, 5.0), 2, 0.0  # a new row: judged like everyone
     columns = ("group", "shift")
 
-    def __init__(self, shown_when_empty: dict | None = None):
+    def __init__(self, shown_when_empty: dict | None = None, attributes: tuple[str, ...] = PROTECTED_ATTRIBUTES,
+                 unit: str = "shift"):
         self.shown_when_empty = shown_when_empty
+        self.attributes = attributes  # what a form offers to add (a file may name any attribute)
+        self.columns = ("group", unit)  # the number column's heading: gui.form.column.<unit>
 
     def choices(self) -> list:
-        return [(a, v) for a in PROTECTED_ATTRIBUTES for v in CATEGORIES[a]]
+        return [(a, v) for a in self.attributes for v in CATEGORIES[a]]
 
     def row_label(self, key, lang: str) -> str:
         return values_label(key[0], key[1], lang)

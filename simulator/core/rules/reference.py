@@ -11,6 +11,7 @@ import inspect
 import json
 import sys
 
+from ..limits import exact
 from . import RULE_KINDS
 from .params import Choice
 
@@ -29,8 +30,8 @@ def _value(value) -> str:
 def _range(p) -> str:
     if p.minimum is None and p.maximum is None:
         return ""
-    low = "" if p.minimum is None else f"{p.minimum:g}"
-    high = "" if p.maximum is None else f"{p.maximum:g}"
+    low = "" if p.minimum is None else exact(p.minimum)
+    high = "" if p.maximum is None else exact(p.maximum)
     return f"{low}–{high}" if low and high else (f"≥ {low}" if low else f"≤ {high}")
 
 

@@ -1,0 +1,120 @@
+"""The AI-screener rule: batches, the first-listed effect as published, prompts, order and repeats."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import binomtest
+
+from simulator.core import engine
+from simulator.core.pipeline import Pipeline, Stage
+from simulator.core.rules import RULE_KINDS
+from simulator.core.scenario import load
+from simulator.core.world import CATEGORIES
+
+
+def _run(size=40_000, seed=11, **params):
+    scenario = load("cv-gap")
+    scenario.pool.size = size
+    scenario.pool.seed = seed
+    rule = RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", **params}, "rule")
+    scenario.pipeline = Pipeline([Stage({"en": "AI", "nl": "AI"}, [rule])])
+    outcome = engine.run(scenario, attribution=False).outcome
+    return outcome, outcome.rule_info[0]
+
+
+@pytest.mark.parametrize("bonus, published", [(2.19, 0.561), (1.02, 0.283), (0.0, 0.125)])
+def test_the_first_listed_bonus_gives_the_published_share(bonus, published):
+    """With equal CVs a first-listed bonus b makes the first of eight win e^b / (e^b + 7) of the time:
+    2.19 gives GPT-3.5's 56.1% and 1.02 GPT-4's 28.3% (Bloomberg 2024), 0 gives chance."""
+    outcome, info = _run(qualification_weight=0.0, first_listed=bonus)
+    winners = outcome.selected
+    first = info["position"][winners] == 0
+    expected = math.exp(bonus) / (math.exp(bonus) + 7)
+    assert abs(expected - published) < 0.002
+    assert winners.sum() == 40_000 // 8
+    assert binomtest(int(first.sum()), int(winners.sum()), expected).pvalue > 0.001
+
+
+def test_names_replaced_by_labels_remove_the_name_effect_not_the_position_effect():
+    """A strong name effect shows in the plain prompt; with "Candidate A/B" labels the name groups are
+    picked equally often while the first-listed CV still wins more often."""
+    effects = {"name_region": {"morocco": -1.5, "turkey": -1.5}}
+    plain, _ = _run(qualification_weight=0.0, first_listed=1.0, effects=effects)
+    anonymous, info = _run(qualification_weight=0.0, first_listed=1.0, effects=effects, prompt="anonymous")
+    pool = plain.pool
+    minority = np.isin(pool["name_region"], [CATEGORIES["name_region"].index(r) for r in ("morocco", "turkey")])
+
+    def rates(outcome):
+        return outcome.selected[minority].mean(), outcome.selected[~minority].mean()
+    low, high = rates(plain)
+    assert low < 0.5 * high
+    low, high = rates(anonymous)
+    assert abs(low - high) < 0.02
+    first = info["position"][anonymous.selected] == 0
+    assert first.mean() > 0.2  # chance would be 0.125
+
+
+def test_an_ignore_prompt_removes_the_mitigation_share_of_the_name_effect():
+    """"Ignore names" keeps (1 − mitigation) of a name effect: a smaller gap than the plain prompt."""
+    effects = {"gender": {"woman": -1.0}}
+    rule = RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", "effects": effects,
+                                                "prompt": "ignore_demographics", "mitigation": 0.25}, "r")
+    assert rule.effect_scale("gender") == 0.75 and rule.effect_scale("age_band") == 1.0
+
+
+def test_reversing_the_order_changes_only_what_position_decides():
+    """Without a position effect, listing every batch in reverse gives the same shortlist (the noise
+    belongs to the CV); with one, some decisions flip."""
+    same_a, _ = _run(size=8000, first_listed=0.0)
+    same_b, _ = _run(size=8000, first_listed=0.0, reverse_order=True)
+    assert np.array_equal(same_a.selected, same_b.selected)
+    flip_a, info_a = _run(size=8000, first_listed=2.0)
+    flip_b, info_b = _run(size=8000, first_listed=2.0, reverse_order=True)
+    assert (flip_a.selected != flip_b.selected).sum() > 100
+    assert np.array_equal(info_a["position"] + info_b["position"], np.full(8000, 7))
+
+
+def test_a_repeat_judges_the_same_batches_with_new_randomness():
+    """Another run number keeps the batches and positions and draws new noise; without noise nothing changes."""
+    a, info_a = _run(size=8000, repeat=0)
+    b, info_b = _run(size=8000, repeat=1)
+    assert np.array_equal(info_a["position"], info_b["position"])
+    assert (a.selected != b.selected).sum() > 100
+    c, _ = _run(size=8000, repeat=0, randomness=0.0)
+    d, _ = _run(size=8000, repeat=5, randomness=0.0)
+    assert np.array_equal(c.selected, d.selected)
+
+
+def test_qualifications_count_when_weighted():
+    """With weight on the qualifications, the shortlisted are more suitable on average than the rest."""
+    outcome, _ = _run(size=8000, qualification_weight=2.0)
+    suitability = outcome.pool["suitability"]
+    assert suitability[outcome.selected].mean() > suitability[~outcome.selected].mean() + 0.5
+
+
+def test_one_by_one_keeps_the_share_and_words_the_rank():
+    """Scored one by one, the best share is kept and a rejected candidate's reason gives their rank."""
+    outcome, info = _run(size=2000, mode="one_by_one", share=0.25)
+    assert outcome.selected.sum() == 500
+    rejected = np.flatnonzero(~outcome.selected)[:3]
+    reasons = outcome.reasons("en", rejected)
+    assert all("of 2,000 (it keeps 500)" in r for r in reasons)
+
+
+def test_a_batch_reason_names_rank_and_position():
+    """A candidate left off the shortlist reads where the model put them and where they were listed."""
+    outcome, info = _run(size=800)
+    k = int(np.flatnonzero(~outcome.selected)[0])
+    reason = outcome.reasons("en", np.array([k]))[0]
+    assert f"{int(info['rank'][k]) + 1} of 8 in its batch (listed {int(info['position'][k]) + 1};" in reason
+
+
+def test_picks_must_be_fewer_than_the_batch():
+    """Shortlisting all eight of eight is refused: it would screen no one."""
+    from simulator.core.rules import RuleConfigError
+
+    with pytest.raises(RuleConfigError, match="fewer than the batch size"):
+        RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", "picks": 8}, "r")
