@@ -118,3 +118,42 @@ def test_picks_must_be_fewer_than_the_batch():
 
     with pytest.raises(RuleConfigError, match="fewer than the batch size"):
         RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", "picks": 8}, "r")
+
+
+def _audit(repeats=5, **params):
+    from simulator.core.ai_audit import audit_screener, screener_rules
+
+    outcome, _ = _run(size=16_000, **params)
+    (flat_id, _, _), = screener_rules(outcome)
+    return outcome, audit_screener(outcome, flat_id, repeats=repeats)
+
+
+def test_name_swap_finds_a_name_effect_and_clears_a_fair_screener():
+    """The name swap finds the groups a name effect hurts (impact ratio low, Fisher p small) and,
+    without effects, finds every name group within chance of the best (impact ratios near 1)."""
+    effects = {"name_region": {"morocco": -1.0}}
+    outcome, audit = _audit(effects=effects)
+    by_group = {g["group"]: g for g in audit.name_groups}
+    assert by_group["morocco"]["impact_ratio"] < 0.6 and by_group["morocco"]["p_value"] < 0.001
+    assert sum(g["n"] for g in audit.name_groups) == 2 * audit.entering  # every CV judged twice
+    assert audit.entering == 16_000
+    _, fair = _audit()
+    big = [g for g in fair.name_groups if g["n"] > 2000]
+    assert all(g["impact_ratio"] > 0.85 for g in big)
+
+
+def test_name_swap_counts_are_the_counts_of_both_judgements():
+    """Each name group's judgements and wins add up from the original run and the swapped one."""
+    outcome, audit = _audit(effects={"gender": {"woman": -0.5}})
+    assert sum(g["selected"] for g in audit.name_groups) == 2 * int(outcome.selected.sum())
+
+
+def test_order_swap_and_repeat_measure_position_and_luck():
+    """No position effect: reversing flips nothing; a strong one flips many. No randomness: every
+    repeat agrees; with randomness some candidates are shortlisted in some runs only."""
+    _, none = _audit(first_listed=0.0, randomness=0.0)
+    assert none.order_flips == 0 and none.sometimes == 0
+    assert none.always == 16_000 // 8 and none.always + none.never == none.entering
+    _, strong = _audit(first_listed=2.19)
+    assert strong.order_flips > 0.1 * strong.entering
+    assert strong.sometimes > 0 and strong.always + strong.never + strong.sometimes == strong.entering

@@ -349,15 +349,16 @@ def run_pipeline(pool: Pool, pipeline: Pipeline, *, disabled: set[int] | frozens
         for rid, rule in active:
             # A rule that picks among the candidates still in (an AI assistant ranking them in
             # batches): its choice depends on who is still in, so it is never cached.
-            chosen = rule.choose(pool, ctx, alive & ~reject)
+            eligible = alive & ~reject
+            chosen = rule.choose(pool, ctx, eligible)
             if chosen is None:
                 continue
             keep, info = chosen
-            fail = alive & ~reject & ~keep
+            fail = eligible & ~keep
             blame(rid, fail)
             reject |= fail
             if record:
-                outcome.rule_info[rid] = info
+                outcome.rule_info[rid] = {**info, "eligible": eligible}  # whom it judged: for its audits
 
         for rid, rule in active:
             advice = alive & ~reject

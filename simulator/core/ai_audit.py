@@ -1,0 +1,99 @@
+"""Three audits a buyer of an AI screener can demand from the vendor, run on the simulated one.
+
+- **Name swap**: every CV is judged again with a name from another group (the names are shuffled
+  among the candidates of the same gender, so name and CV no longer go together). Each name group's
+  win share counts both judgements; with Wilson intervals, the impact ratio against the most-picked
+  name group, and Fisher's exact test.
+- **Order swap**: every batch is judged again in reverse order, with the same randomness per CV:
+  how many decisions flip shows how much the order decides.
+- **Repeat**: the same batches are judged again with new randomness: how many candidates are
+  shortlisted in some runs and not in others (their fate depends on luck).
+
+Each audit re-runs only the screener's own choice among the candidates who reached it, so the
+rest of the pipeline stays as it was. Qt-free; the window and ``recruitsim run --ai-audit`` read it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from .stats import compare_many
+from .world import CATEGORIES
+
+
+@dataclass
+class ScreenerAudits:
+    """The three audits of one AI-screener rule in one run."""
+
+    stage: int
+    rule: int
+    entering: int  # CVs the screener judged
+    name_groups: list[dict]  # per name group: n (judgements), selected, rate, interval, impact ratio, p
+    order_flips: int  # decisions that differ when every batch is listed in reverse
+    repeats: int
+    always: int  # shortlisted in every repeat
+    never: int
+    sometimes: int  # shortlisted in some repeats, not in others
+
+
+def screener_rules(outcome) -> list[tuple[int, int, int]]:
+    """(flat rule id, stage, rule) of every enabled AI screener in the run's pipeline."""
+    return [(k, s, r) for k, (s, r, rule) in enumerate(outcome.pipeline.flat_rules())
+            if rule.kind == "ai_screener" and rule.enabled and outcome.pipeline.stages[s].enabled]
+
+
+def _swap_names(pool, eligible: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """name_region with the names shuffled among the eligible candidates of each gender."""
+    names = pool["name_region"].copy()
+    for g in range(len(CATEGORIES["gender"])):
+        rows = np.flatnonzero(eligible & (pool["gender"] == g))
+        names[rows] = names[rows[rng.permutation(len(rows))]]
+    return names
+
+
+def audit_screener(outcome, flat_id: int, repeats: int = 10) -> ScreenerAudits:
+    """Run the three audits on the AI screener with flat rule id ``flat_id`` of ``outcome``."""
+    stage, index, rule = outcome.pipeline.flat_rules()[flat_id]
+    pool = outcome.pool
+    ctx = {"stage_index": stage}
+    eligible = outcome.rule_info[flat_id]["eligible"]
+    keep, _ = rule.choose(pool, ctx, eligible)
+
+    # Name swap: the same CVs, other names; counted by the name shown.
+    rng = np.random.default_rng([int(pool.settings.seed) & 0xFFFFFFFF, 0xA1A5, stage, index])
+    swapped_names = _swap_names(pool, eligible, rng)
+    swapped_pool = dataclasses.replace(pool, columns={**pool.columns, "name_region": swapped_names}, draws={})
+    keep_swapped, _ = rule.choose(swapped_pool, ctx, eligible)
+    labels = CATEGORIES["name_region"]
+    shown = np.concatenate([pool["name_region"][eligible], swapped_names[eligible]])
+    won = np.concatenate([keep[eligible], keep_swapped[eligible]])
+    n = np.bincount(shown, minlength=len(labels))
+    sel = np.bincount(shown, weights=won, minlength=len(labels)).astype(np.int64)
+    present = np.flatnonzero(n > 0)
+    rates = np.where(n > 0, sel / np.maximum(n, 1), -1.0)
+    ref = int(present[np.argmax(rates[present])]) if len(present) else 0
+    cmp = compare_many(sel[present], n[present], np.full(len(present), sel[ref]), np.full(len(present), n[ref]))
+    groups = []
+    for k, g in enumerate(present):
+        groups.append({"group": labels[g], "n": int(n[g]), "selected": int(sel[g]), "rate": float(cmp["rate_focal"][k]),
+                       "rate_ci": (float(cmp["rate_ci_focal"][0][k]), float(cmp["rate_ci_focal"][1][k])),
+                       "impact_ratio": float(cmp["impact_ratio"][k]), "p_value": float(cmp["p_value"][k]),
+                       "reference": bool(g == ref)})
+
+    # Order swap: every batch listed in reverse, the same randomness per CV.
+    reversed_rule = dataclasses.replace(rule, reverse_order=not rule.reverse_order)
+    keep_reversed, _ = reversed_rule.choose(pool, ctx, eligible)
+    flips = int((keep[eligible] != keep_reversed[eligible]).sum())
+
+    # Repeat: the same batches with new randomness.
+    times = np.zeros(len(pool), dtype=np.int32)
+    for r in range(repeats):
+        again, _ = dataclasses.replace(rule, repeat=rule.repeat + r).choose(pool, ctx, eligible)
+        times += again
+    times = times[eligible]
+    return ScreenerAudits(stage, index, int(eligible.sum()), groups, flips, repeats,
+                          int((times == repeats).sum()), int((times == 0).sum()),
+                          int(((times > 0) & (times < repeats)).sum()))
