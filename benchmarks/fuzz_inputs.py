@@ -7,7 +7,8 @@ byte by byte; summary and export both run), ``csv`` (audit CSVs with hostile hea
 The strategies and the judge are the ones the test suite uses (``tests/fuzzing.py``).
 
 Counts: cases, exit 0, exit 2, tracebacks, hangs (a case over ``--timeout`` seconds), NaN or
-infinity accepted, and messages that are not one line naming the file. The first failures of each
+infinity accepted, and messages that are not one line naming the file. A case that needs more than
+``--memory-gb`` ends in MemoryError and counts as a traceback. The first failures of each
 kind are written to ``--out`` to be replayed by hand.
 
 Run: python benchmarks/fuzz_inputs.py --family scenario --cases 10000 [--timeout 60] [--out DIR]
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import resource
 import signal
 import sys
 import tempfile
@@ -44,7 +46,12 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--timeout", type=int, default=60)
     parser.add_argument("--out", default="fuzz-failures")
+    parser.add_argument("--memory-gb", type=float, default=4.0,
+                        help="address-space limit: a case that needs more ends in MemoryError (counted), "
+                             "not in the whole run being killed")
     args = parser.parse_args()
+    limit = int(args.memory_gb * 2 ** 30)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     out = Path(args.out) / args.family
     out.mkdir(parents=True, exist_ok=True)
     counts: collections.Counter = collections.Counter()

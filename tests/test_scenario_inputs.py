@@ -169,3 +169,13 @@ def test_a_rule_parameter_out_of_range_is_named_with_exact_numbers():
     rule["points_per_month"] = 100.5
     with pytest.raises(ScenarioError, match=r"points_per_month: must be at most 100, got 100\.5$"):
         scenario_module.from_dict(data, "x.toml")
+
+
+def test_a_group_naming_a_list_as_its_attribute_is_refused():
+    """A group selector whose attribute is a list (not a text) is refused in one line, not a TypeError."""
+    data = tomllib.loads((scenario_module.scenarios_dir() / "age-knockout.toml").read_text(encoding="utf-8"))
+    rule = next(r for s in data["stages"] for r in s["rules"] if "only_for" in r or "group" in r or "target" in r)
+    key = next(k for k in ("only_for", "group", "target") if k in rule)
+    rule[key] = {"attribute": ["gender"], "values": ["woman"]}
+    with pytest.raises(ScenarioError, match="unknown attribute"):
+        scenario_module.from_dict(data, "x.toml")

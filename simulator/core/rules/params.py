@@ -293,7 +293,7 @@ def parse_group(data: Any, path: str) -> GroupSelector:
     if not isinstance(data, dict):
         raise RuleConfigError(path, "expected a table with 'attribute' and 'values'")
     attribute = data.get("attribute")
-    if attribute not in CATEGORIES:
+    if not isinstance(attribute, str) or attribute not in CATEGORIES:
         raise RuleConfigError(f"{path}.attribute", f"unknown attribute {excerpt(attribute)}")
     values = data.get("values")
     if isinstance(values, str):
