@@ -333,7 +333,47 @@ def _run_json(scenario, result, lang: str) -> dict:
     }
     if scenario.replay is not None:
         data["replay"] = _replay_json(scenario, outcome, lang)
+    audits = _ai_audits(outcome)
+    if audits:
+        data["ai_screener_audits"] = [_ai_audit_json(a, lang) for a in audits]
     return data
+
+
+def _ai_audits(outcome) -> list:
+    """The name-swap, order-swap and repeat audits of every AI screener in the run."""
+    from .core.ai_audit import audit_screener, screener_rules
+
+    return [audit_screener(outcome, flat_id) for flat_id, _, _ in screener_rules(outcome)]
+
+
+def _ai_audit_json(audit, lang: str) -> dict:
+    from .core.texts import label
+
+    return {"stage": audit.stage, "rule": audit.rule, "judged": audit.entering,
+            "name_swap": [{**g, "group_label": label("name_region", g["group"], lang)} for g in audit.name_groups],
+            "order_swap_flips": audit.order_flips, "repeats": audit.repeats, "always": audit.always,
+            "never": audit.never, "sometimes": audit.sometimes}
+
+
+def _print_ai_audits(outcome, lang: str) -> None:
+    """What a buyer can demand from the vendor of an AI screener: the three audits, run here."""
+    from .core.texts import label
+
+    for audit in _ai_audits(outcome):
+        print(t("cli.ai.heading", lang, judged=integer(audit.entering, lang)))
+        rows = [[label("name_region", g["group"], lang), integer(g["n"], lang), integer(g["selected"], lang),
+                 _pct(g["rate"], lang), f"{_pct(g['rate_ci'][0], lang)}–{_pct(g['rate_ci'][1], lang)}",
+                 "—" if g["reference"] else _ratio(g["impact_ratio"], lang),
+                 "—" if g["reference"] else _p(g["p_value"], lang)] for g in audit.name_groups]
+        print(_table([t("cli.ai.name", lang), t("cli.ai.judged", lang), t("cli.ai.picked", lang),
+                      t("cli.col.rate", lang), t("cli.ai.interval", lang), t("cli.ai.ratio", lang),
+                      t("cli.ai.p", lang)], rows))
+        print("  " + t("cli.ai.order", lang, flips=integer(audit.order_flips, lang),
+                       judged=integer(audit.entering, lang), share=_pct(audit.order_flips / max(audit.entering, 1), lang)))
+        print("  " + t("cli.ai.repeat", lang, repeats=integer(audit.repeats, lang),
+                       sometimes=integer(audit.sometimes, lang), always=integer(audit.always, lang),
+                       never=integer(audit.never, lang)))
+        print()
 
 
 def _print_run(scenario, result, lang: str, top: int) -> None:
@@ -358,6 +398,7 @@ def _print_run(scenario, result, lang: str, top: int) -> None:
     if scenario.replay is not None:
         _print_replay(scenario, outcome, lang)
     _print_verdict(findings.sentences(lang), lang)
+    _print_ai_audits(outcome, lang)
 
     print(t("cli.run.funnel", lang))
     headers = [t("cli.col.group", lang), t("cli.col.applied", lang)] + stage_names

@@ -157,3 +157,27 @@ def test_order_swap_and_repeat_measure_position_and_luck():
     _, strong = _audit(first_listed=2.19)
     assert strong.order_flips > 0.1 * strong.entering
     assert strong.sometimes > 0 and strong.always + strong.never + strong.sometimes == strong.entering
+
+
+def test_run_prints_and_writes_the_three_audits(tmp_path, capsys):
+    """`recruitsim run` on a scenario with an AI screener prints the audits and writes them to the JSON,
+    with the same numbers as core's audit."""
+    import json
+
+    from simulator import cli
+    from simulator.core.scenario import dumps
+
+    scenario = load("dutch-names")
+    rule = RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", "first_listed": 2.19,
+                                                "effects": {"name_region": {"morocco": -1.0}}}, "r")
+    scenario.pipeline.stages[0].rules = [rule]
+    scenario.claims, scenario.focus, scenario.walkthrough, scenario.before_after, scenario.challenges = [], None, [], None, []
+    path, out = tmp_path / "ai.toml", tmp_path / "ai.json"
+    path.write_text(dumps(scenario), encoding="utf-8")
+    assert cli.main(["run", str(path), "--size", "8000", "--json", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "AI screener audits" in text and "Order swap" in text and "Repeat: judged 10 times" in text
+    (audit,) = json.loads(out.read_text(encoding="utf-8"))["ai_screener_audits"]
+    assert sum(g["n"] for g in audit["name_swap"]) == 2 * audit["judged"] == 16_000
+    moroccan = next(g for g in audit["name_swap"] if g["group"] == "morocco")
+    assert moroccan["impact_ratio"] < 0.8 and f"{audit['order_swap_flips']:,} of 8,000 decisions flip" in text

@@ -3,7 +3,7 @@
 - **Name swap**: every CV is judged again with a name from another group (the names are shuffled
   among the candidates of the same gender, so name and CV no longer go together). Each name group's
   win share counts both judgements; with Wilson intervals, the impact ratio against the most-picked
-  name group, and Fisher's exact test.
+  name group of at least 10% of the judgements, and Fisher's exact test.
 - **Order swap**: every batch is judged again in reverse order, with the same randomness per CV:
   how many decisions flip shows how much the order decides.
 - **Repeat**: the same batches are judged again with new randomness: how many candidates are
@@ -74,7 +74,11 @@ def audit_screener(outcome, flat_id: int, repeats: int = 10) -> ScreenerAudits:
     sel = np.bincount(shown, weights=won, minlength=len(labels)).astype(np.int64)
     present = np.flatnonzero(n > 0)
     rates = np.where(n > 0, sel / np.maximum(n, 1), -1.0)
-    ref = int(present[np.argmax(rates[present])]) if len(present) else 0
+    # Compared with the most-picked name group holding at least 10% of the judgements, as the app's
+    # tables do: a small group's rate is too noisy to measure the others by.
+    large = present[n[present] >= 0.1 * n.sum()]
+    candidates = large if len(large) else present
+    ref = int(candidates[np.argmax(rates[candidates])]) if len(candidates) else 0
     cmp = compare_many(sel[present], n[present], np.full(len(present), sel[ref]), np.full(len(present), n[ref]))
     groups = []
     for k, g in enumerate(present):
