@@ -181,3 +181,25 @@ def test_run_prints_and_writes_the_three_audits(tmp_path, capsys):
     assert sum(g["n"] for g in audit["name_swap"]) == 2 * audit["judged"] == 16_000
     moroccan = next(g for g in audit["name_swap"] if g["group"] == "morocco")
     assert moroccan["impact_ratio"] < 0.8 and f"{audit['order_swap_flips']:,} of 8,000 decisions flip" in text
+
+
+def test_the_rules_view_shows_an_ai_screeners_audits(qtbot, window):
+    """Adding an AI screener through the Add-rule menu and selecting it in the Rules view shows its three
+    audits, with the numbers core computed for that run."""
+    from conftest import wait_for_run
+
+    editor = window.pipeline_editor
+    actions = {a.objectName(): a for a in editor.add_menu.actions()}
+    editor.select(0, 0)
+    wait_for_run(qtbot, window, actions["add_ai_screener"].trigger)
+    view = window.view("rules")
+    window.tabs.setCurrentWidget(view)
+    flat = [r for _, _, r in window.controller.result.outcome.pipeline.flat_rules()]
+    rule_id = next(k for k, r in enumerate(flat) if r.kind == "ai_screener")
+    qtbot.waitUntil(lambda: view.table.rowCount() == len(flat), timeout=10000)
+    view.table.selectRow(rule_id)  # one row per rule, in pipeline order
+    audit = window.controller.result.measurement.ai_audits[rule_id]
+    text = view.details.toPlainText()
+    assert f"on the {audit.entering:,} CVs it judged" in text
+    assert f"{audit.order_flips:,} of {audit.entering:,} decisions flip" in text
+    assert "Dutch names" in text and f"{audit.sometimes:,} candidates are shortlisted in some runs" in text

@@ -181,6 +181,7 @@ class Measurement:
         self._groups: pd.DataFrame | None = None
         self._suppressed: pd.DataFrame | None = None
         self._rules: pd.DataFrame | None = None
+        self._ai_audits: dict | None = None
         self._findings = None
         self.scenario = None  # the scenario run (engine.run sets it): its focus heads the verdict
         self.before = None  # the run before the scenario's change, when this is its "after"
@@ -229,6 +230,17 @@ class Measurement:
                 cube = self._cube if self._cube.attributes == GROUP_ATTRIBUTES else None
                 self._rules = _attribution(self.outcome, cube) if self._attribution else pd.DataFrame()
         return self._rules
+
+    @property
+    def ai_audits(self) -> dict:
+        """Per AI-screener rule (flat id): its name-swap, order-swap and repeat audits (core.ai_audit)."""
+        with self._lock:
+            if self._ai_audits is None:
+                from .ai_audit import audit_screener, screener_rules
+
+                self._ai_audits = {k: audit_screener(self.outcome, k) for k, _, _ in screener_rules(self.outcome)
+                                   if k in self.outcome.rule_info}
+        return self._ai_audits
 
     @property
     def findings(self):

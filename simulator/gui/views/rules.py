@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
@@ -18,7 +20,7 @@ LEGALITY_COLOURS = {"lawful": "#E3F2E1", "needs_justification": "#FFF1D6", "dire
 
 class RulesView(View):
     key = "rules"
-    NEEDS = ("rules",)  # per-rule attribution: a re-run per rule
+    NEEDS = ("rules", "ai_audits")  # per-rule attribution: a re-run per rule; an AI screener's audits
 
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
@@ -183,6 +185,9 @@ class RulesView(View):
                 html.append(f"<tr><td>{t(f'feature.{feature}', lang)}</td>"
                             f"<td style='color:{colour}' align='right'>{number(weight, lang)}</td></tr>")
             html.append("</table>")
+        audit = self.result.measurement.ai_audits.get(rule_id) if rule.enabled else None
+        if audit is not None:
+            html.extend(ai_audit_html(audit, lang))
         shown = ("".join(html), STYLE.scale)
         if shown != getattr(self, "_details", None):  # the same text again need not be laid out again
             self._details = shown
@@ -191,3 +196,28 @@ class RulesView(View):
 
     def data(self):
         return self.rows()
+
+
+def ai_audit_html(audit, lang: str) -> list[str]:
+    """An AI screener's three audits as the details pane shows them (numbers from core.ai_audit)."""
+    from ...core.texts import label
+    from ...core.verdict import format_p, format_ratio
+
+    e = html.escape
+    out = [f"<p><b>{e(t('gui.rules.ai_heading', lang, judged=integer(audit.entering, lang)))}</b></p>",
+           "<table cellpadding='3'><tr>" + "".join(
+               f"<th align='{'left' if k == 0 else 'right'}'>{e(t(key, lang))}</th>"
+               for k, key in enumerate(("cli.ai.name", "cli.ai.judged", "cli.ai.picked", "gui.rules.ai_rate",
+                                        "cli.ai.ratio", "cli.ai.p"))) + "</tr>"]
+    for g in audit.name_groups:
+        cells = [label("name_region", g["group"], lang), integer(g["n"], lang), integer(g["selected"], lang),
+                 f"{percent(g['rate'], lang)} ({percent(g['rate_ci'][0], lang)}–{percent(g['rate_ci'][1], lang)})",
+                 "—" if g["reference"] else format_ratio(g["impact_ratio"], lang),
+                 "—" if g["reference"] else format_p(g["p_value"], lang)]
+        out.append("<tr>" + "".join(f"<td align='{'left' if k == 0 else 'right'}'>{e(c)}</td>"
+                                    for k, c in enumerate(cells)) + "</tr>")
+    out.append("</table>")
+    share = percent(audit.order_flips / max(audit.entering, 1), lang)
+    out.append(f"<p>{e(t('cli.ai.order', lang, flips=integer(audit.order_flips, lang), judged=integer(audit.entering, lang), share=share))}</p>")
+    out.append(f"<p>{e(t('cli.ai.repeat', lang, repeats=integer(audit.repeats, lang), sometimes=integer(audit.sometimes, lang), always=integer(audit.always, lang), never=integer(audit.never, lang)))}</p>")
+    return out
