@@ -10,6 +10,7 @@ file holding NaN or infinity accepted.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import math
 import shutil
@@ -149,7 +150,10 @@ def mutate(tree, path: tuple, action: str, value, copies: int):
         elif action == "unknown_key" and isinstance(parent[path[-1]], dict):
             parent[path[-1]]["zz_unknown"] = value
         elif action == "repeat" and isinstance(parent[path[-1]], list) and parent[path[-1]]:
-            parent[path[-1]].extend([parent[path[-1]][0]] * copies)
+            # Copies, not one shared object: a later repeat inside one copy must not grow them all
+            # (three shared repeats made a tree of 1,200³ places and exhausted 23 GB of memory).
+            first = parent[path[-1]][0]
+            parent[path[-1]].extend(copy.deepcopy(first) for _ in range(copies))
         elif action == "wrap":
             parent[path[-1]] = [parent[path[-1]]]
     except (KeyError, IndexError, TypeError):
