@@ -501,6 +501,8 @@ def _replay_json(scenario, outcome, lang: str) -> dict:
         "strata": {k: [_group_json(row) for row in v.to_dict("records")] for k, v in report.per_stratum.items()},
         "stratified": report.stratified,
         "simulated": simulated_rates(scenario.replay, outcome, lang).to_dict("records"),
+        **({"equal_shares": report.equal_shares, "ranking_summary": report.ranking_summary()}
+           if scenario.replay.ranking else {}),
     }
 
 
@@ -522,6 +524,14 @@ def _print_replay(scenario, outcome, lang: str) -> None:
         table["group_label"] = table["group"]
         table["attribute_label"] = t("cli.replay.stratum", lang, stratum=replay.stratum_name(stratum, lang))
         print(_rates_table(table, lang, by_attribute=True).split("\n", 1)[1])
+    for stratum, test in report.equal_shares.items():
+        print("  " + t("cli.replay.equal_shares", lang, stratum=replay.stratum_name(stratum, lang),
+                       chi2=_num(test["chi2"], lang), df=integer(test["df"], lang), p=_p(test["p_value"], lang),
+                       ratio=_ratio(test["lowest_impact_ratio"], lang)))
+    summary = report.ranking_summary()
+    if summary:
+        print("  " + t("cli.replay.ranking_summary", lang, below=integer(summary["below_four_fifths"], lang),
+                       significant=integer(summary["significant"], lang), strata=integer(summary["strata"], lang)))
     for st in report.stratified:
         strata = ", ".join(replay.stratum_name(k, lang) for k in report.per_stratum)
         print("  " + stratified_sentence(st, lang, st["group"], st["reference_group"], t("cli.replay.strata", lang, strata=strata)))

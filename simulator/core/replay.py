@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 from .grouptable import compare_table
 from .rules.base import GroupSelector
 from .stats import stratified_analysis
+from .thresholds import ALPHA, FOUR_FIFTHS
 from .texts import pick
 
 
@@ -39,6 +40,9 @@ class Replay:
     outcome: dict[str, str]  # what "selected" means: callback, admitted…
     rows: list[ReplayRow]
     citation: str = ""
+    # True when each stratum's selections are picks among its groups, one per ranking (Bloomberg
+    # 2024: one of eight CVs ranked first, 1,000 times): the shares are then tested for equality.
+    ranking: bool = False
 
     def group_names(self, lang: str) -> list[str]:
         seen = []
@@ -64,6 +68,30 @@ class ReplayReport:
     pooled: pd.DataFrame
     per_stratum: dict[str, pd.DataFrame] = field(default_factory=dict)
     stratified: list[dict] = field(default_factory=list)
+    # Ranking replays: per stratum, the chi-square test of equal shares and the lowest impact ratio.
+    equal_shares: dict[str, dict] = field(default_factory=dict)
+
+    def ranking_summary(self) -> dict | None:
+        """How many strata fall below the 0.8 line, and how many show unequal shares (p < 0.05): the
+        two need not agree, which is the point of showing both."""
+        if not self.equal_shares:
+            return None
+        tests = self.equal_shares.values()
+        return {"strata": len(self.equal_shares),
+                "below_four_fifths": sum(1 for e in tests if e["lowest_impact_ratio"] < FOUR_FIFTHS),
+                "significant": sum(1 for e in tests if e["p_value"] < ALPHA)}
+
+
+def equal_shares_test(n, selected) -> dict:
+    """Chi-square goodness of fit of a stratum's picks against shares proportional to how often each
+    group appeared (equal appearances: equal shares), with k − 1 degrees of freedom."""
+    from scipy.stats import chisquare
+
+    n = np.asarray(n, dtype=float)
+    selected = np.asarray(selected, dtype=float)
+    expected = selected.sum() * n / n.sum()
+    result = chisquare(selected, expected)
+    return {"chi2": float(result.statistic), "df": len(n) - 1, "p_value": float(result.pvalue)}
 
 
 def replay_report(replay: Replay, lang: str) -> ReplayReport:
@@ -82,6 +110,10 @@ def replay_report(replay: Replay, lang: str) -> ReplayReport:
     strata = replay.strata()
     for stratum in strata:
         report.per_stratum[stratum] = table([r for r in replay.rows if r.stratum == stratum], stratum)
+        if replay.ranking:
+            frame = report.per_stratum[stratum]
+            report.equal_shares[stratum] = {**equal_shares_test(frame["n"], frame["selected"]),
+                                            "lowest_impact_ratio": float(frame["impact_ratio"].min())}
     if len(strata) > 1 and pooled["reference"].any():
         ref = pooled.loc[pooled["reference"], "group"].iloc[0]
         for focal in [g for g in names if g != ref]:

@@ -227,7 +227,10 @@ def _replay(data, source) -> Replay | None:
     if data is None:
         return None
     data = _table(data, source, "replay")
-    _known(data, {"study", "outcome", "rows", "citation"}, source, "replay")
+    _known(data, {"study", "outcome", "rows", "citation", "ranking"}, source, "replay")
+    ranking = data.get("ranking", False)
+    if not isinstance(ranking, bool):
+        raise ScenarioError(source, "replay.ranking", "expected true or false")
     rows_data = data.get("rows")
     if not isinstance(rows_data, list) or len(rows_data) < 2:
         raise ScenarioError(source, "replay.rows", "expected at least two [[replay.rows]] with group, n and selected")
@@ -253,7 +256,7 @@ def _replay(data, source) -> Replay | None:
     if not isinstance(citation, str):
         raise ScenarioError(source, "replay.citation", "expected a text")
     return Replay(_texts(data.get("study"), source, "replay.study", required=True),
-                  _texts(data.get("outcome"), source, "replay.outcome", required=True), rows, citation)
+                  _texts(data.get("outcome"), source, "replay.outcome", required=True), rows, citation, ranking)
 
 
 def _table(value, source, path) -> dict:
@@ -642,6 +645,7 @@ def to_dict(scenario: Scenario) -> dict:
     if scenario.replay:
         out["replay"] = {"study": scenario.replay.study, "outcome": scenario.replay.outcome,
                          **({"citation": scenario.replay.citation} if scenario.replay.citation else {}),
+                         **({"ranking": True} if scenario.replay.ranking else {}),
                          "rows": [{"group": r.group, "n": r.n, "selected": r.selected,
                                    **({"stratum": r.stratum} if r.stratum else {}),
                                    **({"stratum_label": r.stratum_label} if r.stratum_label else {}),
