@@ -130,6 +130,22 @@ def paths(tree) -> list[tuple]:
     return sorted(out, key=repr)
 
 
+MAX_NODES = 100_000  # places a repeat may add
+
+
+def _nodes(tree, stop: int = MAX_NODES) -> int:
+    """How many places a subtree holds (counting stops at ``stop``)."""
+    count, stack = 0, [tree]
+    while stack and count < stop:
+        value = stack.pop()
+        count += 1
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return count
+
+
 def _parent(tree, path):
     node = tree
     for key in path[:-1]:
@@ -152,7 +168,10 @@ def mutate(tree, path: tuple, action: str, value, copies: int):
         elif action == "repeat" and isinstance(parent[path[-1]], list) and parent[path[-1]]:
             # Copies, not one shared object: a later repeat inside one copy must not grow them all
             # (three shared repeats made a tree of 1,200³ places and exhausted 23 GB of memory).
+            # Bounded: repeating a list that an earlier repeat made long would multiply again, and the
+            # app refuses any file over 1 MB unread, so a bigger case tests nothing new.
             first = parent[path[-1]][0]
+            copies = min(copies, max(1, MAX_NODES // _nodes(first)))
             parent[path[-1]].extend(copy.deepcopy(first) for _ in range(copies))
         elif action == "wrap":
             parent[path[-1]] = [parent[path[-1]]]
