@@ -509,7 +509,7 @@ def _replay_json(scenario, outcome, lang: str) -> dict:
 def _print_replay(scenario, outcome, lang: str) -> None:
     """The published figures exactly, with our statistics, then the simulation beside them."""
     from .core.findings import stratified_sentence
-    from .core.replay import replay_report, simulated_rates
+    from .core.replay import equal_share_sentences, replay_report, simulated_rates
     from .core.texts import pick
 
     replay = scenario.replay
@@ -524,14 +524,8 @@ def _print_replay(scenario, outcome, lang: str) -> None:
         table["group_label"] = table["group"]
         table["attribute_label"] = t("cli.replay.stratum", lang, stratum=replay.stratum_name(stratum, lang))
         print(_rates_table(table, lang, by_attribute=True).split("\n", 1)[1])
-    for stratum, test in report.equal_shares.items():
-        print("  " + t("cli.replay.equal_shares", lang, stratum=replay.stratum_name(stratum, lang),
-                       chi2=_num(test["chi2"], lang), df=integer(test["df"], lang), p=_p(test["p_value"], lang),
-                       ratio=_ratio(test["lowest_impact_ratio"], lang)))
-    summary = report.ranking_summary()
-    if summary:
-        print("  " + t("cli.replay.ranking_summary", lang, below=integer(summary["below_four_fifths"], lang),
-                       significant=integer(summary["significant"], lang), strata=integer(summary["strata"], lang)))
+    for sentence in equal_share_sentences(replay, report, lang):
+        print("  " + sentence)
     for st in report.stratified:
         strata = ", ".join(replay.stratum_name(k, lang) for k in report.per_stratum)
         print("  " + stratified_sentence(st, lang, st["group"], st["reference_group"], t("cli.replay.strata", lang, strata=strata)))

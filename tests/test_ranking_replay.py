@@ -94,3 +94,25 @@ def test_a_ranking_replay_in_a_scenario_file_is_read_written_and_reported(tmp_pa
     assert "7 of 8 strata fall below the 0.8 line; 2 of 8 show shares that differ beyond chance" in text
     data = json.loads(out.read_text(encoding="utf-8"))["replay"]
     assert data["ranking_summary"] == {"strata": 8, "below_four_fifths": 7, "significant": 2}
+
+
+def test_the_study_view_shows_the_tests_of_equal_shares(qtbot, window, tmp_path):
+    """The Study view of a ranking replay shows each cell's test of equal shares and the summary, in the
+    words and numbers the command line prints."""
+    from conftest import wait_for_run
+
+    from simulator.core.replay import equal_share_sentences
+    from simulator.core.scenario import dumps, load
+
+    scenario = load("names-us")
+    scenario.replay = _replay()
+    scenario.claims, scenario.focus = [], None
+    path = tmp_path / "ranking.toml"
+    path.write_text(dumps(scenario), encoding="utf-8")
+    wait_for_run(qtbot, window, lambda: window.load_scenario(str(path)))
+    view = window.view("study")
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: "test of equal shares" in view.notes.text(), timeout=10000)
+    sentences = equal_share_sentences(window.controller.scenario.replay, view.report, "en")
+    assert len(sentences) == 9
+    assert all(s.replace("<", "&lt;").replace(">", "&gt;") in view.notes.text() for s in sentences)

@@ -132,6 +132,23 @@ def replay_report(replay: Replay, lang: str) -> ReplayReport:
     return report
 
 
+def equal_share_sentences(replay: Replay, report: ReplayReport, lang: str) -> list[str]:
+    """A ranking replay's tests of equal shares, one sentence per stratum and a summary (the command
+    line and the Study view say the same)."""
+    from .texts import integer, number, t
+    from .verdict import format_p, format_ratio
+
+    out = [t("cli.replay.equal_shares", lang, stratum=replay.stratum_name(stratum, lang), chi2=number(test["chi2"], lang),
+             df=integer(test["df"], lang), p=format_p(test["p_value"], lang),
+             ratio=format_ratio(test["lowest_impact_ratio"], lang))
+           for stratum, test in report.equal_shares.items()]
+    summary = report.ranking_summary()
+    if summary:
+        out.append(t("cli.replay.ranking_summary", lang, below=integer(summary["below_four_fifths"], lang),
+                     significant=integer(summary["significant"], lang), strata=integer(summary["strata"], lang)))
+    return out
+
+
 def simulated_rates(replay: Replay, outcome, lang: str) -> pd.DataFrame:
     """Published rate beside the simulation's rate for every group that names its pool group."""
     import pandas as pd

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout
 
 from ...core.findings import stratified_sentence
-from ...core.replay import replay_report, simulated_rates
+from ...core.replay import equal_share_sentences, replay_report, simulated_rates
 from ...core.texts import integer, number, percent, pick, t
 from ...core.verdict import format_p, format_ratio
 from .base import View, caption, fill_table, read_only_table
@@ -60,7 +60,7 @@ class StudyView(View):
                              "" if ref else f"{format_ratio(r.impact_ratio_ci_low, lang)}–{format_ratio(r.impact_ratio_ci_high, lang)}",
                              "" if ref else format_p(r.p_value, lang)])
         fill_table(self.table, headers, rows, right_from=2)
-        notes = []
+        notes = [html.escape(sentence) for sentence in equal_share_sentences(replay, report, lang)]
         for st in report.stratified:
             sentence = stratified_sentence(st, lang, st["group"], st["reference_group"],
                                            t("cli.replay.strata", lang, strata=", ".join(
