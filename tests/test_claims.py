@@ -308,3 +308,19 @@ def test_stratified_claim_without_an_informative_stratum_does_not_hold():
     results = evaluate([claim], engine.run(scenario).measurement)
     assert results.values[claim.id].value != results.values[claim.id].value  # NaN
     assert not results.holds(claim.id)
+
+
+def test_a_claim_on_a_stage_nobody_reached_measures_nothing_and_does_not_hold():
+    """When no one reaches the claim's stage there is no reference group: the claim is NaN and does
+    not hold, instead of an error (found by the fuzzing run)."""
+    from simulator.core.rules import RULE_KINDS
+
+    scenario = load("cv-gap")
+    scenario.pool.size = 500
+    nobody = RULE_KINDS["callback"].from_dict({"kind": "callback", "base_rate": 0.0}, "r")
+    scenario.pipeline.stages[0].rules.insert(0, nobody)
+    claim = parse_claims([{"id": "late", "metric": "impact_ratio", "attribute": "gender", "group": "woman",
+                           "stage": 1, "compare": "<", "value": 0.8}], scenario.pipeline)[0]
+    results = evaluate([claim], engine.run(scenario).measurement)
+    assert results.values["late"].value != results.values["late"].value  # NaN
+    assert not results.holds("late")

@@ -235,14 +235,14 @@ def _mask(pool, parts: list[tuple[str, int]]) -> np.ndarray:
     return mask
 
 
-def _reference_group(measurement, claim: Claim) -> str:
+def _reference_group(measurement, claim: Claim) -> str | None:
+    """The group the claim compares with: its own ``reference``, else the table's reference group in
+    this run (None when the run has none, e.g. nobody reached the stage: the claim then measures NaN)."""
     if claim.reference is not None:
         return claim.reference
     g = measurement.groups if " × " in claim.attribute else measurement.singles
     rows = g[(g["stage"] == claim.stage) & (g["attribute"] == claim.attribute) & g["reference"].astype(bool)]
-    if rows.empty:
-        raise ClaimError(claim.id, f"no reference group for '{claim.attribute}' in this run: give reference =")
-    return str(rows["group"].iloc[0])
+    return None if rows.empty else str(rows["group"].iloc[0])
 
 
 def _counts(outcome, mask: np.ndarray, stage: int, chosen: np.ndarray | None = None) -> tuple[int, int]:
@@ -279,6 +279,8 @@ def measure_claim(claim: Claim, measurement, reference: str | None = None) -> Cl
             value = float(removed) if metric == "rejected_by_rule" else (removed / int(mask.sum()) if mask.any() else math.nan)
         return ClaimValue(claim, value)
     reference = reference or _reference_group(measurement, claim)
+    if reference is None:  # no group to compare with in this run: nothing to measure, the claim does not hold
+        return ClaimValue(claim, math.nan, math.nan, None)
     ref_mask = _mask(pool, _groups_of(claim.attribute, reference, claim.id))
     if metric.startswith("cmh") or metric.startswith("breslow"):
         from .metrics import strata_tables
