@@ -155,6 +155,9 @@ def _parent(tree, path):
 
 def mutate(tree, path: tuple, action: str, value, copies: int):
     """Apply one mutation at ``path`` (skipped when an earlier one removed the place)."""
+    # A fresh copy: the special values are module-level objects, and a later mutation inside one must
+    # not change it for every case after (it grew without bound, 100 MB per 1,000 cases, then ran out).
+    value = copy.deepcopy(value)
     try:
         parent = _parent(tree, path) if path else None
         if not path:
