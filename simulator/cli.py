@@ -333,17 +333,10 @@ def _run_json(scenario, result, lang: str) -> dict:
     }
     if scenario.replay is not None:
         data["replay"] = _replay_json(scenario, outcome, lang)
-    audits = _ai_audits(outcome)
+    audits = m.ai_audits  # computed once per run (the printed report reads the same)
     if audits:
-        data["ai_screener_audits"] = [_ai_audit_json(a, lang) for a in audits]
+        data["ai_screener_audits"] = [_ai_audit_json(a, lang) for a in audits.values()]
     return data
-
-
-def _ai_audits(outcome) -> list:
-    """The name-swap, order-swap and repeat audits of every AI screener in the run."""
-    from .core.ai_audit import audit_screener, screener_rules
-
-    return [audit_screener(outcome, flat_id) for flat_id, _, _ in screener_rules(outcome)]
 
 
 def _ai_audit_json(audit, lang: str) -> dict:
@@ -355,11 +348,11 @@ def _ai_audit_json(audit, lang: str) -> dict:
             "never": audit.never, "sometimes": audit.sometimes}
 
 
-def _print_ai_audits(outcome, lang: str) -> None:
+def _print_ai_audits(measurement, lang: str) -> None:
     """What a buyer can demand from the vendor of an AI screener: the three audits, run here."""
     from .core.texts import label
 
-    for audit in _ai_audits(outcome):
+    for audit in measurement.ai_audits.values():
         print(t("cli.ai.heading", lang, judged=integer(audit.entering, lang)))
         rows = [[label("name_region", g["group"], lang), integer(g["n"], lang), integer(g["selected"], lang),
                  _pct(g["rate"], lang), f"{_pct(g['rate_ci'][0], lang)}–{_pct(g['rate_ci'][1], lang)}",
@@ -398,7 +391,7 @@ def _print_run(scenario, result, lang: str, top: int) -> None:
     if scenario.replay is not None:
         _print_replay(scenario, outcome, lang)
     _print_verdict(findings.sentences(lang), lang)
-    _print_ai_audits(outcome, lang)
+    _print_ai_audits(m, lang)
 
     print(t("cli.run.funnel", lang))
     headers = [t("cli.col.group", lang), t("cli.col.applied", lang)] + stage_names

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .disclosure import complementary_hidden, pinned_cells
 from .findings import Findings, RawLabels
-from .limits import shown
+from .limits import os_reason, shown
 from .grouptable import OVERALL, STATUS_UNKNOWN, TableSpec, compare_tables
 from .stats import stratified_analysis, wilson_interval
 from .thresholds import MIN_N
@@ -105,12 +105,10 @@ def read_decisions(path: str, columns: list[str] | None = None) -> pd.DataFrame:
     name = shown(path, None)
     try:
         return _read(Path(path), name, columns)
-    except PermissionError:
-        raise AuditInputError(f"{name}: cannot be read (permission denied)") from None
     except IsADirectoryError:
         raise AuditInputError(f"{name}: is a folder, not a file") from None
     except OSError as exc:
-        raise AuditInputError(f"{name}: cannot be read ({shown(exc.strerror or exc, 80)})") from None
+        raise AuditInputError(f"{name}: cannot be read ({os_reason(exc)})") from None
     except MemoryError:
         raise AuditInputError(f"{name}: is too large to read into memory") from None
 

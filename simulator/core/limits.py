@@ -59,6 +59,13 @@ class LimitError(ValueError):
         self.message = message
 
 
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read, for "FILE: cannot be read (…)": lower case, on one line."""
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return shown(exc.strerror or str(exc), 80).lower()
+
+
 def excerpt(value: Any, limit: int = EXCERPT) -> str:
     """A value as a message quotes it: its repr (whole numbers with separators), on one line and cut
     to ``limit`` characters."""

@@ -19,7 +19,7 @@ import tomli_w
 
 from .claims import Claim, ClaimError, Focus, claim_to_dict, parse_claims, parse_focus
 from .errors import ScenarioError
-from .limits import MAX_FILE_BYTES, LimitError, check_data, exact, excerpt
+from .limits import MAX_FILE_BYTES, LimitError, check_data, exact, excerpt, os_reason
 from .pipeline import Pipeline, Stage
 from .pool import LINKS, PoolSettings, Vacancy, default_links
 from .replay import Replay, ReplayRow
@@ -126,7 +126,7 @@ def load(ref: str | Path) -> Scenario:
         with path.open("rb") as fh:
             raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ScenarioError(str(path), "", f"cannot be read ({(exc.strerror or str(exc)).lower()})") from None
+        raise ScenarioError(str(path), "", f"cannot be read ({os_reason(exc)})") from None
     if len(raw) > MAX_FILE_BYTES:
         raise ScenarioError(str(path), "", f"is larger than {exact(MAX_FILE_BYTES)} bytes; a scenario file is a "
                                            "few tens of kilobytes")

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Callable
 
 from .decision import Decision
-from .limits import excerpt, shown
+from .limits import excerpt, os_reason, shown
 
 SCHEMA_VERSION = 1
 APPLICATION_ID = 0x52425331  # "RBS1": marks the SQLite file as ours (PRAGMA application_id)
@@ -479,10 +479,8 @@ class Session(SessionContents):
                 header = fh.read(16)
         except FileNotFoundError:
             raise SessionError(f"{name}: file not found") from None
-        except PermissionError:
-            raise SessionError(f"{name}: cannot be read (permission denied)") from None
         except OSError as exc:
-            raise SessionError(f"{name}: cannot be read ({_one_line(exc.strerror or exc).lower()})") from None
+            raise SessionError(f"{name}: cannot be read ({os_reason(exc)})") from None
         if header != b"SQLite format 3\x00":
             raise SessionError(f"{name}: not a session file (it is not an SQLite database)")
         reason = "was opened read-only" if read_only else _not_writable(path)
@@ -532,7 +530,7 @@ class Session(SessionContents):
             if isinstance(exc, (sqlite3.Error, UnicodeDecodeError)):
                 raise SessionError(_sqlite_problem(name, exc)) from None
             if isinstance(exc, OSError):
-                raise SessionError(f"{name}: cannot be read ({_one_line(exc.strerror or exc).lower()})") from None
+                raise SessionError(f"{name}: cannot be read ({os_reason(exc)})") from None
             raise
         return cls(db, contents, reason, temp)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QApplication, QFileDialog, QMainWindow, QMessageB
                                QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget)
 
 from ..core.export import candidates_frame, write_csv
+from ..core.limits import os_reason
 from ..core.scenario import ScenarioError, load, save
 from ..core.texts import LANGUAGES, integer, pick, t
 from .controller import Controller
@@ -32,8 +33,10 @@ def _read_scenario(ref) -> tuple:
         return load(ref), ""
     except ScenarioError as exc:
         return None, str(exc)
-    except (OSError, MemoryError) as exc:  # e.g. a file that vanished between the dialog and the read
-        return None, f"{ref}: cannot be read ({exc.__class__.__name__})"
+    except OSError as exc:  # e.g. a file that vanished between the dialog and the read
+        return None, f"{ref}: cannot be read ({os_reason(exc)})"
+    except MemoryError:
+        return None, f"{ref}: cannot be read (not enough memory)"
 
 
 class _ScenarioReader(QObject):
