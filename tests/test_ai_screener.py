@@ -203,3 +203,49 @@ def test_the_rules_view_shows_an_ai_screeners_audits(qtbot, window):
     assert f"on the {audit.entering:,} CVs it judged" in text
     assert f"{audit.order_flips:,} of {audit.entering:,} decisions flip" in text
     assert "Dutch names" in text and f"{audit.sometimes:,} candidates are shortlisted in some runs" in text
+
+
+def test_a_preference_for_ai_polished_cvs_becomes_an_age_gap():
+    """Preferring CVs polished with AI (Xu et al.: 67-82% of pairs) shortlists polished CVs more often,
+    and because the young use AI tools more, the oldest band falls behind; the legal note says indirect."""
+    outcome, _ = _run(effects={"ai_polished": {"yes": 1.0}})
+    pool, chosen = outcome.pool, outcome.selected
+    polished = pool["ai_polished"] == 1
+    assert chosen[polished].mean() > 1.5 * chosen[~polished].mean()
+    young, old = pool["age_band"] == 0, pool["age_band"] == 4
+    assert chosen[old].mean() < 0.85 * chosen[young].mean()
+    rule = RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", "effects": {"ai_polished": {"yes": 1.0}}}, "r")
+    assert rule.legality().level == "needs_justification"
+    neutral, _ = _run()
+    assert abs(neutral.selected[old].mean() - neutral.selected[young].mean()) < 0.02
+
+
+def test_disability_mentions_lower_the_disabled_candidates_chances_and_count_as_the_ground():
+    """A penalty on disability-related activities (Glazko et al.: first in 15 of 60 pairs) hits disabled
+    candidates, and the prompt does not remove it: it is in the CV, not the name."""
+    effects = {"disability_mention": {"yes": -1.1}}
+    for prompt in ("plain", "anonymous"):
+        outcome, _ = _run(effects=effects, prompt=prompt)
+        disabled = outcome.pool["disability"] == 1
+        assert outcome.selected[disabled].mean() < 0.85 * outcome.selected[~disabled].mean()
+    rule = RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", "effects": effects}, "r")
+    assert rule.legality().level == "direct_discrimination"
+
+
+def test_the_first_listed_share_claim_measures_the_shortlist_positions():
+    """The claim metric first_listed_share is the share of a group's shortlisted CVs that were listed
+    first, from the run's own batches; a stage without an AI screener is refused by name."""
+    from simulator.core.claims import ClaimError, measure_claim, parse_claims
+    from simulator.core.metrics import measure
+
+    outcome, info = _run(first_listed=1.02)
+    claim, = parse_claims([{"id": "first", "metric": "first_listed_share", "attribute": "gender", "group": "woman",
+                            "stage": 0, "compare": ">", "value": 0.2}], outcome.pipeline)
+    value = measure_claim(claim, measure(outcome, attribution=False)).value
+    women = outcome.selected & (outcome.pool["gender"] == 0)
+    assert value == pytest.approx((info["position"][women] == 0).mean())
+    assert 0.2 < value < 0.35  # chance: 1 in 8
+    knockout = Pipeline([Stage({"en": "K", "nl": "K"}, [RULE_KINDS["knockout"].from_dict({"kind": "knockout"}, "r")])])
+    with pytest.raises(ClaimError, match="claims\\[0\\].stage.*AI screener"):
+        parse_claims([{"id": "f", "metric": "first_listed_share", "attribute": "gender", "group": "woman",
+                       "stage": 0, "compare": ">", "value": 0.2}], knockout)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulator.core.pool import LINKS, PoolSettings, Vacancy, generate_pool
+from simulator.core.pool import LINKS, PoolSettings, Vacancy, default_links, generate_pool
 from simulator.core.world import CATEGORIES, code_of, name_lists
 
 
@@ -108,3 +108,34 @@ def test_generating_a_pool_needs_little_memory_besides_the_pool():
         tracemalloc.stop()
     size = sum(a.nbytes for a in pool.columns.values()) + pool.has_skill.nbytes + pool.skill_wording.nbytes
     assert peak < 1.5 * size  # every intermediate kept to the end made it 3.5 times the pool
+
+
+def test_the_cv_signals_an_ai_screener_reads_leave_every_other_column_unchanged():
+    """The AI-polished CV, pedigree and disability mentions are drawn from their own streams: changing
+    their rates changes only them, so pools drawn before they existed stay the same bit for bit."""
+    base = generate_pool(Vacancy(), PoolSettings(size=5000, seed=8))
+    links = default_links()
+    for name in ("ai_polished", "pedigree", "disability_mention"):
+        links[name] = {group: 0.9 for group in links[name]}
+    changed = generate_pool(Vacancy(), PoolSettings(size=5000, seed=8, links=links))
+    signals = {"ai_polished", "pedigree", "disability_mention"}
+    for column, values in base.columns.items():
+        if column in signals:
+            assert not np.array_equal(values, changed[column]), column
+        else:
+            assert np.array_equal(values, changed[column]), column
+    assert np.array_equal(base.has_skill, changed.has_skill)
+
+
+def test_ai_polished_cvs_follow_age_and_education_and_pedigree_needs_a_degree():
+    """Generative-AI use falls with age and rises with education (CBS 2024), so AI-polished CVs do too;
+    a prestigious school or employer is only on hbo/wo CVs; disability mentions follow disability."""
+    pool = generate_pool(Vacancy(), PoolSettings(size=100_000, seed=3))
+    by_age = [pool["ai_polished"][pool["age_band"] == k].mean() for k in range(len(CATEGORIES["age_band"]))]
+    assert all(a > b for a, b in zip(by_age, by_age[1:])), by_age
+    assert by_age[0] > 3 * by_age[-1]
+    higher = pool["education"] >= CATEGORIES["education"].index("hbo")
+    assert pool["ai_polished"][higher].mean() > 1.5 * pool["ai_polished"][~higher].mean()
+    assert not pool["pedigree"][~higher].any() and pool["pedigree"][higher].mean() > 0.1
+    disclosed = pool["disability"] == 1
+    assert pool["disability_mention"][disclosed].mean() > 10 * pool["disability_mention"][~disclosed].mean()

@@ -41,6 +41,9 @@ METRICS: dict[str, tuple[str, bool]] = {
     "cmh_odds_ratio": ("ratio", True),  # Mantel–Haenszel odds ratio within the run's strata
     "cmh_p_value": ("p", True),
     "breslow_day_p_value": ("p", True),
+    # At a stage with an AI screener (batches): of the group's CVs it shortlisted, the share that was
+    # listed first in its batch. By chance 1 in the batch size; the position effect lifts it.
+    "first_listed_share": ("percent", False),
 }
 RUNS = ("before", "after", "change")
 COMPARISONS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -137,6 +140,10 @@ def parse_claims(items, pipeline, path: str = "claims") -> list[Claim]:
         if metric == "advice_impact_ratio" and (stage == OVERALL or not any(
                 r.kind == "reviewer" for r in pipeline.stages[stage].rules)):
             raise ClaimError(f"{where}.stage", "advice_impact_ratio needs the number of a stage with a reviewer rule")
+        if metric == "first_listed_share" and (stage == OVERALL or not any(
+                r.kind == "ai_screener" and r.mode == "batch" for r in pipeline.stages[stage].rules)):
+            raise ClaimError(f"{where}.stage", "first_listed_share needs the number of a stage with an AI screener "
+                                               "that reads CVs in batches")
         run = item.get("run", "before")
         if not isinstance(run, str) or run not in RUNS:
             raise ClaimError(f"{where}.run", f"expected one of {', '.join(RUNS)}")
@@ -254,6 +261,17 @@ def _counts(outcome, mask: np.ndarray, stage: int, chosen: np.ndarray | None = N
     return int(n.sum()), int(sel.sum())
 
 
+def _first_listed_share(outcome, mask: np.ndarray, stage: int) -> float:
+    """Of the group's CVs the stage's AI screener shortlisted, the share listed first in its batch
+    (NaN when the screener did not run, or shortlisted nobody of the group)."""
+    for flat_id, (s, _, rule) in enumerate(outcome.pipeline.flat_rules()):
+        info = outcome.rule_info.get(flat_id)
+        if s == stage and rule.kind == "ai_screener" and info and info.get("mode") == "batch":
+            shortlisted = mask & (info["rank"] >= 0) & (info["rank"] < rule.picks)
+            return float((info["position"][shortlisted] == 0).mean()) if shortlisted.any() else math.nan
+    return math.nan
+
+
 def measure_claim(claim: Claim, measurement, reference: str | None = None) -> ClaimValue:
     """One claim's value in one run (``run`` is resolved by ``evaluate``); ``reference`` fixes the
     group compared with (the "after" keeps the "before" run's reference: the same comparison)."""
@@ -270,6 +288,8 @@ def measure_claim(claim: Claim, measurement, reference: str | None = None) -> Cl
             value = float(sel)
         elif metric == "n":
             value = float(n)
+        elif metric == "first_listed_share":
+            value = _first_listed_share(outcome, mask, claim.stage)
         elif metric == "missed_share":
             qualified = mask & pool["qualified"]
             value = float((qualified & ~outcome.selected).sum() / qualified.sum()) if qualified.any() else math.nan

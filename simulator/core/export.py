@@ -89,6 +89,8 @@ def candidates_frame(outcome: Outcome, lang: str) -> pd.DataFrame:
         frame[column] = pool[column]
     for column in ("diploma_recognised", "part_time_history", "driving_licence"):
         frame[column] = pool[column].astype(bool)
+    for column in ("ai_polished", "pedigree", "disability_mention"):
+        frame[column] = pool[column].astype(bool)
     frame["suitability"] = np.round(pool["suitability"].astype(np.float64), 4)
     frame["qualified"] = pool["qualified"].astype(bool)
     for flag in UNUSUAL_CV_FLAGS:

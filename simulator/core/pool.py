@@ -117,9 +117,27 @@ LINKS: dict[str, Link] = {
                      "lists a football club as hobby [G]"),
     "parents_council": Link("gender", {"woman": 0.30, "man": 0.10, "non_binary": 0.20},
                             "parents of young children who list the parents' council [G]"),
+    # What an AI screener reads besides the name (issue 12). Drawn last, each from its own stream, so
+    # every pool drawn before these existed is the same, bit for bit.
+    "ai_polished": Link("age_band", {"under_25": 0.487, "25_34": 0.415, "35_44": 0.30, "45_54": 0.20,
+                                     "55_plus": 0.10},
+                        "CV rewritten with a generative-AI tool: CBS 2024 use of generative AI by age (18-25 48.7%, "
+                        "25-35 41.5%, 55-65 12.1%, 65+ 5.2%; 35-55 interpolated [G]), times the relative use by "
+                        "education (AI_USE_BY_EDUCATION); using a tool for one's CV at the rate of using it at all [G]"),
+    "pedigree": Link("origin", {"dutch": 0.30, "second_gen": 0.18, "born_abroad": 0.10},
+                     "hbo/wo graduates with a prestigious university or well-known employer on their CV [G]"),
+    "disability_mention": Link("disability", {"none": 0.02, "disclosed": 0.50},
+                               "CV mentions disability-related activities, such as an award or a network "
+                               "(Glazko et al. 2024 added such items) [G]"),
     "experience_follows_age": Link("origin", {"dutch": 1.0, "second_gen": 1.0, "born_abroad": 1.0},
                                    "1 = years of experience grow with age (the experience-cap proxy)"),
 }
+
+
+# Use of generative AI by education relative to everyone aged 12+ (23.4%), CBS 2024: basic/vmbo 16%,
+# havo/vwo/mbo 19%, hbo/wo 34%. Multiplies the age rate of the "ai_polished" link.
+AI_USE_BY_EDUCATION: dict[str, float] = {"none": 16 / 23.4, "vmbo": 16 / 23.4, "mbo": 19 / 23.4, "hbo": 34 / 23.4,
+                                         "wo": 34 / 23.4}
 
 
 def default_links() -> dict[str, dict[str, float]]:
@@ -473,6 +491,17 @@ def generate_pool(vacancy: Vacancy, settings: PoolSettings) -> Pool:
         applied[mask] = np.searchsorted(cdf, u[mask], side="right")
     cols["applied_for"] = applied
     cols["tiebreak"] = _stream(seed, "tiebreak").random(n)
+
+    # --- what an AI screener reads besides the name (each its own stream, drawn last) ---------
+    p_polished = _by_group(links["ai_polished"], "age_band", age_band) * _by_group(AI_USE_BY_EDUCATION, "education",
+                                                                                 education)
+    cols["ai_polished"] = (_stream(seed, "ai_polished").random(n) < np.minimum(p_polished, 1.0)).astype(np.int8)
+    cols["pedigree"] = ((education >= code_of("education", "hbo"))
+                        & (_stream(seed, "pedigree").random(n) < _by_group(links["pedigree"], "origin", origin))
+                        ).astype(np.int8)
+    cols["disability_mention"] = (_stream(seed, "disability_mention").random(n)
+                                  < _by_group(links["disability_mention"], "disability", disability)).astype(np.int8)
+    del p_polished
     _derive(cols, has_skill, vacancy)
     return Pool(vacancy, settings, cols, has_skill, wording)
 

@@ -32,6 +32,12 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 }
 # The region a candidate's name comes from (a second-generation candidate may have a Dutch name).
 CATEGORIES["name_region"] = CATEGORIES["region"]
+# What an AI screener reads in a CV besides the name (issue 12): a CV polished with a generative-AI
+# tool, a prestigious school or employer ("pedigree"), and disability-related activities (an award,
+# a network), as in Glazko et al. 2024.
+CV_SIGNALS: tuple[str, ...] = ("ai_polished", "pedigree", "disability_mention")
+for _cv_signal in CV_SIGNALS:
+    CATEGORIES[_cv_signal] = ("no", "yes")
 # Which of several vacancies (departments, job families) a candidate applied for; one by default.
 CATEGORIES["applied_for"] = tuple(f"vacancy_{c}" for c in "abcdef")
 
@@ -60,8 +66,9 @@ UNUSUAL_CV_FLAGS: tuple[str, ...] = (
 CATEGORIES["unusual_cv"] = ("none", *UNUSUAL_CV_FLAGS, "several")
 
 # Everything the verdict and the views can group by: the protected grounds, the origin a name
-# suggests (what a name-based rule or reader reacts to) and the unusual CV.
-GROUP_ATTRIBUTES: tuple[str, ...] = PROTECTED_ATTRIBUTES + ("name_region", "unusual_cv")
+# suggests (what a name-based rule or reader reacts to), the unusual CV, and a CV polished with AI
+# (what an AI screener may prefer; its uptake differs by age).
+GROUP_ATTRIBUTES: tuple[str, ...] = PROTECTED_ATTRIBUTES + ("name_region", "unusual_cv", "ai_polished")
 
 # Groups compared with by default where the most-selected group would mislead: unusual CVs are
 # compared with plain CVs. A scenario's [reference] table can name others.
@@ -109,6 +116,9 @@ FIELD_KINDS: dict[str, str] = {
     "graduation_year": "number",
     "skills_count": "number",
     "applied_for": "category",
+    "ai_polished": "category",
+    "pedigree": "category",
+    "disability_mention": "category",
 }
 
 

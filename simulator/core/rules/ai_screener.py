@@ -20,6 +20,13 @@ The prompt changes what the model is shown: ``anonymous`` (names replaced by "Ca
 removes the effects a name carries (its origin and gender), not the position effect (Rozado 2025:
 "Candidate A/B" labels still favour A); ``ignore_demographics`` ("ignore names and demographics")
 removes only ``mitigation`` of them, as the audits report partial mitigation.
+
+What a CV shows besides the name has its own effects in ``effects``, in the same log-odds unit:
+``ai_polished`` (models prefer text polished by the same model: 67-82% in pairs, Xu et al. 2025, so
+log-odds 0.71-1.52), ``pedigree`` (a prestigious school or employer; over-weighted, as the critics
+of Bloomberg's audit found) and ``disability_mention`` (disability-related activities: GPT-4 ranked
+such a CV first in 15 of 60 pairs, Glazko et al. 2024, log-odds −1.10). A prompt does not remove
+them: they are in the CV, not the name.
 """
 
 from __future__ import annotations
@@ -30,15 +37,17 @@ from typing import ClassVar
 import numpy as np
 
 from ..texts import integer, number
-from ..world import CATEGORIES, PROTECTED_ATTRIBUTES
-from .base import DIRECT_DISCRIMINATION, LAWFUL, Legality, Param, Rule, RuleConfigError, by_value, rule_kind
+from ..world import CATEGORIES, CV_SIGNALS, PROTECTED_ATTRIBUTES
+from .base import DIRECT_DISCRIMINATION, LAWFUL, NEEDS_JUSTIFICATION, Legality, Param, Rule, RuleConfigError, by_value, rule_kind
 from .params import Choice, Decimal, Shifts, Whole, YesNo
 
 PROMPTS = ("plain", "ignore_demographics", "anonymous")
 MODES = ("batch", "one_by_one")
 # What a model reads from a name alone: the region it comes from and the gender it suggests.
 NAME_ATTRIBUTES = ("name_region", "gender")
-EFFECT_ATTRIBUTES = ("name_region", "gender", "age_band", "disability", "origin", "parent")
+# What else a model reads in a CV: the groups it signals, and three things a CV may show besides the
+# name (an AI-polished text, a prestigious school or employer, disability-related activities).
+EFFECT_ATTRIBUTES = ("name_region", "gender", "age_band", "disability", "origin", "parent") + CV_SIGNALS
 
 
 @rule_kind
@@ -65,6 +74,7 @@ class AiScreener(Rule):
     STARTER: ClassVar[dict] = {"first_listed": 1.0}
     LEGALITY_EXAMPLES: ClassVar[dict[str, dict]] = {
         "unequal": {"effects": {"name_region": {"morocco": -0.3}}},
+        "signals": {"effects": {"ai_polished": {"yes": 1.0}}},
         "position": {"first_listed": 2.19},
         "even": {},
     }
@@ -170,12 +180,17 @@ class AiScreener(Rule):
                                                   picks=integer(self.picks, lang)))
 
     def legality(self) -> Legality:
-        grounds = set(PROTECTED_ATTRIBUTES) | set(NAME_ATTRIBUTES)
-        unequal = [a for a, shifts in self.effects.items()
-                   if a in grounds and self.effect_scale(a) and any(float(v) != 0.0 for v in shifts.values())]
+        # Disability-related activities on a CV reveal the disability itself: a preference on them is
+        # a preference on the ground. Polish and pedigree are neutral-looking signals that hit some
+        # groups harder (older candidates, people educated abroad).
+        grounds = set(PROTECTED_ATTRIBUTES) | set(NAME_ATTRIBUTES) | {"disability_mention"}
+        active = [a for a, shifts in self.effects.items()
+                  if self.effect_scale(a) and any(float(v) != 0.0 for v in shifts.values())]
         law = {"high_risk": "law:ai_act_high_risk", "deployer": "law:deployer_duties", "automated": "law:gdpr_automated"}
-        if unequal:
+        if any(a in grounds for a in active):
             return self.legal(DIRECT_DISCRIMINATION, "unequal", **law)
+        if any(a in ("ai_polished", "pedigree") for a in active):
+            return self.legal(NEEDS_JUSTIFICATION, "signals", **law)
         if self.mode == "batch" and self.first_listed != 0.0:
             return self.legal(LAWFUL, "position", **law)
         return self.legal(LAWFUL, "even", **law)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHeaderView, QLabel, QPus
 from ...core.export import candidate_names
 from ...core.report import WHAT_IFS, what_if
 from ...core.texts import integer, number, t
-from ...core.world import CATEGORIES, GROUP_ATTRIBUTES, UNUSUAL_CV_FLAGS
+from ...core.world import CATEGORIES, CV_SIGNALS, GROUP_ATTRIBUTES, UNUSUAL_CV_FLAGS
 from ..style import STYLE, compact_combo
 from .base import View, caption, person_label, plain_tooltip, value_label
 
@@ -354,6 +354,7 @@ class CandidatesView(View):
             (t("field.dutch_level", lang), cat("dutch_level")),
             (t("field.driving_licence", lang), t("common.yes" if pool["driving_licence"][i] else "common.no", lang)),
             (t("field.skills_count", lang), str(int(pool["skills_count"][i]))),
+            (t("gui.card.cv_signals", lang), ", ".join(t(f"field.{c}", lang) for c in CV_SIGNALS if pool[c][i]) or "—"),
             (t("gui.card.unusual", lang), ", ".join(t(f"unusual.{f}", lang) for f in UNUSUAL_CV_FLAGS
                                                       if pool[f"unusual_{f}"][i]) or t("gui.missed.no_unusual", lang)),
             (t("gui.card.suitable", lang), t("common.yes" if pool["qualified"][i] else "common.no", lang)

@@ -21,7 +21,7 @@ from ...core.scenario import dumps
 from ...core.session import SUFFIX, Session, SessionError
 from ...core.texts import integer, number, percent, t
 from ...core.verdict import format_ratio
-from ...core.world import CATEGORIES, UNUSUAL_CV_FLAGS
+from ...core.world import CATEGORIES, CV_SIGNALS, UNUSUAL_CV_FLAGS
 from ..style import compact_combo
 from .base import View, caption, fill_table, read_only_table, person_label, value_label
 
@@ -357,6 +357,7 @@ class ReviewView(View):
             (t("field.dutch_level", lang), cat("dutch_level")),
             (t("field.driving_licence", lang), t("common.yes" if pool["driving_licence"][i] else "common.no", lang)),
             (t("field.skills_count", lang), str(int(pool["skills_count"][i]))),
+            (t("gui.card.cv_signals", lang), ", ".join(t(f"field.{c}", lang) for c in CV_SIGNALS if pool[c][i]) or "—"),
             (t("field.graduation_year", lang), str(int(pool["graduation_year"][i]))),
             (t("gui.card.unusual", lang), ", ".join(t(f"unusual.{f}", lang) for f in UNUSUAL_CV_FLAGS
                                                       if pool[f"unusual_{f}"][i]) or "—"),
