@@ -232,6 +232,11 @@ def test_parse_claims_accepts_every_metric():
     scenario = load("human-override")
     reviewer_stage = next(s for s, stage in enumerate(scenario.pipeline.stages)
                           if any(r.kind == "reviewer" for r in stage.rules))
+    from simulator.core.pipeline import Stage
+    from simulator.core.rules import RULE_KINDS
+
+    scenario.pipeline.stages.append(Stage({"en": "AI", "nl": "AI"}, [RULE_KINDS["ai_screener"].from_dict(
+        {"kind": "ai_screener", "batch_size": 2}, "rule")]))  # the last stage: an AI screener, for its metric
     items = []
     for k, metric in enumerate(METRICS):
         item = {"id": f"m{k}", "metric": metric, "attribute": "origin", "group": "born_abroad", "compare": ">=",
@@ -241,6 +246,8 @@ def test_parse_claims_accepts_every_metric():
             item["rule"] = [s, r]
         if metric == "advice_impact_ratio":
             item["stage"] = reviewer_stage
+        if metric == "first_listed_share":
+            item["stage"] = len(scenario.pipeline.stages) - 1
         items.append(item)
     claims = parse_claims(items, scenario.pipeline)
     results = evaluate(claims, engine.run(scenario, lazy=True, attribution=False).measurement)

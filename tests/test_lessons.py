@@ -102,11 +102,21 @@ def _human_override(result):
     return ratio(outcome.selected) < ratio(advice) - 0.05
 
 
+def _ai_assistant(result):
+    # The name effect shows for candidates born abroad, and the first-listed CV wins its batch more
+    # often than one in eight.
+    outcome = result.outcome
+    abroad = _row(result.measurement, "origin", "born_abroad")
+    info = outcome.rule_info[0]
+    first = (info["position"][outcome.selected] == 0).mean()
+    return abroad["impact_ratio"] < 0.95 and abroad["p_value"] < 0.05 and first > 0.2
+
+
 LESSONS = {"cv-gap": _cv_gap, "age-knockout": _age_knockout, "motherhood": _motherhood,
            "local-credentials": _local_credentials, "disability": _disability, "chess-club": _chess_club,
            "who-gets-seen": _who_gets_seen, "human-override": _human_override, "biased-history": _biased_history, "taxi-licence": _taxi,
            "dutch-names": _dutch_names, "names-us": _names_us, "simpson": _simpson,
-           "berkeley": _berkeley}
+           "berkeley": _berkeley, "ai-assistant": _ai_assistant}
 
 
 def test_every_builtin_has_a_lesson_check():
