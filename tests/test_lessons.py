@@ -112,11 +112,23 @@ def _ai_assistant(result):
     return abroad["impact_ratio"] < 0.95 and abroad["p_value"] < 0.05 and first > 0.2
 
 
+def _polished_by_ai(result):
+    # AI-polished CVs are preferred, and through who polishes, candidates of 55+ fall behind 25-34.
+    old = _row(result.measurement, "age_band", "55_plus")
+    pool, selected = result.pool, result.outcome.selected
+    polished = pool["ai_polished"] == 1
+    middle = pool["age_band"] == code_of("age_band", "25_34")
+    old_rate = selected[pool["age_band"] == code_of("age_band", "55_plus")].mean()
+    return selected[polished].mean() > 1.5 * selected[~polished].mean() and old_rate < 0.8 * selected[middle].mean() \
+        and old["p_value"] < 0.05
+
+
 LESSONS = {"cv-gap": _cv_gap, "age-knockout": _age_knockout, "motherhood": _motherhood,
            "local-credentials": _local_credentials, "disability": _disability, "chess-club": _chess_club,
            "who-gets-seen": _who_gets_seen, "human-override": _human_override, "biased-history": _biased_history, "taxi-licence": _taxi,
            "dutch-names": _dutch_names, "names-us": _names_us, "simpson": _simpson,
-           "berkeley": _berkeley, "ai-assistant": _ai_assistant}
+           "berkeley": _berkeley, "ai-assistant": _ai_assistant,
+           "polished-by-ai": _polished_by_ai}
 
 
 def test_every_builtin_has_a_lesson_check():
