@@ -119,3 +119,23 @@ def test_learned_model_labels_have_no_bare_jargon(qtbot, window):
     notes = {name: form.findChild(type(form.heading), f"help_{name}") for name in ("regularisation", "history_bias")}
     assert "Smaller values keep the model simple" in notes["regularisation"].text()
     assert "standard deviation" in notes["history_bias"].text()
+
+
+def test_the_ai_screener_form_lists_only_what_its_mode_and_prompt_read(qtbot, window):
+    """In batches the form shows batch size, picks and the first-listed bonus, not the one-by-one share;
+    choosing 'one by one' swaps them, and the 'ignore' prompt shows its mitigation share."""
+    open_rule(qtbot, window, "ai-assistant", "ai_screener")
+    form = window.pipeline_editor.form
+
+    def shown(name):
+        return not form.widgets[name].isHidden() and form.form.isRowVisible(form.rows[name][0])
+    assert shown("batch_size") and shown("first_listed") and not shown("share") and not shown("mitigation")
+    mode = form.widgets["mode"]
+    wait_for_run(qtbot, window, lambda: mode.setCurrentIndex(mode.findData("one_by_one")), timeout=60000)
+    form = window.pipeline_editor.form
+    assert shown("share") and not shown("batch_size") and not shown("first_listed") and not shown("reverse_order")
+    prompt = form.widgets["prompt"]
+    wait_for_run(qtbot, window, lambda: prompt.setCurrentIndex(prompt.findData("ignore_demographics")), timeout=60000)
+    form = window.pipeline_editor.form
+    assert shown("mitigation")
+    assert window.controller.scenario.pipeline.stages[0].rules[0].mode == "one_by_one"

@@ -330,6 +330,7 @@ class RuleForm(QWidget):
         self.readers: dict[str, object] = {}
         self.optional: dict[str, QCheckBox] = {}
         self.sliders: dict[str, NumberSlider] = {}
+        self.rows: dict[str, list[QWidget]] = {}  # per parameter: the widgets that start its form rows
         self.form = QFormLayout()
         self.error = WrappedLabel()
         self.error.setStyleSheet("color: #B2182B")
@@ -355,12 +356,23 @@ class RuleForm(QWidget):
         self.readers.clear()
         self.optional.clear()
         self.sliders.clear()
+        self.rows.clear()
         self.error.clear()
         if rule is not None:
             for p in rule.PARAMS:
                 self._add(p, getattr(rule, p.name), ranges or {})
         self._building = False
         self._show_legality()
+        self._show_applicable()
+
+    def _show_applicable(self) -> None:
+        """Hide the parameters the rule does not read with its other settings as they are."""
+        if self.rule is None:
+            return
+        for name, starts in self.rows.items():
+            shown = self.rule.param_applies(name)
+            for widget in starts:
+                self.form.setRowVisible(widget, shown)
 
     def _add(self, p, value, ranges: dict) -> None:
         widget, read = _WIDGETS[p.kind.widget](self, p, value)
@@ -392,14 +404,17 @@ class RuleForm(QWidget):
         if p.kind.widget in (CHECKLIST, NUMBERS, GROUP) or p.name in self.sliders:
             self.form.addRow(label)
             self.form.addRow(field)
+            self.rows[p.name] = [label, field]
         else:
             self.form.addRow(label, field)
+            self.rows[p.name] = [label]
         help_text = self.rule.param_help(p.name, self.lang)
         if help_text:  # jargon explained where it is met, in words, under the field
             note = WrappedLabel(help_text)
             note.setObjectName(f"help_{p.name}")
             note.setStyleSheet("color: #555555")
             self.form.addRow(note)
+            self.rows[p.name].append(note)
 
     def _with_slider(self, p, spin, ranges: dict) -> QWidget:
         """The spin box, with a slider beside it if the parameter has a slider range."""
@@ -475,6 +490,7 @@ class RuleForm(QWidget):
         self.error.clear()
         self.rule = rule
         self._show_legality()
+        self._show_applicable()
         self.rule_changed.emit(rule, name, live)
         return rule
 

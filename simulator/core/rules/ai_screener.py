@@ -95,6 +95,15 @@ class AiScreener(Rule):
         if self.mode == "batch" and self.picks >= self.batch_size:
             raise RuleConfigError(f"{path}.picks", f"must be fewer than the batch size ({self.batch_size})")
 
+    def param_applies(self, name: str) -> bool:
+        if name in ("batch_size", "picks", "first_listed", "reverse_order"):
+            return self.mode == "batch"  # one by one, there are no batches and no places in them
+        if name == "share":
+            return self.mode == "one_by_one"
+        if name == "mitigation":
+            return self.prompt == "ignore_demographics"
+        return True
+
     # -- how the assistant values a CV --------------------------------------------------------------
     def effect_scale(self, attribute: str) -> float:
         """How much of a group's effect reaches the model under the chosen prompt."""

@@ -149,6 +149,11 @@ class Rule:
         own = f"rule.{cls.kind}.param.{name}"
         return t(own if has_text(own, lang) else f"rule.param.{name}", lang)
 
+    def param_applies(self, name: str) -> bool:
+        """Does the parameter make a difference with the others as they are? A form hides those that
+        do not (their values are kept): a rule with modes lists only what its mode reads."""
+        return True
+
     @classmethod
     def param_help(cls, name: str, lang: str) -> str:
         """What a parameter means, in words (``rule.<kind>.help.<name>``), or "" if its label says it all."""
