@@ -249,3 +249,24 @@ def test_the_first_listed_share_claim_measures_the_shortlist_positions():
     with pytest.raises(ClaimError, match="claims\\[0\\].stage.*AI screener"):
         parse_claims([{"id": "f", "metric": "first_listed_share", "attribute": "gender", "group": "woman",
                        "stage": 0, "compare": ">", "value": 0.2}], knockout)
+
+
+@pytest.mark.parametrize("signal, effect, published_share", [("ai_polished", 1.1, 0.75),  # Xu et al.: 67-82%
+                                                             ("disability_mention", -1.1, 15 / 60)])  # Glazko et al.
+def test_a_cv_signal_effect_gives_the_published_share_of_pairs(signal, effect, published_share):
+    """Judged in pairs of otherwise equal CVs, a signal with log-odds effect b wins e^b / (1 + e^b) of
+    the mixed pairs: 1.1 gives the middle of Xu et al.'s 67-82% for AI-polished text, -1.1 gives Glazko
+    et al.'s 15 of 60 for a CV with disability-related activities."""
+    outcome, info = _run(size=100_000, qualification_weight=0.0, batch_size=2, picks=1,
+                         effects={signal: {"yes": effect}})
+    has = outcome.pool[signal] == 1
+    assert (info["position"] >= 0).all()  # everyone was judged, in random pairs
+    chosen = outcome.selected
+    expected = math.exp(effect) / (1 + math.exp(effect))
+    assert abs(expected - published_share) < 0.01
+    p_signal = has.mean()
+    # Among all pairs, P(winner has signal) = P(both) + P(mixed) * share, with P(mixed) = 2p(1-p).
+    mixed, both = 2 * p_signal * (1 - p_signal), p_signal ** 2
+    winners_with = int((chosen & has).sum())
+    n_pairs = int(chosen.sum())
+    assert binomtest(winners_with, n_pairs, both + mixed * expected).pvalue > 0.001

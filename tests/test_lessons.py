@@ -190,3 +190,22 @@ def test_simulation_lands_within_sampling_error(sid, record_property):
         within += bool((z.abs() <= 3).all())
     record_property("seeds_within_3_se", f"{within}/20")
     assert within >= 19
+
+
+def test_the_ai_assistants_name_effect_lands_within_sampling_error_of_lippens():
+    """Simulated with the scenario's name effect (-0.20 in batches of eight), the shortlist rate of non-Dutch names against
+    Dutch names has a 95% interval that meets the published 14-19% fewer (ratio 0.81-0.86) for at
+    least 18 of 20 seeds."""
+    from simulator.core.stats import compare_many
+
+    scenario = load("ai-assistant")
+    meets = 0
+    for seed in SEEDS:
+        result = engine.run(scenario, seed=seed, attribution=False, lazy=True)
+        pool, selected = result.pool, result.outcome.selected
+        dutch = pool["name_region"] == code_of("region", "netherlands")
+        cmp = compare_many(np.array([selected[~dutch].sum()]), np.array([(~dutch).sum()]),
+                           np.array([selected[dutch].sum()]), np.array([dutch.sum()]), p_values=False)
+        low, high = cmp["impact_ratio_ci"][0][0], cmp["impact_ratio_ci"][1][0]
+        meets += low <= 0.86 and high >= 0.81
+    assert meets >= 18
