@@ -123,12 +123,19 @@ def _polished_by_ai(result):
         and old["p_value"] < 0.05
 
 
+def _assessment_game(result):
+    # Timed games, gaming experience and face reading: older, female and disabled candidates fall behind.
+    m = result.measurement
+    return (_row(m, "disability", "disclosed")["impact_ratio"] < 0.7 and _row(m, "age_band", "55_plus")["impact_ratio"] < 0.8
+            and _row(m, "gender", "woman")["impact_ratio"] < 0.9)
+
+
 LESSONS = {"cv-gap": _cv_gap, "age-knockout": _age_knockout, "motherhood": _motherhood,
            "local-credentials": _local_credentials, "disability": _disability, "chess-club": _chess_club,
            "who-gets-seen": _who_gets_seen, "human-override": _human_override, "biased-history": _biased_history, "taxi-licence": _taxi,
            "dutch-names": _dutch_names, "names-us": _names_us, "simpson": _simpson,
            "berkeley": _berkeley, "ai-assistant": _ai_assistant,
-           "polished-by-ai": _polished_by_ai}
+           "polished-by-ai": _polished_by_ai, "assessment-game": _assessment_game}
 
 
 def test_every_builtin_has_a_lesson_check():

@@ -84,7 +84,7 @@ def test_every_kind_through_the_add_rule_menu(qtbot, window, lang):
 
 
 NEW_KIND = textwrap.dedent('''
-    """Assessment game: points from an online game, timed or not."""
+    """Typing test: points from an online typing test, timed or not."""
 
     from typing import ClassVar
 
@@ -93,10 +93,10 @@ NEW_KIND = textwrap.dedent('''
 
 
     @rule_kind
-    class AssessmentGame(Rule):
-        """Points for an online game's score."""
+    class TypingTest(Rule):
+        """Points for an online typing test's score."""
 
-        kind: ClassVar[str] = "assessment_game"
+        kind: ClassVar[str] = "typing_test"
         ORDER: ClassVar[int] = 50
         PARAMS = (Param("weight", Decimal(), 1.0, minimum=0, maximum=10), Param("timed", YesNo(), True))
         LEGALITY_EXAMPLES = {"timed": {"timed": True}, "untimed": {"timed": False}}
@@ -112,14 +112,14 @@ NEW_KIND = textwrap.dedent('''
 ''')
 
 NEW_TEXTS = {
-    "en": {"name": "Assessment game", "describe": "assessment game × {weight}", "param.weight": "Weight",
-           "param.timed": "Against the clock", "legality.timed": "A timed game can disadvantage people with a "
+    "en": {"name": "Typing test", "describe": "typing test × {weight}", "param.weight": "Weight",
+           "param.timed": "Against the clock", "legality.timed": "A timed test can disadvantage people with a "
            "disability: it needs an objective justification and adjustments.",
-           "legality.untimed": "An untimed game that measures job skills is lawful; check the results per group."},
-    "nl": {"name": "Assessmentspel", "describe": "assessmentspel × {weight}", "param.weight": "Gewicht",
-           "param.timed": "Op tijd", "legality.timed": "Een spel op tijd kan mensen met een beperking benadelen: "
+           "legality.untimed": "An untimed test that measures job skills is lawful; check the results per group."},
+    "nl": {"name": "Typtest", "describe": "typtest × {weight}", "param.weight": "Gewicht",
+           "param.timed": "Op tijd", "legality.timed": "Een test op tijd kan mensen met een beperking benadelen: "
            "dat vraagt een objectieve rechtvaardiging en aanpassingen.",
-           "legality.untimed": "Een spel zonder tijdslimiet dat werkvaardigheden meet is rechtmatig; bekijk de "
+           "legality.untimed": "Een test zonder tijdslimiet dat werkvaardigheden meet is rechtmatig; bekijk de "
            "uitkomsten per groep."},
 }
 
@@ -127,23 +127,23 @@ NEW_TEXTS = {
 def test_a_new_kind_needs_its_module_and_its_texts_only(qtbot, window, tmp_path, monkeypatch):
     """A module and its texts make a new kind: found by the package, offered by the Add-rule menu in
     Dutch, its form labelled in Dutch, its legal notes reached — nothing else was touched."""
-    (tmp_path / "assessment_game.py").write_text(NEW_KIND, encoding="utf-8")
+    (tmp_path / "typing_test.py").write_text(NEW_KIND, encoding="utf-8")
     monkeypatch.setattr(rules_package, "__path__", [*rules_package.__path__, str(tmp_path)])
     for lang, texts in NEW_TEXTS.items():
         for key, text in texts.items():
-            monkeypatch.setitem(catalogue(lang), f"rule.assessment_game.{key}", text)
+            monkeypatch.setitem(catalogue(lang), f"rule.typing_test.{key}", text)
     try:
         found = rules_package._discover()
-        assert "assessment_game" in found
-        monkeypatch.setitem(RULE_KINDS, "assessment_game", found["assessment_game"])
-        test_every_legal_note_is_reached_by_its_example("assessment_game")
+        assert "typing_test" in found
+        monkeypatch.setitem(RULE_KINDS, "typing_test", found["typing_test"])
+        test_every_legal_note_is_reached_by_its_example("typing_test")
         window.language_actions["nl"].trigger()
         editor = window.pipeline_editor
-        action = next(a for a in editor.add_menu.actions() if a.objectName() == "add_assessment_game")
-        assert action.text() == "Assessmentspel"
+        action = next(a for a in editor.add_menu.actions() if a.objectName() == "add_typing_test")
+        assert action.text() == "Typtest"
         editor.select(0, 0)
         wait_for_run(qtbot, window, action.trigger)
-        assert window.controller.scenario.pipeline.stages[0].rules[-1].kind == "assessment_game"
+        assert window.controller.scenario.pipeline.stages[0].rules[-1].kind == "typing_test"
         assert form_labels(editor.form) == ["Gewicht", "Op tijd"]
     finally:
-        sys.modules.pop("simulator.core.rules.assessment_game", None)
+        sys.modules.pop("simulator.core.rules.typing_test", None)

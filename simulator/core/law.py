@@ -117,6 +117,15 @@ FACTS: tuple[LegalFact, ...] = (
         "uitzonderingen, zoals een echte functie-eis.",
         "WGBL art. 7"),
     LegalFact(
+        "adjustment",
+        "An employer must make effective adjustments for a candidate with a disability or chronic illness, such as "
+        "an adapted test, unless they are a disproportionate burden; not making them counts as prohibited "
+        "discrimination (WGBH/CZ art. 2).",
+        "Een werkgever moet doeltreffende aanpassingen doen voor een kandidaat met een handicap of chronische ziekte, "
+        "zoals een aangepaste test, tenzij die onevenredig belastend zijn; ze niet doen geldt als verboden onderscheid "
+        "(WGBH/CZ art. 2).",
+        "WGBH/CZ art. 2"),
+    LegalFact(
         "college",
         "The Netherlands Institute for Human Rights (College voor de Rechten van de Mens) gives opinions on "
         "complaints of discrimination in recruitment; they are not binding but carry weight.",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .grouptable import OVERALL, STATUS_FEW, STATUS_OK
 from .thresholds import ALPHA, SUPPRESS_SHARE
-from .rules import DIRECT_DISCRIMINATION
+from .rules import PROHIBITED, UNLAWFUL_LEVELS
 from .texts import integer, number, percent, pick, t
 from .world import INTERSECTION_ATTRIBUTES
 
@@ -134,9 +134,10 @@ def check_goal(goal: Goal, measurement, lang: str) -> GoalResult:
                             target=percent(goal.value, lang, 0)))
     if goal.kind == "lawful":
         unlawful = [r for _, _, r in outcome.pipeline.flat_rules()
-                    if r.enabled and r.legality().level == DIRECT_DISCRIMINATION]
+                    if r.enabled and r.legality().level in UNLAWFUL_LEVELS]
         if unlawful:
-            return GoalResult(goal, False, t("teach.goal.unlawful", lang, rule=unlawful[0].describe(lang)))
+            key = "teach.goal.prohibited" if unlawful[0].legality().level == PROHIBITED else "teach.goal.unlawful"
+            return GoalResult(goal, False, t(key, lang, rule=unlawful[0].describe(lang)))
         return GoalResult(goal, True, t("teach.goal.lawful", lang))
     g = measurement.singles
     # Groups under 2% of the candidates are not judged (too few to tell), as for the reference group.

@@ -16,6 +16,8 @@ from .base import (
     LAWFUL,
     LEGALITY_LEVELS,
     NEEDS_JUSTIFICATION,
+    PROHIBITED,
+    UNLAWFUL_LEVELS,
     Cut,
     GroupSelector,
     Legality,
@@ -57,6 +59,7 @@ def rule_from_dict(data: dict, path: str) -> Rule:
 
 __all__ = [
     "RULE_KINDS", "rule_from_dict", "Rule", "Param", "Cut", "GroupSelector", "Legality", "RuleConfigError",
-    "LAWFUL", "NEEDS_JUSTIFICATION", "DIRECT_DISCRIMINATION", "LEGALITY_LEVELS",
+    "LAWFUL", "NEEDS_JUSTIFICATION", "DIRECT_DISCRIMINATION", "PROHIBITED",
+    "LEGALITY_LEVELS", "UNLAWFUL_LEVELS",
     *(cls.__name__ for cls in RULE_KINDS.values()),
 ]

@@ -40,7 +40,11 @@ from .params import (  # noqa: F401 (re-exported: the rule modules and their cal
 LAWFUL = "lawful"
 NEEDS_JUSTIFICATION = "needs_justification"
 DIRECT_DISCRIMINATION = "direct_discrimination"
-LEGALITY_LEVELS = (LAWFUL, NEEDS_JUSTIFICATION, DIRECT_DISCRIMINATION)
+# Banned outright, whatever the effect on groups (AI Act art. 5: emotion recognition at work).
+PROHIBITED = "prohibited"
+LEGALITY_LEVELS = (LAWFUL, NEEDS_JUSTIFICATION, DIRECT_DISCRIMINATION, PROHIBITED)
+# The levels a "lawful" goal and the warnings count as against the law, not just in need of a reason.
+UNLAWFUL_LEVELS = (DIRECT_DISCRIMINATION, PROHIBITED)
 
 
 @dataclass(frozen=True)

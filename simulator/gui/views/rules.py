@@ -15,7 +15,8 @@ from ..style import STYLE
 from .base import AttributeChooser, View, caption, read_only_table, value_label
 from .missed import cells_then_one_update
 
-LEGALITY_COLOURS = {"lawful": "#E3F2E1", "needs_justification": "#FFF1D6", "direct_discrimination": "#FBD9D3"}
+LEGALITY_COLOURS = {"lawful": "#E3F2E1", "needs_justification": "#FFF1D6", "direct_discrimination": "#FBD9D3",
+                    "prohibited": "#F4C2BC"}
 
 
 class RulesView(View):
