@@ -515,7 +515,8 @@ def _print_replay(replay, outcome, lang: str) -> None:
     if replay.ranking:
         headers, rows = ranking_table(replay, report, lang)
         print(_table(headers, rows))
-        print("  " + ranking_summary_sentence(report, lang))
+        if ranking_summary_sentence(report, lang):
+            print("  " + ranking_summary_sentence(report, lang))
     else:
         frame = report.pooled.copy()
         frame["group_label"] = frame["group"]

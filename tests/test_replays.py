@@ -101,7 +101,7 @@ def test_the_study_view_has_one_section_per_replay(qtbot, window, tmp_path):
     first, second = view.sections
     assert "Study one" in first.heading.text() and "Study two" in second.heading.text()
     assert first.table.rowCount() == 2  # no strata: the two groups, pooled
-    assert second.table.rowCount() == 1 and second.table.item(0, 0).text() == "Study two"
-    assert "1 of 1 strata fall below the 0.8 line" in second.notes.text()
+    assert second.table.rowCount() == 1 and second.table.item(0, 0).text() == "all"
+    assert second.table.item(0, 1).text() == "original CV\n(75.0%)" and "0.8 line" not in second.notes.text()
     wait_for_run(qtbot, window, lambda: window.load_scenario("dutch-names"))
     qtbot.waitUntil(lambda: len(view.sections) == 1, timeout=10000)

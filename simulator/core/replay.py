@@ -70,9 +70,10 @@ class Replay:
 
     def stratum_name(self, stratum: str, lang: str) -> str:
         """A stratum as a reader sees it: its label in ``lang`` where the file gives one (the study's
-        name for the one unnamed stratum of a ranking replay without strata)."""
+        "all" for the one unnamed stratum of a ranking replay without strata)."""
         if not stratum:
-            return pick(self.study, lang)
+            from .texts import t
+            return t("cli.replay.all", lang)
         for row in self.rows:
             if row.stratum == stratum and row.stratum_label:
                 return pick(row.stratum_label, lang)
@@ -159,8 +160,7 @@ def ranking_table(replay: Replay, report: ReplayReport, lang: str) -> tuple[list
     from .texts import integer, number, percent, t
     from .verdict import format_p, format_ratio
 
-    headers = [t("replay.ranking.col.stratum", lang), t("replay.ranking.col.picks", lang),
-               t("replay.ranking.col.most", lang), t("replay.ranking.col.least", lang),
+    headers = [t("replay.ranking.col.stratum", lang), t("replay.ranking.col.most", lang), t("replay.ranking.col.least", lang),
                t("replay.ranking.col.ratio", lang), t("replay.ranking.col.below", lang),
                t("replay.ranking.col.chi2", lang), t("replay.ranking.col.p", lang)]
     rows = []
@@ -169,7 +169,7 @@ def ranking_table(replay: Replay, report: ReplayReport, lang: str) -> tuple[list
         most = frame.loc[frame["rate"].idxmax()]
         least = frame.loc[frame["rate"].idxmin()]
         below = test["lowest_impact_ratio"] < FOUR_FIFTHS
-        rows.append([replay.stratum_name(stratum, lang), integer(int(frame["selected"].sum()), lang),
+        rows.append([replay.stratum_name(stratum, lang),
                      t("replay.ranking.group", lang, group=most["group"], rate=percent(most["rate"], lang)),
                      t("replay.ranking.group", lang, group=least["group"], rate=percent(least["rate"], lang)),
                      format_ratio(test["lowest_impact_ratio"], lang),
@@ -181,11 +181,11 @@ def ranking_table(replay: Replay, report: ReplayReport, lang: str) -> tuple[list
 
 def ranking_summary_sentence(report: ReplayReport, lang: str) -> str:
     """How many strata of a ranking replay fall below 0.8 and how many are statistically clear ("" for
-    a replay that is not a ranking)."""
+    a replay that is not a ranking, and for one stratum, whose one row says it)."""
     from .texts import integer, t
 
     summary = report.ranking_summary()
-    if not summary:
+    if not summary or summary["strata"] < 2:
         return ""
     return t("cli.replay.ranking_summary", lang, below=integer(summary["below_four_fifths"], lang),
              significant=integer(summary["significant"], lang), strata=integer(summary["strata"], lang))

@@ -40,10 +40,15 @@ class StudySection(QWidget):
     def fit_table(self) -> None:
         """Tall enough for every row, so the view's own scroll bar is the only one."""
         table = self.table
-        height = table.horizontalHeader().height() + 2 * table.frameWidth()
+        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
+        for r in range(table.rowCount()):  # two-line cells get a little air above and below
+            table.setRowHeight(r, table.rowHeight(r) + 6)
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
         height += sum(table.rowHeight(r) for r in range(table.rowCount()))
-        if table.horizontalScrollBar().isVisible():
-            height += table.horizontalScrollBar().height()
+        # Room for the horizontal scroll bar, which a narrow window may need (its need is known only
+        # after the layout, so it is always reserved).
+        height += table.horizontalScrollBar().sizeHint().height()
         table.setFixedHeight(height)
 
 
@@ -114,8 +119,13 @@ class StudyView(View):
         if replay.ranking:
             section.intro.setText(t("replay.ranking.heading", lang))
             headers, rows = ranking_table(replay, report, lang)
-            fill_table(section.table, headers, rows, right_from=1)
-            notes.append(html.escape(ranking_summary_sentence(report, lang)))
+            # Narrow columns keep the table within a laptop's width: headers wrapped, a group on one
+            # line and its share below it, the model above the job.
+            rows = [[row[0].replace(" · ", " ·\n"), *(cell.replace(" (", "\n(") for cell in row[1:3]), *row[3:]]
+                    for row in rows]
+            fill_table(section.table, [wrap_words(h) for h in headers], rows, right_from=1)
+            if ranking_summary_sentence(report, lang):
+                notes.append(html.escape(ranking_summary_sentence(report, lang)))
         else:
             headers = [t("gui.study.col.part", lang), t("cli.col.group", lang), "n", t("cli.col.selected", lang),
                        t("cli.col.rate", lang), t("cli.col.ir", lang), t("cli.col.ir_ci", lang), t("cli.col.p", lang)]
@@ -131,6 +141,8 @@ class StudyView(View):
                                  "" if ref else format_p(r.p_value, lang)])
             fill_table(section.table, headers, rows, right_from=2)
         section.intro.setVisible(replay.ranking)
+        # A ranking table is narrow: its last column (p) stays beside the others instead of stretching.
+        section.table.horizontalHeader().setStretchLastSection(not replay.ranking)
         section.fit_table()
         for st in report.stratified:
             sentence = stratified_sentence(st, lang, st["group"], st["reference_group"],
@@ -150,6 +162,17 @@ class StudyView(View):
 
     def data(self):
         return self.report
+
+
+def wrap_words(text: str, width: int = 16) -> str:
+    """A column header on lines of about ``width`` characters, broken between words."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 @lru_cache(maxsize=4)
