@@ -331,8 +331,10 @@ def _run_json(scenario, result, lang: str) -> dict:
         "rules": _rules_json(m, lang),
         "stratified": findings.stratified or {},
     }
-    if scenario.replay is not None:
-        data["replay"] = _replay_json(scenario, outcome, lang)
+    if scenario.replays:
+        replays = [_replay_json(replay, outcome, lang) for replay in scenario.replays]
+        data["replay"] = replays[0]  # the first study, where scripts written for one replay look
+        data["replays"] = replays
     audits = m.ai_audits  # computed once per run (the printed report reads the same)
     if audits:
         data["ai_screener_audits"] = [_ai_audit_json(a, lang) for a in audits.values()]
@@ -388,8 +390,8 @@ def _print_run(scenario, result, lang: str, top: int) -> None:
     if not pool.settings.structural_links:
         print(t("cli.run.neutral", lang))
     print()
-    if scenario.replay is not None:
-        _print_replay(scenario, outcome, lang)
+    for replay in scenario.replays:
+        _print_replay(replay, outcome, lang)
     _print_verdict(findings.sentences(lang), lang)
     _print_ai_audits(m, lang)
 
@@ -484,41 +486,47 @@ def _rules_json(m, lang: str) -> list[dict]:
     return out
 
 
-def _replay_json(scenario, outcome, lang: str) -> dict:
+def _replay_json(replay, outcome, lang: str) -> dict:
     from .core.replay import replay_report, simulated_rates
 
-    report = replay_report(scenario.replay, lang)
-    return {
-        "study": scenario.replay.study.get(lang), "citation": scenario.replay.citation,
-        "groups": [_group_json(row) for row in report.pooled.to_dict("records")],
-        "strata": {k: [_group_json(row) for row in v.to_dict("records")] for k, v in report.per_stratum.items()},
-        "stratified": report.stratified,
-        "simulated": simulated_rates(scenario.replay, outcome, lang).to_dict("records"),
-        **({"equal_shares": report.equal_shares, "ranking_summary": report.ranking_summary()}
-           if scenario.replay.ranking else {}),
-    }
+    report = replay_report(replay, lang)
+    out = {"study": replay.study.get(lang), "outcome": replay.outcome.get(lang), "citation": replay.citation,
+           "ranking": replay.ranking}
+    if not replay.ranking:  # a ranking replay is read per stratum only (see core.replay)
+        out["groups"] = [_group_json(row) for row in report.pooled.to_dict("records")]
+    out["strata"] = {k: [_group_json(row) for row in v.to_dict("records")] for k, v in report.per_stratum.items()}
+    if replay.ranking:
+        out["equal_shares"] = report.equal_shares
+        out["ranking_summary"] = report.ranking_summary()
+    else:
+        out["stratified"] = report.stratified
+    out["simulated"] = simulated_rates(replay, outcome, lang).to_dict("records")
+    return out
 
 
-def _print_replay(scenario, outcome, lang: str) -> None:
+def _print_replay(replay, outcome, lang: str) -> None:
     """The published figures exactly, with our statistics, then the simulation beside them."""
     from .core.findings import stratified_sentence
-    from .core.replay import equal_share_sentences, replay_report, simulated_rates
+    from .core.replay import ranking_summary_sentence, ranking_table, replay_report, simulated_rates
     from .core.texts import pick
 
-    replay = scenario.replay
     report = replay_report(replay, lang)
     print(t("cli.replay.heading", lang, study=pick(replay.study, lang), outcome=pick(replay.outcome, lang)))
-    frame = report.pooled.copy()
-    frame["group_label"] = frame["group"]
-    frame["attribute_label"] = t("cli.replay.all", lang)
-    print(_rates_table(frame, lang, by_attribute=True))
-    for stratum, table in report.per_stratum.items():
-        table = table.copy()
-        table["group_label"] = table["group"]
-        table["attribute_label"] = t("cli.replay.stratum", lang, stratum=replay.stratum_name(stratum, lang))
-        print(_rates_table(table, lang, by_attribute=True).split("\n", 1)[1])
-    for sentence in equal_share_sentences(replay, report, lang):
-        print("  " + sentence)
+    if replay.ranking:
+        headers, rows = ranking_table(replay, report, lang)
+        print(_table(headers, rows))
+        if ranking_summary_sentence(report, lang):
+            print("  " + ranking_summary_sentence(report, lang))
+    else:
+        frame = report.pooled.copy()
+        frame["group_label"] = frame["group"]
+        frame["attribute_label"] = t("cli.replay.all", lang)
+        print(_rates_table(frame, lang, by_attribute=True))
+        for stratum, table in report.per_stratum.items():
+            table = table.copy()
+            table["group_label"] = table["group"]
+            table["attribute_label"] = t("cli.replay.stratum", lang, stratum=replay.stratum_name(stratum, lang))
+            print(_rates_table(table, lang, by_attribute=True).split("\n", 1)[1])
     for st in report.stratified:
         strata = ", ".join(replay.stratum_name(k, lang) for k in report.per_stratum)
         print("  " + stratified_sentence(st, lang, st["group"], st["reference_group"], t("cli.replay.strata", lang, strata=strata)))

@@ -130,12 +130,22 @@ def _assessment_game(result):
             and _row(m, "gender", "woman")["impact_ratio"] < 0.9)
 
 
+def _bloomberg_replayed(result):
+    # GPT-3.5's order effect: the first-listed CV wins about 56% of the batches (12.5% by chance), and
+    # the name effects favour women, the direction Rozado found.
+    from test_bloomberg_replayed import first_listed_share, within_sampling_error
+
+    women = _row(result.measurement, "gender", "woman")
+    return within_sampling_error(*first_listed_share(result)) and women["impact_ratio"] > 1.0
+
+
 LESSONS = {"cv-gap": _cv_gap, "age-knockout": _age_knockout, "motherhood": _motherhood,
            "local-credentials": _local_credentials, "disability": _disability, "chess-club": _chess_club,
            "who-gets-seen": _who_gets_seen, "human-override": _human_override, "biased-history": _biased_history, "taxi-licence": _taxi,
            "dutch-names": _dutch_names, "names-us": _names_us, "simpson": _simpson,
            "berkeley": _berkeley, "ai-assistant": _ai_assistant,
-           "polished-by-ai": _polished_by_ai, "assessment-game": _assessment_game}
+           "polished-by-ai": _polished_by_ai, "assessment-game": _assessment_game,
+           "bloomberg-replayed": _bloomberg_replayed}
 
 
 def test_every_builtin_has_a_lesson_check():

@@ -75,7 +75,8 @@ def test_a_replay_that_is_not_a_ranking_has_no_share_test():
 
 def test_a_ranking_replay_in_a_scenario_file_is_read_written_and_reported(tmp_path, capsys):
     """`ranking = true` in a scenario's [replay] survives a save and reload, and `recruitsim run` prints
-    each cell's test and the summary (7 of 8 below the line, 2 of 8 clear), in the JSON too."""
+    one row per cell (its lowest ratio, below 0.8, its test) and the summary (7 of 8 below the line,
+    2 of 8 clear), without a pooled table or a CMH sentence over the two models; in the JSON too."""
     import json
 
     from simulator import cli
@@ -90,18 +91,21 @@ def test_a_ranking_replay_in_a_scenario_file_is_read_written_and_reported(tmp_pa
     out = tmp_path / "r.json"
     assert cli.main(["run", str(path), "--size", "500", "--json", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "gpt-3.5-turbo HR specialist: test of equal shares χ² = 50.19 (7 df), p < 0.001; lowest impact ratio 0.53." in text
+    row = next(line.split() for line in text.splitlines() if line.strip().startswith("gpt-3.5-turbo HR specialist"))
+    assert row[3:] == ["H_W", "(18.1%)", "W_M", "(9.6%)", "0.53", "yes", "50.19", "(7)", "p", "<", "0.001"]
     assert "7 of 8 strata fall below the 0.8 line; 2 of 8 show shares that differ beyond chance" in text
-    data = json.loads(out.read_text(encoding="utf-8"))["replay"]
-    assert data["ranking_summary"] == {"strata": 8, "below_four_fifths": 7, "significant": 2}
+    assert "Mantel–Haenszel" not in text.split("Verdict")[0] and "[all]" not in text
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["replays"][0] == data["replay"] and "groups" not in data["replay"]
+    assert data["replay"]["ranking_summary"] == {"strata": 8, "below_four_fifths": 7, "significant": 2}
 
 
 def test_the_study_view_shows_the_tests_of_equal_shares(qtbot, window, tmp_path):
-    """The Study view of a ranking replay shows each cell's test of equal shares and the summary, in the
-    words and numbers the command line prints."""
+    """The Study view of a ranking replay shows one row per cell (the table the command line prints)
+    and the summary, with no pooled rows mixing the two models."""
     from conftest import wait_for_run
 
-    from simulator.core.replay import equal_share_sentences
+    from simulator.core.replay import ranking_summary_sentence, ranking_table
     from simulator.core.scenario import dumps, load
 
     scenario = load("names-us")
@@ -112,7 +116,10 @@ def test_the_study_view_shows_the_tests_of_equal_shares(qtbot, window, tmp_path)
     wait_for_run(qtbot, window, lambda: window.load_scenario(str(path)))
     view = window.view("study")
     window.tabs.setCurrentWidget(view)
-    qtbot.waitUntil(lambda: "test of equal shares" in view.notes.text(), timeout=10000)
-    sentences = equal_share_sentences(window.controller.scenario.replay, view.report, "en")
-    assert len(sentences) == 9
-    assert all(s.replace("<", "&lt;").replace(">", "&gt;") in view.notes.text() for s in sentences)
+    qtbot.waitUntil(lambda: view.notes is not None and "0.8 line" in view.notes.text(), timeout=10000)
+    headers, rows = ranking_table(window.controller.scenario.replay, view.report, "en")
+    table = view.table
+    assert table.rowCount() == len(rows) == 8
+    shown = [table.item(r, c).text().replace("\n", " ") for r in range(8) for c in range(len(headers))]
+    assert shown == [c for row in rows for c in row]
+    assert ranking_summary_sentence(view.report, "en").replace("<", "&lt;") in view.notes.text()

@@ -1,10 +1,15 @@
 """Replays of published studies: the published counts exactly, with the simulator's statistics of them.
 
-A scenario's ``[replay]`` lists the published numbers per group (and per stratum where the study has
-strata, such as Berkeley's departments). ``replay_report`` computes the same statistics as for a
-simulated run: pooled over strata, per stratum, and the Cochran–Mantel–Haenszel analysis across
-strata. Each group may name the pool group that plays it in the simulation (``sim``), so the
-simulated rates can be set beside the published ones.
+A scenario's ``[replay]`` (or several ``[[replay]]``) lists the published numbers per group (and per
+stratum where the study has strata, such as Berkeley's departments). ``replay_report`` computes the
+same statistics as for a simulated run: pooled over strata, per stratum, and the
+Cochran–Mantel–Haenszel analysis across strata. Each group may name the pool group that plays it in
+the simulation (``sim``), so the simulated rates can be set beside the published ones.
+
+A *ranking* replay (``ranking = true``: each stratum's selections are picks among its groups, one per
+ranking) is read per stratum only: a chi-square test of equal shares and the lowest impact ratio.
+Its strata may be quite different settings (Bloomberg 2024: four jobs × two models), so it gets no
+pooled table and no Cochran–Mantel–Haenszel test across them; ``ranking_table`` is its one table.
 """
 
 from __future__ import annotations
@@ -55,8 +60,20 @@ class Replay:
     def strata(self) -> list[str]:
         return sorted({row.stratum for row in self.rows if row.stratum})
 
+    def ranking_strata(self) -> list[str]:
+        """The strata of a ranking replay in file order; one unnamed stratum ("") when it has none."""
+        seen = []
+        for row in self.rows:
+            if row.stratum not in seen:
+                seen.append(row.stratum)
+        return seen
+
     def stratum_name(self, stratum: str, lang: str) -> str:
-        """A stratum as a reader sees it: its label in ``lang`` where the file gives one."""
+        """A stratum as a reader sees it: its label in ``lang`` where the file gives one (the study's
+        "all" for the one unnamed stratum of a ranking replay without strata)."""
+        if not stratum:
+            from .texts import t
+            return t("cli.replay.all", lang)
         for row in self.rows:
             if row.stratum == stratum and row.stratum_label:
                 return pick(row.stratum_label, lang)
@@ -107,13 +124,17 @@ def replay_report(replay: Replay, lang: str) -> ReplayReport:
 
     pooled = table(replay.rows, pick(replay.study, lang))
     report = ReplayReport(pooled)
+    if replay.ranking:
+        # Per stratum only: pooling rankings of different jobs and models would mix what they measure.
+        for stratum in replay.ranking_strata():
+            frame = table([r for r in replay.rows if r.stratum == stratum], stratum)
+            report.per_stratum[stratum] = frame
+            report.equal_shares[stratum] = {**equal_shares_test(frame["n"], frame["selected"]),
+                                            "lowest_impact_ratio": float(frame["impact_ratio"].min())}
+        return report
     strata = replay.strata()
     for stratum in strata:
         report.per_stratum[stratum] = table([r for r in replay.rows if r.stratum == stratum], stratum)
-        if replay.ranking:
-            frame = report.per_stratum[stratum]
-            report.equal_shares[stratum] = {**equal_shares_test(frame["n"], frame["selected"]),
-                                            "lowest_impact_ratio": float(frame["impact_ratio"].min())}
     if len(strata) > 1 and pooled["reference"].any():
         ref = pooled.loc[pooled["reference"], "group"].iloc[0]
         for focal in [g for g in names if g != ref]:
@@ -132,21 +153,42 @@ def replay_report(replay: Replay, lang: str) -> ReplayReport:
     return report
 
 
-def equal_share_sentences(replay: Replay, report: ReplayReport, lang: str) -> list[str]:
-    """A ranking replay's tests of equal shares, one sentence per stratum and a summary (the command
-    line and the Study view say the same)."""
-    from .texts import integer, number, t
+def ranking_table(replay: Replay, report: ReplayReport, lang: str) -> tuple[list[str], list[list[str]]]:
+    """A ranking replay as one row per stratum: the most and least picked group with their share of
+    the picks, the lowest impact ratio, whether it falls below 0.8, and the chi-square test of equal
+    shares. Headers and cells as text (the command line and the Study view show the same table)."""
+    from .texts import integer, number, percent, t
     from .verdict import format_p, format_ratio
 
-    out = [t("cli.replay.equal_shares", lang, stratum=replay.stratum_name(stratum, lang), chi2=number(test["chi2"], lang),
-             df=integer(test["df"], lang), p=format_p(test["p_value"], lang),
-             ratio=format_ratio(test["lowest_impact_ratio"], lang))
-           for stratum, test in report.equal_shares.items()]
+    headers = [t("replay.ranking.col.stratum", lang), t("replay.ranking.col.most", lang), t("replay.ranking.col.least", lang),
+               t("replay.ranking.col.ratio", lang), t("replay.ranking.col.below", lang),
+               t("replay.ranking.col.chi2", lang), t("replay.ranking.col.p", lang)]
+    rows = []
+    for stratum, test in report.equal_shares.items():
+        frame = report.per_stratum[stratum]
+        most = frame.loc[frame["rate"].idxmax()]
+        least = frame.loc[frame["rate"].idxmin()]
+        below = test["lowest_impact_ratio"] < FOUR_FIFTHS
+        rows.append([replay.stratum_name(stratum, lang),
+                     t("replay.ranking.group", lang, group=most["group"], rate=percent(most["rate"], lang)),
+                     t("replay.ranking.group", lang, group=least["group"], rate=percent(least["rate"], lang)),
+                     format_ratio(test["lowest_impact_ratio"], lang),
+                     t("common.yes", lang) if below else t("common.no", lang),
+                     t("replay.ranking.chi2", lang, chi2=number(test["chi2"], lang), df=integer(test["df"], lang)),
+                     format_p(test["p_value"], lang)])
+    return headers, rows
+
+
+def ranking_summary_sentence(report: ReplayReport, lang: str) -> str:
+    """How many strata of a ranking replay fall below 0.8 and how many are statistically clear ("" for
+    a replay that is not a ranking, and for one stratum, whose one row says it)."""
+    from .texts import integer, t
+
     summary = report.ranking_summary()
-    if summary:
-        out.append(t("cli.replay.ranking_summary", lang, below=integer(summary["below_four_fifths"], lang),
-                     significant=integer(summary["significant"], lang), strata=integer(summary["strata"], lang)))
-    return out
+    if not summary or summary["strata"] < 2:
+        return ""
+    return t("cli.replay.ranking_summary", lang, below=integer(summary["below_four_fifths"], lang),
+             significant=integer(summary["significant"], lang), strata=integer(summary["strata"], lang))
 
 
 def simulated_rates(replay: Replay, outcome, lang: str) -> pd.DataFrame:

@@ -55,6 +55,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
 
 MAX_POOL_SIZE = 5_000_000
 MAX_SEED = 2 ** 32 - 1  # numpy seeds take more; this is what scenario files, sessions and the window accept
+MAX_REPLAYS = 20  # studies replayed in one scenario (the built-ins have at most 4)
 MAX_REPLAY_N = 100_000_000  # people in one replayed group (the largest published study has 30,800)
 # Lists a scenario may hold, each well above what a lesson needs (the built-ins have at most 2 stages,
 # 5 rules, 11 steps, 14 claims and 12 replay rows); a file beyond them is a mistake or an attack,
@@ -62,7 +63,7 @@ MAX_REPLAY_N = 100_000_000  # people in one replayed group (the largest publishe
 MAX_STAGES = 20
 MAX_RULES = 50  # in all stages together
 SECTION_LIMITS = {"stages": MAX_STAGES, "stages[].rules": MAX_RULES, "quiz": 50, "walkthrough": 100, "challenges": 50, "claims": 200,
-                  "goals": 50, "debrief": 50, "sources": 100}
+                  "replay": MAX_REPLAYS, "goals": 50, "debrief": 50, "sources": 100}
 
 
 
@@ -83,11 +84,20 @@ class Scenario:
     walkthrough: list[Step] = field(default_factory=list)
     challenges: list[Challenge] = field(default_factory=list)
     before_after: BeforeAfter | None = None
-    replay: Replay | None = None
+    replays: list[Replay] = field(default_factory=list)  # published studies replayed, in file order
     source_path: Path | None = None
     references: dict[str, str] = field(default_factory=dict)  # attribute -> the group compared with
     claims: list[Claim] = field(default_factory=list)  # findings the texts state, checked by tests
     focus: Focus | None = None  # the claim the lesson is about: the headline states it first
+
+    @property
+    def replay(self) -> Replay | None:
+        """The first replayed study (None without one): a file with one ``[replay]`` has only this."""
+        return self.replays[0] if self.replays else None
+
+    @replay.setter
+    def replay(self, value: Replay | None) -> None:
+        self.replays = [] if value is None else [value]
 
     def focus_claim(self) -> Claim | None:
         """The claim the headline states first (None without a focus)."""
@@ -194,7 +204,7 @@ def from_dict(data: dict, source: str = "<scenario>") -> Scenario:
     walkthrough = _walkthrough(data.get("walkthrough", []), source, pipeline)
     challenges = _challenges(data.get("challenges", []), source)
     before_after = _before_after(data.get("before_after"), source, pipeline)
-    replay = _replay(data.get("replay"), source)
+    replays = _replays(data.get("replay"), source)
     references = _references(data.get("reference", {}), source)
     try:
         claims = parse_claims(data.get("claims", []), pipeline)
@@ -204,7 +214,7 @@ def from_dict(data: dict, source: str = "<scenario>") -> Scenario:
     if any(c.run != "before" for c in claims) and before_after is None:
         raise ScenarioError(source, "claims", "a claim about the \"after\" needs a [before_after] change")
     return Scenario(sid, title, lesson, vacancy, pool, pipeline, goals, mechanism, debrief, list(sources), quiz,
-                    walkthrough, challenges, before_after, replay, None, references, claims, focus)
+                    walkthrough, challenges, before_after, replays, None, references, claims, focus)
 
 
 def _references(data, source) -> dict[str, str]:
@@ -221,22 +231,32 @@ def _references(data, source) -> dict[str, str]:
     return out
 
 
-def _replay(data, source) -> Replay | None:
+def _replays(data, source) -> list[Replay]:
+    """``[replay]`` (one study) or ``[[replay]]`` (several, each shown in its own section)."""
+    if data is None:
+        return []
+    if isinstance(data, list):
+        if not data:
+            raise ScenarioError(source, "replay", "expected at least one [[replay]] table")
+        return [_replay(item, source, f"replay[{i}]") for i, item in enumerate(data)]
+    return [_replay(data, source, "replay")]
+
+
+def _replay(data, source, where: str = "replay") -> Replay:
     from .rules.base import RuleConfigError, parse_group
 
-    if data is None:
-        return None
-    data = _table(data, source, "replay")
-    _known(data, {"study", "outcome", "rows", "citation", "ranking"}, source, "replay")
+    data = _table(data, source, where)
+    _known(data, {"study", "outcome", "rows", "citation", "ranking"}, source, where)
     ranking = data.get("ranking", False)
     if not isinstance(ranking, bool):
-        raise ScenarioError(source, "replay.ranking", "expected true or false")
+        raise ScenarioError(source, f"{where}.ranking", "expected true or false")
     rows_data = data.get("rows")
     if not isinstance(rows_data, list) or len(rows_data) < 2:
-        raise ScenarioError(source, "replay.rows", "expected at least two [[replay.rows]] with group, n and selected")
+        raise ScenarioError(source, f"{where}.rows", f"expected at least two [[{where.split('[')[0]}.rows]] with group, "
+                                                     "n and selected")
     rows = []
     for k, r in enumerate(rows_data):
-        path = f"replay.rows[{k}]"
+        path = f"{where}.rows[{k}]"
         r = _table(r, source, path)
         _known(r, {"group", "n", "selected", "stratum", "stratum_label", "sim"}, source, path)
         n = _number(r.get("n"), source, f"{path}.n", 1, MAX_REPLAY_N, whole=True)
@@ -254,9 +274,9 @@ def _replay(data, source) -> Replay | None:
                               sim, _texts(r.get("stratum_label"), source, f"{path}.stratum_label", required=False)))
     citation = data.get("citation", "")
     if not isinstance(citation, str):
-        raise ScenarioError(source, "replay.citation", "expected a text")
-    return Replay(_texts(data.get("study"), source, "replay.study", required=True),
-                  _texts(data.get("outcome"), source, "replay.outcome", required=True), rows, citation, ranking)
+        raise ScenarioError(source, f"{where}.citation", "expected a text")
+    return Replay(_texts(data.get("study"), source, f"{where}.study", required=True),
+                  _texts(data.get("outcome"), source, f"{where}.outcome", required=True), rows, citation, ranking)
 
 
 def _table(value, source, path) -> dict:
@@ -642,14 +662,9 @@ def to_dict(scenario: Scenario) -> dict:
         out["before_after"] = {"label": scenario.before_after.label, "rules": [
             {"stage": c.stage, "rule": c.rule, **({} if c.enabled is None else {"enabled": c.enabled}),
              **({"set": c.params} if c.params else {})} for c in scenario.before_after.changes]}
-    if scenario.replay:
-        out["replay"] = {"study": scenario.replay.study, "outcome": scenario.replay.outcome,
-                         **({"citation": scenario.replay.citation} if scenario.replay.citation else {}),
-                         **({"ranking": True} if scenario.replay.ranking else {}),
-                         "rows": [{"group": r.group, "n": r.n, "selected": r.selected,
-                                   **({"stratum": r.stratum} if r.stratum else {}),
-                                   **({"stratum_label": r.stratum_label} if r.stratum_label else {}),
-                                   **({"sim": r.sim.to_dict()} if r.sim else {})} for r in scenario.replay.rows]}
+    if scenario.replays:
+        tables = [_replay_to_dict(replay) for replay in scenario.replays]
+        out["replay"] = tables[0] if len(tables) == 1 else tables  # one study stays a [replay] table
     if scenario.references:
         out["reference"] = dict(scenario.references)
     if scenario.claims:
@@ -663,6 +678,16 @@ def to_dict(scenario: Scenario) -> dict:
         for stage in scenario.pipeline.stages
     ]
     return out
+
+
+def _replay_to_dict(replay: Replay) -> dict:
+    return {"study": replay.study, "outcome": replay.outcome,
+            **({"citation": replay.citation} if replay.citation else {}),
+            **({"ranking": True} if replay.ranking else {}),
+            "rows": [{"group": r.group, "n": r.n, "selected": r.selected,
+                      **({"stratum": r.stratum} if r.stratum else {}),
+                      **({"stratum_label": r.stratum_label} if r.stratum_label else {}),
+                      **({"sim": r.sim.to_dict()} if r.sim else {})} for r in replay.rows]}
 
 
 def dumps(scenario: Scenario) -> str:
