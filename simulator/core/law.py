@@ -29,7 +29,7 @@ FACTS: tuple[LegalFact, ...] = (
         "AI systems for recruitment and selection are high-risk under the EU AI Act (Annex III point 4). Their "
         "obligations were due on 2 August 2026; the Digital Omnibus moves them to 2 December 2027 (adopted mid-2026, "
         "as reported; check the Official Journal of the EU).",
-        "AI-systemen voor werving en selectie zijn hoog-risico onder de AI-verordening (bijlage III, punt 4). De "
+        "AI-systemen voor werving en selectie zijn hoogrisico onder de AI-verordening (bijlage III, punt 4). De "
         "verplichtingen zouden gelden vanaf 2 augustus 2026; de Digital Omnibus verschuift ze naar 2 december 2027 "
         "(medio 2026 aangenomen, volgens berichtgeving; controleer het Publicatieblad van de EU).",
         "Regulation (EU) 2024/1689 Annex III(4); Digital Omnibus on AI, COM(2025) 820; EP 16 June 2026, Council 29 June 2026 (reported)",
@@ -53,15 +53,15 @@ FACTS: tuple[LegalFact, ...] = (
         "The employer that uses a high-risk AI system (the deployer) must use it as instructed, assign human "
         "oversight to people with the competence, training and authority for it, and monitor it (AI Act art. 26), "
         "once the high-risk obligations apply.",
-        "De werkgever die een hoog-risico-AI-systeem gebruikt (de gebruiksverantwoordelijke) moet het volgens de "
+        "De werkgever die een hoogrisico-AI-systeem gebruikt (de gebruiksverantwoordelijke) moet het volgens de "
         "instructies gebruiken, het menselijk toezicht beleggen bij mensen met de nodige bekwaamheid, opleiding en "
-        "bevoegdheid, en het systeem monitoren (AI-verordening art. 26), zodra de hoog-risicoverplichtingen gelden.",
+        "bevoegdheid, en het systeem monitoren (AI-verordening art. 26), zodra de hoogrisicoverplichtingen gelden.",
         "Regulation (EU) 2024/1689 art. 26"),
     LegalFact(
         "right_to_explanation",
         "A candidate affected by a decision based on a high-risk AI system can ask for a clear explanation of the "
         "AI's role and the main elements of the decision (AI Act art. 86).",
-        "Een kandidaat over wie een besluit is genomen op basis van een hoog-risico-AI-systeem kan vragen om een "
+        "Een kandidaat over wie een besluit is genomen op basis van een hoogrisico-AI-systeem kan vragen om een "
         "duidelijke uitleg van de rol van de AI en de belangrijkste elementen van het besluit (AI-verordening art. 86).",
         "Regulation (EU) 2024/1689 art. 86"),
     LegalFact(
@@ -71,7 +71,7 @@ FACTS: tuple[LegalFact, ...] = (
         "(art. 22(3)). Recital 71 names e-recruiting without human intervention as an example.",
         "Een kandidaat mag niet door een volledig geautomatiseerd besluit worden afgewezen, tenzij een uitzondering "
         "van AVG art. 22 lid 2 geldt; ook dan heeft hij recht op menselijke tussenkomst, op het geven van zijn "
-        "standpunt en op bezwaar (art. 22 lid 3). Overweging 71 noemt sollicitaties via internet zonder menselijke "
+        "standpunt en om het besluit aan te vechten (art. 22 lid 3). Overweging 71 noemt sollicitaties via internet zonder menselijke "
         "tussenkomst als voorbeeld.",
         "GDPR (EU) 2016/679 art. 22 and recital 71"),
     LegalFact(
@@ -81,14 +81,14 @@ FACTS: tuple[LegalFact, ...] = (
         "art. 22; for high-risk AI also AI Act art. 26(2)).",
         "Menselijke beoordeling telt alleen als die betekenisvol is: iemand met de bevoegdheid en deskundigheid om "
         "het besluit te veranderen, die alle relevante gegevens weegt (richtsnoeren van de Europese "
-        "privacytoezichthouders bij AVG art. 22; voor hoog-risico-AI ook AI-verordening art. 26 lid 2).",
+        "privacytoezichthouders bij AVG art. 22; voor hoogrisico-AI ook AI-verordening art. 26 lid 2).",
         "WP29 guidelines on automated decision-making (WP251rev.01); Regulation (EU) 2024/1689 art. 26(2)"),
     LegalFact(
         "gdpr_special",
         "Data on health (disability) or ethnic origin are special categories: processing them is prohibited unless "
-        "an exception applies (GDPR art. 9; in the Netherlands also UAVG art. 25 for diversity policy).",
+        "an exception applies (GDPR art. 9; in the Netherlands UAVG art. 25 allows recording country of birth for positive action for ethnic minorities).",
         "Gegevens over gezondheid (beperking) of etnische afkomst zijn bijzondere persoonsgegevens: verwerken is "
-        "verboden tenzij een uitzondering geldt (AVG art. 9; in Nederland ook UAVG art. 25 voor diversiteitsbeleid).",
+        "verboden tenzij een uitzondering geldt (AVG art. 9; in Nederland staat UAVG art. 25 toe om het geboorteland vast te leggen voor voorkeursbeleid voor etnische minderheden).",
         "GDPR art. 9; UAVG art. 25"),
     LegalFact(
         "gdpr_access",
@@ -99,7 +99,7 @@ FACTS: tuple[LegalFact, ...] = (
         "GDPR art. 15(1)(h)"),
     LegalFact(
         "equal_treatment",
-        "Dutch equal-treatment law applies to algorithms too: the AWGB (origin, nationality, sex and more), the "
+        "Dutch equal-treatment law applies to algorithms too: the AWGB (race, which includes ethnic origin, nationality, sex and more), the "
         "WGB m/v (men and women at work), the WGBH/CZ (disability or chronic illness) and the WGBL (age). A neutral "
         "rule that hits one group clearly harder is indirect discrimination unless it is objectively justified.",
         "De Nederlandse gelijkebehandelingswetten gelden ook voor algoritmes: de AWGB (onder meer ras, nationaliteit "
@@ -114,7 +114,7 @@ FACTS: tuple[LegalFact, ...] = (
         "such as a genuine job requirement.",
         "Bij leeftijd kan zelfs direct onderscheid toegestaan zijn als het objectief gerechtvaardigd is (WGBL art. 7): "
         "een legitiem doel, met passende en noodzakelijke middelen. De andere gronden kennen maar een paar smalle "
-        "uitzonderingen, zoals een echte functie-eis.",
+        "uitzonderingen, zoals een wezenlijke beroepsvereiste.",
         "WGBL art. 7"),
     LegalFact(
         "adjustment",
@@ -143,11 +143,11 @@ FACTS: tuple[LegalFact, ...] = (
         "positive_action",
         "Preferential treatment (positive action) of women, an ethnic minority or people with a disability is "
         "allowed at equal suitability, as a specific measure to reduce an actual disadvantage, in proportion to that "
-        "aim (AWGB art. 2(3)).",
+        "aim (AWGB art. 2(3) for women and ethnic minorities; WGBH/CZ art. 3 for disability).",
         "Voorkeursbeleid voor vrouwen, een etnische minderheid of mensen met een handicap mag bij gelijke "
         "geschiktheid, als specifieke maatregel om een feitelijk nadeel te verminderen, in redelijke verhouding tot "
-        "dat doel (AWGB art. 2 lid 3).",
-        "AWGB art. 2(3)"),
+        "dat doel (AWGB art. 2 lid 3 voor vrouwen en etnische minderheden; WGBH/CZ art. 3 voor handicap).",
+        "AWGB art. 2(3); WGBH/CZ art. 3; opinions of the Netherlands Institute for Human Rights"),
 )
 
 _BY_KEY = {f.key: f for f in FACTS}
