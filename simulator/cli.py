@@ -346,12 +346,15 @@ def _ai_audit_json(audit, lang: str) -> dict:
 
     return {"stage": audit.stage, "rule": audit.rule, "judged": audit.entering,
             "name_swap": [{**g, "group_label": label("name_region", g["group"], lang)} for g in audit.name_groups],
-            "order_swap_flips": audit.order_flips, "repeats": audit.repeats, "always": audit.always,
+            "shortlisted": audit.shortlisted, "name_swap_flips": audit.name_flips,
+            "name_swap_no_longer_shortlisted": audit.name_lost, "order_swap_flips": audit.order_flips,
+            "order_swap_no_longer_shortlisted": audit.order_lost, "repeats": audit.repeats, "always": audit.always,
             "never": audit.never, "sometimes": audit.sometimes}
 
 
 def _print_ai_audits(measurement, lang: str) -> None:
     """What a buyer can demand from the vendor of an AI screener: the three audits, run here."""
+    from .core.ai_audit import audit_sentences
     from .core.texts import label
 
     for audit in measurement.ai_audits.values():
@@ -363,11 +366,8 @@ def _print_ai_audits(measurement, lang: str) -> None:
         print(_table([t("cli.ai.name", lang), t("cli.ai.judged", lang), t("cli.ai.picked", lang),
                       t("cli.col.rate", lang), t("cli.ai.interval", lang), t("cli.ai.ratio", lang),
                       t("cli.ai.p", lang)], rows))
-        print("  " + t("cli.ai.order", lang, flips=integer(audit.order_flips, lang),
-                       judged=integer(audit.entering, lang), share=_pct(audit.order_flips / max(audit.entering, 1), lang)))
-        print("  " + t("cli.ai.repeat", lang, repeats=integer(audit.repeats, lang),
-                       sometimes=integer(audit.sometimes, lang), always=integer(audit.always, lang),
-                       never=integer(audit.never, lang)))
+        for sentence in audit_sentences(audit, lang):
+            print("  " + sentence)
         print()
 
 

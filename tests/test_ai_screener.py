@@ -134,28 +134,49 @@ def test_name_swap_finds_a_name_effect_and_clears_a_fair_screener():
     effects = {"name_region": {"morocco": -1.0}}
     outcome, audit = _audit(effects=effects)
     by_group = {g["group"]: g for g in audit.name_groups}
-    assert by_group["morocco"]["impact_ratio"] < 0.6 and by_group["morocco"]["p_value"] < 0.001
-    assert sum(g["n"] for g in audit.name_groups) == 2 * audit.entering  # every CV judged twice
+    assert by_group["morocco"]["impact_ratio"] < 0.7 and by_group["morocco"]["p_value"] < 0.01
+    assert sum(g["n"] for g in audit.name_groups) == audit.entering  # the swapped judgements: every CV once
     assert audit.entering == 16_000
     _, fair = _audit()
     big = [g for g in fair.name_groups if g["n"] > 2000]
     assert all(g["impact_ratio"] > 0.85 for g in big)
 
 
-def test_name_swap_counts_are_the_counts_of_both_judgements():
-    """Each name group's judgements and wins add up from the original run and the swapped one."""
+def test_name_swap_counts_one_randomly_named_judgement_per_cv_and_the_paired_changes():
+    """The name groups' wins are those of the swapped run (each CV once, with a random name of its
+    gender); the paired count says how many decisions change with the name: none without name effects."""
     outcome, audit = _audit(effects={"gender": {"woman": -0.5}})
-    assert sum(g["selected"] for g in audit.name_groups) == 2 * int(outcome.selected.sum())
+    assert sum(g["selected"] for g in audit.name_groups) == audit.shortlisted == int(outcome.selected.sum())
+    assert audit.name_flips == 0  # names are swapped within a gender: the gender effect stays with the CV
+    _, fair = _audit()
+    assert fair.name_flips == 0 and fair.name_lost == 0
+    _, named = _audit(effects={"name_region": {"morocco": -1.0}})
+    assert named.name_flips > 0 and 0 < named.name_lost <= named.shortlisted
+    assert named.name_flips == 2 * named.name_lost  # one pick per batch: a lost place is another's gain
+
+
+def test_the_name_swap_table_rarely_shows_a_gap_for_a_screener_without_name_effects():
+    """Without name effects the swapped judgements give name groups p < 0.05 in at most about 5% of
+    the comparisons over many seeds (a valid test, not one that cries wolf)."""
+    from simulator.core.ai_audit import audit_screener
+
+    p_values = []
+    for seed in range(1, 31):
+        outcome, _ = _run(size=8000, seed=seed)
+        p_values += [g["p_value"] for g in audit_screener(outcome, 0, repeats=1).name_groups if not g["reference"]]
+    p_values = np.array(p_values)
+    assert len(p_values) >= 150
+    assert (p_values < 0.05).mean() <= 0.08
 
 
 def test_order_swap_and_repeat_measure_position_and_luck():
     """No position effect: reversing flips nothing; a strong one flips many. No randomness: every
     repeat agrees; with randomness some candidates are shortlisted in some runs only."""
     _, none = _audit(first_listed=0.0, randomness=0.0)
-    assert none.order_flips == 0 and none.sometimes == 0
+    assert none.order_flips == 0 and none.order_lost == 0 and none.sometimes == 0
     assert none.always == 16_000 // 8 and none.always + none.never == none.entering
     _, strong = _audit(first_listed=2.19)
-    assert strong.order_flips > 0.1 * strong.entering
+    assert strong.order_flips > 0.1 * strong.entering and strong.order_flips == 2 * strong.order_lost
     assert strong.sometimes > 0 and strong.always + strong.never + strong.sometimes == strong.entering
 
 
@@ -169,18 +190,19 @@ def test_run_prints_and_writes_the_three_audits(tmp_path, capsys):
 
     scenario = load("dutch-names")
     rule = RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", "first_listed": 2.19,
-                                                "effects": {"name_region": {"morocco": -1.0}}}, "r")
+                                                "effects": {"name_region": {"morocco": -2.5}}}, "r")
     scenario.pipeline.stages[0].rules = [rule]
     scenario.claims, scenario.focus, scenario.walkthrough, scenario.before_after, scenario.challenges = [], None, [], None, []
     path, out = tmp_path / "ai.toml", tmp_path / "ai.json"
     path.write_text(dumps(scenario), encoding="utf-8")
     assert cli.main(["run", str(path), "--size", "8000", "--json", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "AI screener audits" in text and "Order swap" in text and "Repeat: judged 10 times" in text
+    assert "AI assistant audits" in text and "Order swap" in text and "Repeat: judged 10 times" in text
     (audit,) = json.loads(out.read_text(encoding="utf-8"))["ai_screener_audits"]
-    assert sum(g["n"] for g in audit["name_swap"]) == 2 * audit["judged"] == 16_000
+    assert sum(g["n"] for g in audit["name_swap"]) == audit["judged"] == 8_000
     moroccan = next(g for g in audit["name_swap"] if g["group"] == "morocco")
-    assert moroccan["impact_ratio"] < 0.8 and f"{audit['order_swap_flips']:,} of 8,000 decisions flip" in text
+    assert moroccan["impact_ratio"] < 0.8 and f"{audit['order_swap_flips']:,} of 8,000 decisions change" in text
+    assert f"{audit['name_swap_no_longer_shortlisted']:,} of the {audit['shortlisted']:,} shortlisted CVs" in text
 
 
 def test_the_rules_view_shows_an_ai_screeners_audits(qtbot, window):
@@ -201,7 +223,7 @@ def test_the_rules_view_shows_an_ai_screeners_audits(qtbot, window):
     audit = window.controller.result.measurement.ai_audits[rule_id]
     text = view.details.toPlainText()
     assert f"on the {audit.entering:,} CVs it judged" in text
-    assert f"{audit.order_flips:,} of {audit.entering:,} decisions flip" in text
+    assert f"{audit.order_flips:,} of {audit.entering:,} decisions change" in text
     assert "Dutch names" in text and f"{audit.sometimes:,} candidates are shortlisted in some runs" in text
 
 

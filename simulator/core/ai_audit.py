@@ -1,9 +1,13 @@
 """Three audits a buyer of an AI screener can demand from the vendor, run on the simulated one.
 
-- **Name swap**: every CV is judged again with a name from another group (the names are shuffled
-  among the candidates of the same gender, so name and CV no longer go together). Each name group's
-  win share counts both judgements; with Wilson intervals, the impact ratio against the most-picked
-  name group of at least 10% of the judgements, and Fisher's exact test.
+- **Name swap**: every CV is judged again with a name drawn at random from the candidates of the
+  same gender, so name and CV no longer go together. Two results: how many decisions change when
+  only the name changes (a paired count, exactly 0 when names play no part), and each name group's
+  win share among the swapped judgements (each CV once, its name assigned at random, so a gap
+  between name groups is the name's doing), with Wilson intervals, the impact ratio against the
+  most-picked name group of at least 10% of the judgements, and Fisher's exact test. Counting the
+  judgements with the candidates' own names as well would tie half the names to their own CVs and
+  count every CV twice.
 - **Order swap**: every batch is judged again in reverse order, with the same randomness per CV:
   how many decisions flip shows how much the order decides.
 - **Repeat**: the same batches are judged again with new randomness: how many candidates are
@@ -31,12 +35,16 @@ class ScreenerAudits:
     stage: int
     rule: int
     entering: int  # CVs the screener judged
-    name_groups: list[dict]  # per name group: n (judgements), selected, rate, interval, impact ratio, p
+    name_groups: list[dict]  # per name group, among the swapped judgements: n, selected, rate, interval, ratio, p
     order_flips: int  # decisions that differ when every batch is listed in reverse
     repeats: int
     always: int  # shortlisted in every repeat
     never: int
     sometimes: int  # shortlisted in some repeats, not in others
+    shortlisted: int = 0  # CVs the screener shortlisted in the run itself
+    name_flips: int = 0  # decisions that differ when only the names are swapped
+    name_lost: int = 0  # shortlisted CVs that are no longer shortlisted with the swapped name
+    order_lost: int = 0  # shortlisted CVs that are no longer shortlisted in reverse order
 
 
 def screener_rules(outcome) -> list[tuple[int, int, int]]:
@@ -68,8 +76,7 @@ def audit_screener(outcome, flat_id: int, repeats: int = 10) -> ScreenerAudits:
     swapped_pool = dataclasses.replace(pool, columns={**pool.columns, "name_region": swapped_names}, draws={})
     keep_swapped, _ = rule.choose(swapped_pool, ctx, eligible)
     labels = CATEGORIES["name_region"]
-    shown = np.concatenate([pool["name_region"][eligible], swapped_names[eligible]])
-    won = np.concatenate([keep[eligible], keep_swapped[eligible]])
+    shown, won = swapped_names[eligible], keep_swapped[eligible]
     n = np.bincount(shown, minlength=len(labels))
     sel = np.bincount(shown, weights=won, minlength=len(labels)).astype(np.int64)
     present = np.flatnonzero(n > 0)
@@ -91,6 +98,9 @@ def audit_screener(outcome, flat_id: int, repeats: int = 10) -> ScreenerAudits:
     reversed_rule = dataclasses.replace(rule, reverse_order=not rule.reverse_order)
     keep_reversed, _ = reversed_rule.choose(pool, ctx, eligible)
     flips = int((keep[eligible] != keep_reversed[eligible]).sum())
+    order_lost = int((keep & ~keep_reversed)[eligible].sum())
+    name_flips = int((keep[eligible] != keep_swapped[eligible]).sum())
+    name_lost = int((keep & ~keep_swapped)[eligible].sum())
 
     # Repeat: the same batches with new randomness.
     times = np.zeros(len(pool), dtype=np.int32)
@@ -100,4 +110,23 @@ def audit_screener(outcome, flat_id: int, repeats: int = 10) -> ScreenerAudits:
     times = times[eligible]
     return ScreenerAudits(stage, index, int(eligible.sum()), groups, flips, repeats,
                           int((times == repeats).sum()), int((times == 0).sum()),
-                          int(((times > 0) & (times < repeats)).sum()))
+                          int(((times > 0) & (times < repeats)).sum()), int(keep[eligible].sum()), name_flips,
+                          name_lost, order_lost)
+
+
+def audit_sentences(audit: ScreenerAudits, lang: str) -> list[str]:
+    """The name swap's paired result, the order swap and the repeats, in words (window and command line)."""
+    from .texts import integer, percent, t
+
+    judged, shortlisted = integer(audit.entering, lang), integer(audit.shortlisted, lang)
+    if audit.name_flips:
+        names = t("cli.ai.names", lang, lost=integer(audit.name_lost, lang), shortlisted=shortlisted,
+                  flips=integer(audit.name_flips, lang), judged=judged)
+    else:
+        names = t("cli.ai.names_none", lang)
+    order = t("cli.ai.order", lang, lost=integer(audit.order_lost, lang), shortlisted=shortlisted,
+              flips=integer(audit.order_flips, lang), judged=judged,
+              share=percent(audit.order_flips / max(audit.entering, 1), lang))
+    repeat = t("cli.ai.repeat", lang, repeats=integer(audit.repeats, lang), sometimes=integer(audit.sometimes, lang),
+               always=integer(audit.always, lang), never=integer(audit.never, lang))
+    return [names, order, repeat]

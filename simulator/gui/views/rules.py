@@ -218,7 +218,7 @@ def ai_audit_html(audit, lang: str) -> list[str]:
         out.append("<tr>" + "".join(f"<td align='{'left' if k == 0 else 'right'}'>{e(c)}</td>"
                                     for k, c in enumerate(cells)) + "</tr>")
     out.append("</table>")
-    share = percent(audit.order_flips / max(audit.entering, 1), lang)
-    out.append(f"<p>{e(t('cli.ai.order', lang, flips=integer(audit.order_flips, lang), judged=integer(audit.entering, lang), share=share))}</p>")
-    out.append(f"<p>{e(t('cli.ai.repeat', lang, repeats=integer(audit.repeats, lang), sometimes=integer(audit.sometimes, lang), always=integer(audit.always, lang), never=integer(audit.never, lang)))}</p>")
+    from ...core.ai_audit import audit_sentences
+
+    out.extend(f"<p>{e(sentence)}</p>" for sentence in audit_sentences(audit, lang))
     return out
