@@ -13,7 +13,7 @@ import math
 import sys
 from pathlib import Path
 
-from .core.texts import LANGUAGES, integer, number, percent, t
+from .core.texts import LANGUAGES, integer, number, percent, pick, t
 
 
 class InputError(Exception):
@@ -490,7 +490,7 @@ def _replay_json(replay, outcome, lang: str) -> dict:
     from .core.replay import replay_report, simulated_rates
 
     report = replay_report(replay, lang)
-    out = {"study": replay.study.get(lang), "outcome": replay.outcome.get(lang), "citation": replay.citation,
+    out = {"study": replay.study.get(lang), "outcome": replay.outcome.get(lang), "citation": pick(replay.citation, lang),
            "ranking": replay.ranking}
     if not replay.ranking:  # a ranking replay is read per stratum only (see core.replay)
         out["groups"] = [_group_json(row) for row in report.pooled.to_dict("records")]
@@ -535,7 +535,7 @@ def _print_replay(replay, outcome, lang: str) -> None:
                        simulated=_pct(row.simulated_rate, lang), n=integer(row.simulated_n, lang),
                        z=_num(row.z, lang)))
     if replay.citation:
-        print("  " + replay.citation)
+        print("  " + pick(replay.citation, lang))
     print()
 
 

@@ -4,6 +4,9 @@ the recomputed figures in the reference notes."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 import pytest
 from scipy.stats import chisquare
 
@@ -123,3 +126,24 @@ def test_the_study_view_shows_the_tests_of_equal_shares(qtbot, window, tmp_path)
     shown = [table.item(r, c).text().replace("\n", " ") for r in range(8) for c in range(len(headers))]
     assert shown == [c for row in rows for c in row]
     assert ranking_summary_sentence(view.report, "en").replace("<", "&lt;") in view.notes.text()
+
+
+def test_a_replay_citation_can_be_given_per_language(tmp_path):
+    """A citation written { en, nl } is shown in the reader's language by the command line, and a
+    citation that is neither a text nor such a table is refused with its path."""
+    from simulator import cli
+    from simulator.core.scenario import ScenarioError, dumps, from_dict, load, to_dict
+
+    data = to_dict(load("dutch-names"))
+    data["replay"]["citation"] = {"en": "Published in 2015.", "nl": "Verschenen in 2015."}
+    scenario = from_dict(data)
+    path = tmp_path / "cited.toml"
+    path.write_text(dumps(scenario), encoding="utf-8")
+    for lang, expected in (("en", "Published in 2015."), ("nl", "Verschenen in 2015.")):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            assert cli.main(["run", str(path), "--size", "2000", "--lang", lang]) == 0
+        assert expected in out.getvalue()
+    data["replay"]["citation"] = 42
+    with pytest.raises(ScenarioError, match=r"replay\.citation"):
+        from_dict(data)

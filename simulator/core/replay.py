@@ -44,7 +44,7 @@ class Replay:
     study: dict[str, str]
     outcome: dict[str, str]  # what "selected" means: callback, admitted…
     rows: list[ReplayRow]
-    citation: str = ""
+    citation: str | dict[str, str] = ""  # one text, or one per language
     # True when each stratum's selections are picks among its groups, one per ranking (Bloomberg
     # 2024: one of eight CVs ranked first, 1,000 times): the shares are then tested for equality.
     ranking: bool = False

@@ -273,8 +273,10 @@ def _replay(data, source, where: str = "replay") -> Replay:
         rows.append(ReplayRow(_texts(r.get("group"), source, f"{path}.group", required=True), n, selected, stratum,
                               sim, _texts(r.get("stratum_label"), source, f"{path}.stratum_label", required=False)))
     citation = data.get("citation", "")
-    if not isinstance(citation, str):
-        raise ScenarioError(source, f"{where}.citation", "expected a text")
+    if isinstance(citation, dict):  # one per language: a note in Dutch reads Dutch numbers and words
+        citation = _texts(citation, source, f"{where}.citation", required=True)
+    elif not isinstance(citation, str):
+        raise ScenarioError(source, f"{where}.citation", "expected a text, or { en = \"…\", nl = \"…\" }")
     return Replay(_texts(data.get("study"), source, f"{where}.study", required=True),
                   _texts(data.get("outcome"), source, f"{where}.outcome", required=True), rows, citation, ranking)
 

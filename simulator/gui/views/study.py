@@ -156,7 +156,7 @@ class StudyView(View):
                                        simulated=percent(r.simulated_rate, lang), n=integer(r.simulated_n, lang),
                                        z=number(r.z, lang))))
         if replay.citation:
-            notes.append(f"<i>{html.escape(replay.citation)}</i>")  # a file's text, shown as text
+            notes.append(f"<i>{html.escape(pick(replay.citation, lang))}</i>")  # a file's text, shown as text
         section.notes.setText("<br>".join(notes))  # each note escaped: the file's names show as text
         section.notes.setVisible(bool(notes))
 
