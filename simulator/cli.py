@@ -734,7 +734,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--slides", action="store_true",
                    help="text, lines and markers at the presentation scale (F11 in the app), for a projector; "
                         "use with --size 1920x1080")
+    p = sub.add_parser("guide", help="write the facilitator's guide (Markdown), with each scenario's live numbers")
+    p.add_argument("--out", help="the Markdown file to write (default: standard output)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
     return parser
+
+
+def cmd_guide(args) -> int:
+    """The facilitator's guide: the programme, each scenario's numbers on its own seed, questions and answers."""
+    from .core.guide import guide_markdown
+    from .core.limits import os_reason
+
+    text = guide_markdown(args.lang)
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{args.out}: cannot be written ({os_reason(exc)})") from None
+    print(t("cli.run.guide_written", args.lang, path=args.out))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -744,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         return _open_app(args.app_lang)
     handler = {"scenarios": cmd_scenarios, "run": cmd_run, "audit": cmd_audit, "session": cmd_session,
-               "screenshot": cmd_screenshot}[args.command]
+               "screenshot": cmd_screenshot, "guide": cmd_guide}[args.command]
     try:
         return handler(args)
     except (InputError, ScenarioError) as exc:

@@ -220,7 +220,7 @@ class ProgrammePart:
 WORKSHOP_PROGRAMME: tuple[ProgrammePart, ...] = (
     ProgrammePart("programme.part_people", (("dutch-names", 12), ("human-override", 10))),
     ProgrammePart("programme.part_rules", (("cv-gap", 10), ("age-knockout", 8), ("taxi-licence", 7))),
-    ProgrammePart("programme.part_models", (("biased-history", 10), ("chess-club", 10))),
+    ProgrammePart("programme.part_models", (("biased-history", 10), ("ai-assistant", 10))),
     ProgrammePart("programme.part_numbers", (("berkeley", 8),)),
 )
 CLOSING_MINUTES = 10

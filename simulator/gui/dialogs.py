@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QFileDialog, QLabel, QListWidget,
                                QListWidgetItem, QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget)
@@ -189,3 +189,73 @@ def show_error(parent, message: str, report: str, lang: str) -> None:
     copy.clicked.disconnect()
     copy.clicked.connect(lambda: QApplication.clipboard().setText(report))
     box.open()
+
+
+class FacilitatorGuide(QDialog):
+    """Help → Facilitator's guide: the programme with each scenario's numbers on its own seed, the
+    questions and answers, group exercises, collecting session files and what to do about seeds.
+    Written by core.guide in a worker thread (every scenario in the programme runs once, a few
+    seconds), shown as Markdown without HTML, and saved as a .md file on request."""
+
+    written = Signal(str)
+
+    def __init__(self, lang: str, parent=None):
+        import threading
+
+        from PySide6.QtWidgets import QTextBrowser
+
+        super().__init__(parent)
+        self.lang = lang
+        self.text = ""
+        self.setWindowTitle(t("guide.title", lang))
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setPlainText(t("gui.guide.preparing", lang))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.save_button = buttons.addButton(t("gui.guide.save", lang), QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+        self.resize(900, 700)
+        self.written.connect(self._show)
+
+        def write():
+            from ..core.guide import guide_markdown
+
+            text = guide_markdown(lang)
+            try:
+                self.written.emit(text)
+            except RuntimeError:  # the dialog was closed and deleted before the guide was ready
+                pass
+
+        threading.Thread(target=write, name="facilitator-guide", daemon=True).start()
+
+    def _show(self, text: str) -> None:
+        from PySide6.QtGui import QTextDocument
+
+        self.text = text
+        features = QTextDocument.MarkdownFeature
+        # Scenario texts are data: Markdown without HTML, so nothing in a text becomes markup.
+        self.browser.document().setMarkdown(text, features.MarkdownDialectGitHub | features.MarkdownNoHTML)
+        self.save_button.setEnabled(True)
+
+    def save(self, path: str | None = None) -> bool:
+        """Write the guide as Markdown (``path``, or asked); a failure is one line, the guide stays."""
+        from ..core.limits import os_reason
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, t("gui.guide.save", self.lang),
+                                                  t("gui.guide.file_name", self.lang), "Markdown (*.md)")
+            if not path:
+                return False
+        try:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(self.text)
+        except OSError as exc:
+            QMessageBox.warning(self, t("gui.error.title", self.lang),
+                                html.escape(t("gui.guide.save_failed", self.lang, path=str(path), reason=os_reason(exc))))
+            return False
+        return True

@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
             self.language_actions[lang] = action
         self.help_menu = bar.addMenu("")
         self._action(self.help_menu, "gui.menu.law", self.law_primer)
+        self._action(self.help_menu, "gui.menu.guide", self.facilitator_guide)
         self._action(self.help_menu, "gui.menu.about", self.about)
 
     # -- language and look -----------------------------------------------------------------------
@@ -523,6 +524,12 @@ class MainWindow(QMainWindow):
         from .dialogs import LawPrimer
 
         LawPrimer(self.controller.lang, self).exec()
+
+    def facilitator_guide(self) -> None:
+        from .dialogs import FacilitatorGuide
+
+        self.guide_dialog = FacilitatorGuide(self.controller.lang, self)  # kept: its worker reports back to it
+        self.guide_dialog.show()
 
     def about(self) -> None:
         QMessageBox.about(self, t("gui.menu.about", self.controller.lang), t("gui.about", self.controller.lang))
