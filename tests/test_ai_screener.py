@@ -292,3 +292,19 @@ def test_a_cv_signal_effect_gives_the_published_share_of_pairs(signal, effect, p
     winners_with = int((chosen & has).sum())
     n_pairs = int(chosen.sum())
     assert binomtest(winners_with, n_pairs, both + mixed * expected).pvalue > 0.001
+
+
+def test_a_preference_for_pedigree_puts_candidates_born_abroad_behind_and_needs_a_justification():
+    """Preferring a prestigious school or employer (over-weighted, as Bloomberg's critics found) favours
+    hbo/wo graduates who have one, rarer among people born abroad: their rate falls; the note says indirect."""
+    outcome, _ = _run(effects={"pedigree": {"yes": 1.5}})
+    pool, chosen = outcome.pool, outcome.selected
+    abroad, dutch = pool["origin"] == 2, pool["origin"] == 0
+    assert chosen[pool["pedigree"] == 1].mean() > 2 * chosen[pool["pedigree"] == 0].mean()
+    neutral, _ = _run()  # the same pool and the same randomness, without the preference
+
+    def ratio(selected):
+        return selected[abroad].mean() / selected[dutch].mean()
+    assert ratio(chosen) < ratio(neutral.selected) - 0.05
+    rule = RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", "effects": {"pedigree": {"yes": 1.5}}}, "r")
+    assert rule.legality().level == "needs_justification"
