@@ -165,3 +165,49 @@ def test_a_group_nobody_belongs_to_takes_no_space(qtbot, window):
     missed.chooser.setCurrentIndex(missed.chooser.attributes.index("gender"))
     names = [missed.groups_table.item(r, 0).text() for r in range(missed.groups_table.rowCount())]
     assert names == ["women", "men"]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_rates_chart_fits_a_1280_projector_in_presentation_mode(qtbot, show_window, lang):
+    """In presentation mode at 1280×720 the rates charts' titles fit their charts, every number sits
+    above its bar (not on it) and below the next row's bar, the "0.8" label clears the top row's
+    number, and the headline takes at most two lines."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.gui.style import STYLE
+
+    window = show_window(create_window(lang, "ai-assistant"))
+    window.left.setVisible(False)
+    window.resize(1280, 720)
+    window.apply_presentation_scale(True)
+    rates = window.view("rates")
+    window.tabs.setCurrentWidget(rates)
+    QApplication.processEvents()
+    assert 1.2 <= STYLE.scale < 1.8  # smaller than on a 1920×1080 projector
+    for name in ("rate", "ratio"):
+        entry = rates.items[name]
+        plot, bars = entry["plot"], entry["bars"]
+        title = plot.titleLabel.item
+        assert title.mapRectToScene(title.boundingRect()).width() <= plot.width(), name
+        # the bars and labels in scene pixels
+        height = bars.opts["height"]
+        bar_rects = [plot.vb.mapViewToScene(QRectF(0, y - height / 2, 1, height)).boundingRect()
+                     for y in bars.opts["y"]]
+        labels = [label for label in entry["labels"] if label.isVisible()]
+        assert len(labels) == len(bar_rects) == 3
+        for k, label in enumerate(labels):
+            text = label.textItem.mapRectToScene(label.textItem.boundingRect())
+            own, above = bar_rects[k], bar_rects[k - 1] if k else None
+            assert text.bottom() <= own.top() + 1, (name, k)  # on the bar's top edge, not on the bar
+            if above is not None:
+                assert text.top() >= above.bottom() - 1, (name, k)
+        if name == "ratio":
+            rule = rates.rule.textItem.mapRectToScene(rates.rule.textItem.boundingRect())
+            first = labels[0].textItem.mapRectToScene(labels[0].textItem.boundingRect())
+            assert rule.bottom() <= first.top() + 1
+    verdict = window.verdict
+    lines = verdict.heightForWidth(verdict.width()) / QFontMetrics(verdict.font()).lineSpacing()
+    assert lines <= 2.2
+    window.controller.wait()
