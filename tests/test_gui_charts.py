@@ -211,3 +211,42 @@ def test_rates_chart_fits_a_1280_projector_in_presentation_mode(qtbot, show_wind
     lines = verdict.heightForWidth(verdict.width()) / QFontMetrics(verdict.font()).lineSpacing()
     assert lines <= 2.2
     window.controller.wait()
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_missed_talent_legend_sits_under_the_chart(qtbot, show_window, lang):
+    """Missed talent's legend names every marker drawn and sits under the chart, not on it; at
+    1280 px with the editors shown the chart (title and x-axis title included) fits its widget."""
+    from PySide6.QtWidgets import QApplication
+
+    window = show_window(create_window(lang, "assessment-game"))
+    window.resize(1280, 720)
+    missed = window.view("missed")
+    window.tabs.setCurrentWidget(missed)
+    QApplication.processEvents()
+    drawn = [flag for flag, item in missed.marks.items() if len(item.data)]
+    expected = [t("gui.missed.no_unusual", lang) if f == "none" else t(f"unusual.{f}", lang) for f in drawn]
+    assert sorted(missed.legend.texts()) == sorted(expected) and expected
+    plot_box = missed.plot_widget.geometry()
+    legend_box = missed.legend.geometry()
+    assert legend_box.top() >= plot_box.bottom() and not legend_box.intersects(plot_box)
+    assert missed.plot.legend is None  # nothing drawn over the data
+    assert missed.plot.width() <= missed.plot_widget.width() + 1
+    window.controller.wait()
+
+
+def test_funnel_legend_swatches_are_squares_without_a_dash(qtbot, window):
+    """The funnel's legend draws each group's colour as a square only (no line through it)."""
+    from PySide6.QtGui import QImage, QPainter, QColor
+
+    funnel = window.view("funnel")
+    window.tabs.setCurrentWidget(funnel)
+    sample, _ = funnel.legend.items[0]
+    image = QImage(22, 22, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    sample.paint(painter)
+    painter.end()
+    # left of the square (x = 0..1) nothing is drawn: the dash ran from x = 0 to 20 at y = 11
+    assert image.pixelColor(0, 11) == QColor("white")
+    assert image.pixelColor(10, 10) != QColor("white")

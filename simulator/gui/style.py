@@ -159,3 +159,44 @@ def readable_step(span: float, most: int = 6) -> float:
         if span / (factor * power) <= most:
             return factor * power
     return 10 * power
+
+
+class BarSample(pg.graphicsItems.LegendItem.ItemSample):
+    """A legend swatch for a bar chart: the bar's colour as a square, without the line pyqtgraph
+    draws through every non-scatter sample (a stray dash beside each swatch)."""
+
+    def paint(self, p, *args):
+        opts = self.item.opts
+        p.setPen(pg.mkPen(opts.get("pen") or "#333333"))
+        p.setBrush(pg.mkBrush(opts.get("brush") or "#888888"))
+        p.drawRect(pg.QtCore.QRectF(2, 2, 16, 16))
+
+
+def symbol_icon(symbol: str, pen, brush, size: float):
+    """A small picture of a scatter marker, for a legend outside the chart."""
+    from PySide6.QtGui import QPainter, QPixmap
+    from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+
+    side = int(size + 8)
+    pixmap = QPixmap(side, side)
+    pixmap.fill(pg.QtCore.Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(side / 2, side / 2)
+    drawSymbol(painter, symbol, size, pen, brush)
+    painter.end()
+    return pixmap
+
+
+def fit_title(plot: pg.PlotItem, title: str, points: float = 11.0) -> None:
+    """The plot's title at ``points`` (times the presentation scale), smaller if that is wider than
+    the plot: a title wider than its plot makes the whole chart wider than its widget (cut off)."""
+    from PySide6.QtGui import QFontMetrics
+
+    view = plot.getViewWidget()  # the widget: the plot itself grows with a too wide title
+    room = (view.width() if view is not None else plot.width()) - 16
+    while points > 7 and QFontMetrics(STYLE.font(points)).horizontalAdvance(title) > room:
+        points -= 0.5
+    size = f"{points * STYLE.scale:.1f}pt"
+    if (plot.titleLabel.text, plot.titleLabel.opts.get("size")) != (title, size):
+        plot.setTitle(title, size=size)

@@ -10,7 +10,7 @@ from ...core.grouptable import OVERALL, STATUS_FEW
 from ...core.texts import percent, t
 from ...core.thresholds import FOUR_FIFTHS
 from ...core.verdict import format_p, format_ratio
-from ..style import (readable_step, two_lines, plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
+from ..style import (fit_title, readable_step, two_lines, plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
                      style_plot)
 from .base import AttributeChooser, StageChooser, View, caption, value_label
 
@@ -267,21 +267,7 @@ class RatesView(View):
             plot.setYRange(-0.5, top, padding=0)
             if name == "ratio":
                 self.rule.setPos(FOUR_FIFTHS - 0.01, top)
-            self._fit_title(plot, entry.get("title", ""))
-
-    @staticmethod
-    def _fit_title(plot, title: str) -> None:
-        """The chart's title at 11 pt (times the presentation scale), smaller if that is wider than
-        the chart."""
-        from PySide6.QtGui import QFontMetrics
-
-        room = plot.width() - 16
-        points = 11.0
-        while points > 7 and QFontMetrics(STYLE.font(points)).horizontalAdvance(title) > room:
-            points -= 0.5
-        size = f"{points * STYLE.scale:.1f}pt"
-        if (plot.titleLabel.text, plot.titleLabel.opts.get("size")) != (title, size):
-            plot.setTitle(title, size=size)
+            fit_title(plot, entry.get("title", ""))
 
     @staticmethod
     def _code(attribute, group):
