@@ -250,3 +250,58 @@ def test_funnel_legend_swatches_are_squares_without_a_dash(qtbot, window):
     # left of the square (x = 0..1) nothing is drawn: the dash ran from x = 0 to 20 at y = 11
     assert image.pixelColor(0, 11) == QColor("white")
     assert image.pixelColor(10, 10) != QColor("white")
+
+
+def test_noise_is_drawn_muted_in_the_rates_bars_and_the_heat_map(qtbot, window):
+    """bloomberg-replayed: the non-binary bar (p ≈ 0.18) is hatched with a grey number, the women's
+    bar (p < 0.001) solid; in the gender × age heat map every cell core's test calls not significant
+    is drawn pale with grey, non-bold text, every significant one in full colour, all with two decimals."""
+    from PySide6.QtCore import Qt
+
+    from simulator.core.thresholds import ALPHA
+    from simulator.gui.views.intersections import MUTED_TEXT
+
+    window.load_scenario("bloomberg-replayed")
+    window.controller.wait()
+    rates = window.view("rates")
+    window.tabs.setCurrentWidget(rates)
+    rates.chooser.setCurrentIndex(rates.chooser.attributes.index("gender"))
+    ticks, _, _, _ = _drawn(rates)
+    rows = rates.rows()
+    rows = rows[rows["n"] > 0].reset_index(drop=True)
+    brushes = rates.items["ratio"]["bars"].opts["brushes"]
+    labels = [item for item in rates.items["ratio"]["labels"] if item.isVisible()]
+    for k, row in rows.iterrows():
+        if row["reference"] or row["hidden"]:
+            continue
+        noise = not row["p_value"] < ALPHA
+        assert (brushes[k].style() == Qt.BrushStyle.BDiagPattern) == noise, ticks[k]
+        assert (labels[k].textItem.defaultTextColor().name().upper() == MUTED_TEXT.upper()) == noise, ticks[k]
+    assert (~(rows["p_value"] < ALPHA) & ~rows["reference"]).any() and (rows["p_value"] < ALPHA).any()
+    inter = window.view("intersections")
+    window.tabs.setCurrentWidget(inter)
+    inter.rows_chooser.setCurrentIndex(inter.rows_chooser.attributes.index("gender"))
+    inter.cols_chooser.setCurrentIndex(inter.cols_chooser.attributes.index("age_band"))
+    grid = inter.data()
+    p = grid.p_value
+    image = inter.image.image  # (column, row, rgb)
+    muted = significant = 0
+    for r in range(len(grid.rows)):
+        for c in range(len(grid.columns)):
+            if grid.hidden[r, c] or not np.isfinite(p[r, c]):
+                continue
+            label = inter.cell_labels[r * len(grid.columns) + c]
+            colour = label.textItem.defaultTextColor().name().upper()
+            bold = label.textItem.font().bold()
+            spread = int(image[c, r].max()) - int(image[c, r].min())  # how coloured the cell is
+            assert label.toPlainText().split("\n")[0].split(".")[-1].isdigit()
+            assert len(label.toPlainText().split("\n")[0].split(".")[-1]) == 2  # two decimals
+            if p[r, c] < ALPHA:
+                significant += 1
+                assert colour != MUTED_TEXT.upper()
+                assert bold == bool(grid.below_four_fifths[r, c])
+            else:
+                muted += 1
+                assert colour == MUTED_TEXT.upper() and not bold and spread < 40, (r, c, spread)
+    assert muted and significant
+    window.controller.wait()

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core.grouptable import OVERALL, STATUS_FEW
 from ...core.texts import percent, t
-from ...core.thresholds import FOUR_FIFTHS
+from ...core.thresholds import ALPHA, FOUR_FIFTHS
 from ...core.verdict import format_p, format_ratio
 from ..style import (fit_title, readable_step, two_lines, plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
                      style_plot)
+from .intersections import MUTED_TEXT
 from .base import AttributeChooser, StageChooser, View, caption, value_label
+
+
+HATCH = pg.QtCore.Qt.BrushStyle.BDiagPattern
 
 
 class RatesView(View):
@@ -156,7 +161,10 @@ class RatesView(View):
         reference = rows["reference"].to_numpy(dtype=bool)
         weak = rows["hidden"].to_numpy(dtype=bool)  # under the size gate: no bar, no number
         colours = [group_colour(self._code(attribute, g)) for g in rows["group"]]
-        brushes = [pg.mkBrush(GREY if w else c) for w, c in zip(weak, colours)]
+        chance = self.chance(rows)
+        # A difference that could be chance is hatched, its numbers grey: not a finding.
+        brushes = [pg.mkBrush(GREY) if w else QBrush(c, HATCH) if ch else pg.mkBrush(c)
+                   for w, c, ch in zip(weak, colours, chance)]
         pens = [pg.mkPen(c.darker(130), width=width) for c in colours]
         # rates with Wilson intervals
         rate_items = self.items["rate"]
@@ -174,6 +182,7 @@ class RatesView(View):
                 text += " · " + t("gui.status.too_few", lang)
             label.setText(text)
             label.setFont(STYLE.font(9))
+            label.setColor(MUTED_TEXT if chance[k] else "#222222")
         max_rate = max(float(np.nanmax(np.where(shown, 100 * high, 0))) if count else 0.0, 5.0) * 1.1
         # impact ratios with their intervals
         ratio_items = self.items["ratio"]
@@ -198,6 +207,7 @@ class RatesView(View):
                     text += " · " + t("gui.status.too_few", lang)
             label.setText(text)
             label.setFont(STYLE.font(9))
+            label.setColor(MUTED_TEXT if chance[k] else "#222222")
         max_ratio = max(1.25, float(np.nanmax(np.where(whiskers, np.minimum(ir_high, 3.0), 0))) if count else 1.25)
         beside = None
         if self.showing_strata():
@@ -268,6 +278,16 @@ class RatesView(View):
             if name == "ratio":
                 self.rule.setPos(FOUR_FIFTHS - 0.01, top)
             fit_title(plot, entry.get("title", ""))
+
+    @staticmethod
+    def chance(rows) -> np.ndarray:
+        """Groups whose difference from the reference group could be chance: Fisher's test (from
+        core) not significant at 5% or the ratio's 95% interval including 1; never the reference."""
+        p = rows["p_value"].to_numpy(dtype=float)
+        low = rows["impact_ratio_ci_low"].to_numpy(dtype=float)
+        high = rows["impact_ratio_ci_high"].to_numpy(dtype=float)
+        covers_one = (low <= 1.0) & (high >= 1.0)
+        return ~rows["reference"].to_numpy(dtype=bool) & (~(p < ALPHA) | covers_one)
 
     @staticmethod
     def _code(attribute, group):
