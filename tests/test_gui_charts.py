@@ -305,3 +305,15 @@ def test_noise_is_drawn_muted_in_the_rates_bars_and_the_heat_map(qtbot, window):
                 assert colour == MUTED_TEXT.upper() and not bold and spread < 40, (r, c, spread)
     assert muted and significant
     window.controller.wait()
+
+
+def test_study_tab_without_a_replay_lists_the_scenarios_sources(qtbot, window):
+    """cv-gap replays no study: the Study tab lists its own sources, as plain text, under the note."""
+    from PySide6.QtCore import Qt
+
+    study = window.view("study")
+    window.tabs.setCurrentWidget(study)
+    sources = window.controller.scenario.sources
+    assert sources and not window.controller.scenario.replays
+    assert study.sources.isVisible() and study.sources.textFormat() == Qt.TextFormat.PlainText
+    assert study.sources.text().splitlines() == [t("gui.study.sources", "en")] + [f"• {s}" for s in sources]
