@@ -353,8 +353,9 @@ def test_gallery_shows_the_learners_progress_per_scenario(qtbot, tmp_path):
 
 
 def test_intersection_colours_mean_the_same_ratio_in_every_run(qtbot, window):
-    """The heatmap colours a cell by its impact ratio on a fixed scale (no per-run auto-levels),
-    and a parameter change updates the same cells rather than stacking new ones."""
+    """The heatmap colours a cell by its impact ratio on a fixed scale (no per-run auto-levels; a
+    cell whose difference could be chance is faded, the others in full colour), and a parameter
+    change updates the same cells rather than stacking new ones."""
     import math
 
     from simulator.gui.views.intersections import COLOURS
@@ -365,7 +366,7 @@ def test_intersection_colours_mean_the_same_ratio_in_every_run(qtbot, window):
     image = view.image.image
     assert [float(x) for x in view.image.levels] == [0.0, 255.0]
     r, c = next((r, c) for r in range(grid.impact_ratio.shape[0]) for c in range(grid.impact_ratio.shape[1])
-                if math.isfinite(grid.impact_ratio[r, c]) and grid.status[r, c] == "ok")
+                if math.isfinite(grid.impact_ratio[r, c]) and grid.status[r, c] == "ok" and not view.chance(grid)[r, c])
     expected = COLOURS.map(min(grid.impact_ratio[r, c], 1.5) / 1.5, mode="byte")[:3]
     assert list(image[c, r]) == list(expected)
     labels = len(view.cell_labels)

@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.verdict = plain_label()  # it may quote the scenario's own headline: never HTML
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.verdict.setObjectName("verdict")
+        self.verdict.installEventFilter(self)  # its font follows its width (_fit_verdict)
         self.views = [cls(c) for cls in VIEW_CLASSES]
         self.tabs = ScrolledTabs()
         for view in self.views:
@@ -291,14 +292,29 @@ class MainWindow(QMainWindow):
         if not hasattr(self, "_base_font"):
             self._base_font = QApplication.font().pointSizeF()
         STYLE.presentation = on
+        STYLE.screen = (self.width(), self.height())  # a 1280×720 projector gets a smaller scale
         font = QApplication.font()
         font.setPointSizeF(self._base_font * STYLE.scale)  # the scale is 1 outside presentation mode
         QApplication.setFont(font)
         self.scenario_panel.refresh()
         for view in self.views:
             view.apply_style()
+        self.walkthrough.show_step()  # its counter and text take the new size
         if self.controller.result is not None:
             self._show_verdict(self.controller.result)
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+        if obj is getattr(self, "verdict", None) and event.type() == event.Type.Resize:
+            self._fit_verdict()
+        return super().eventFilter(obj, event)
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        # In presentation mode the scale follows the window's size (full screen arrives after F11).
+        if STYLE.presentation and STYLE.scale_for(self.width(), self.height()) != STYLE.scale:
+            self.apply_presentation_scale(True)
+        else:
+            self._fit_verdict()
 
     def show_walkthrough(self, on: bool | None = None) -> None:
         """Show or hide the facilitator's walk-through bar; the stepping keys work while it shows."""
@@ -366,10 +382,32 @@ class MainWindow(QMainWindow):
     def _show_verdict(self, result) -> None:
         findings = result.measurement.findings
         self.verdict.setText(findings.headline_sentences(self.controller.lang)[0])
-        self.verdict.setFont(STYLE.font(12.5, bold=True))
+        self._fit_verdict()
         # The rest of the verdict (strata, intersections, missed talent) is for the tooltip. Its
         # tests (model fits) run in a worker thread; the tooltip is filled in when they are done.
         self.controller.compute_findings(result, self._verdict_details)
+
+    VERDICT_LINES = 2  # at most; a longer headline is set smaller, so the chart keeps its room
+
+    def _fit_verdict(self) -> None:
+        """The headline at 12.5 pt (times the presentation scale), or smaller down to 9.5 pt when
+        that would take more than two lines at the width it has."""
+        from PySide6.QtGui import QFontMetrics
+
+        text = self.verdict.text()
+        margins = self.verdict.contentsMargins()
+        width = self.verdict.width() - margins.left() - margins.right()
+        if width <= 50:  # not laid out yet: the centre's share of the window
+            width = int(self.width() * (0.7 if self.left.isVisible() else 0.97))
+        for points in (12.5, 11.5, 10.5, 9.5):
+            font = STYLE.font(points, bold=True)
+            metrics = QFontMetrics(font)
+            flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+            height = metrics.boundingRect(0, 0, max(width, 1), 10_000, flags, text).height()
+            if height <= self.VERDICT_LINES * metrics.lineSpacing() + 1:
+                break
+        if self.verdict.font() != font:
+            self.verdict.setFont(font)
 
     def _verdict_details(self, result) -> None:
         if result is self.controller.result:

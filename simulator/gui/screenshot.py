@@ -26,9 +26,9 @@ def render_views(scenario: str, out_dir: str | Path, lang: str = "en", size: tup
     window.left.hide()
     window.menuBar().hide()
     window.statusBar().hide()
-    if slides:
-        window.apply_presentation_scale(True)
     window.resize(*size)
+    if slides:  # after the resize: the presentation scale depends on the size (smaller at 1280×720)
+        window.apply_presentation_scale(True)
     window.show()
     written = []
 

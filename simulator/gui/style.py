@@ -19,12 +19,31 @@ HIGHLIGHT = "#D55E00"
 class Style:
     """Current look; presentation mode makes everything bigger."""
 
+    # On a 1920×1080 projector 8.5 pt labels become 15 pt (20 px), readable at 8 m. A 1280×720
+    # projector throws the same picture with two thirds of the pixels, so the same physical size
+    # needs two thirds of the scale: 1.8 there would not fit the views (titles cut, bars pushed off).
+    FULL_SCALE = 1.8
+    FULL_SIZE = (1920, 1080)
+    SMALLEST_SCALE = 1.25
+
     def __init__(self):
         self.presentation = False
+        self.screen = self.FULL_SIZE  # the presentation's window size, in pixels
 
     @property
     def scale(self) -> float:
-        return 1.8 if self.presentation else 1.0  # 8.5 pt labels become 15 pt: 20 px, readable at 8 m
+        if not self.presentation:
+            return 1.0
+        return self.scale_for(*self.screen)
+
+    @classmethod
+    def scale_for(cls, width: int, height: int) -> float:
+        """The presentation scale for a window of this size: 1.8 at 1920×1080 and larger, less on
+        a smaller screen (1.25 at 1280×720), never below 1.25; rounded so small moves of the window
+        do not restyle everything."""
+        fraction = min(width / cls.FULL_SIZE[0], height / cls.FULL_SIZE[1])
+        scale = max(cls.SMALLEST_SCALE, min(cls.FULL_SCALE, cls.FULL_SCALE * fraction))
+        return round(scale * 20) / 20
 
     def font(self, points: float = 10, bold: bool = False) -> QFont:
         font = QFont()
@@ -126,3 +145,58 @@ def two_lines(label: str, longer_than: int = 22) -> str:
     spaces = [k for k, ch in enumerate(label) if ch == " "]
     k = min(spaces, key=lambda k: abs(k - middle))
     return label[:k] + "\n" + label[k + 1:]
+
+
+def readable_step(span: float, most: int = 6) -> float:
+    """A tick step (1, 2 or 5 times a power of ten) that puts at most ``most`` ticks on an axis
+    from 0 to ``span``: 0, 5, 10, 15 rather than 1, 2, …, 14 crowded together."""
+    import math
+
+    if not (span > 0 and math.isfinite(span)):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(span / most))
+    for factor in (1, 2, 5, 10):  # not 2.5: its ticks would be printed rounded (7.5 as 8)
+        if span / (factor * power) <= most:
+            return factor * power
+    return 10 * power
+
+
+class BarSample(pg.graphicsItems.LegendItem.ItemSample):
+    """A legend swatch for a bar chart: the bar's colour as a square, without the line pyqtgraph
+    draws through every non-scatter sample (a stray dash beside each swatch)."""
+
+    def paint(self, p, *args):
+        opts = self.item.opts
+        p.setPen(pg.mkPen(opts.get("pen") or "#333333"))
+        p.setBrush(pg.mkBrush(opts.get("brush") or "#888888"))
+        p.drawRect(pg.QtCore.QRectF(2, 2, 16, 16))
+
+
+def symbol_icon(symbol: str, pen, brush, size: float):
+    """A small picture of a scatter marker, for a legend outside the chart."""
+    from PySide6.QtGui import QPainter, QPixmap
+    from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
+
+    side = int(size + 8)
+    pixmap = QPixmap(side, side)
+    pixmap.fill(pg.QtCore.Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.translate(side / 2, side / 2)
+    drawSymbol(painter, symbol, size, pen, brush)
+    painter.end()
+    return pixmap
+
+
+def fit_title(plot: pg.PlotItem, title: str, points: float = 11.0) -> None:
+    """The plot's title at ``points`` (times the presentation scale), smaller if that is wider than
+    the plot: a title wider than its plot makes the whole chart wider than its widget (cut off)."""
+    from PySide6.QtGui import QFontMetrics
+
+    view = plot.getViewWidget()  # the widget: the plot itself grows with a too wide title
+    room = (view.width() if view is not None else plot.width()) - 16
+    while points > 7 and QFontMetrics(STYLE.font(points)).horizontalAdvance(title) > room:
+        points -= 0.5
+    size = f"{points * STYLE.scale:.1f}pt"
+    if (plot.titleLabel.text, plot.titleLabel.opts.get("size")) != (title, size):
+        plot.setTitle(title, size=size)

@@ -35,19 +35,25 @@ class WalkthroughBar(QFrame):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.installEventFilter(self)  # its reserved height follows its width
         self.back_button = QPushButton("◀")
         self.next_button = QPushButton("▶")
         self.back_button.clicked.connect(self.back)
         self.next_button.clicked.connect(self.forward)
-        row = QHBoxLayout()
-        row.addWidget(self.counter)
-        row.addStretch(1)
-        row.addWidget(self.back_button)
-        row.addWidget(self.next_button)
-        layout = QVBoxLayout(self)
+        # One row: the step's text, and beside it the counter above the two buttons; on a 720-line
+        # projector every line the bar takes is a line the chart loses.
+        side = QVBoxLayout()
+        side.setSpacing(2)
+        side.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.next_button)
+        side.addLayout(buttons)
+        side.addStretch(1)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
-        layout.addLayout(row)
-        layout.addWidget(self.text)
+        layout.addWidget(self.text, 1)
+        layout.addLayout(side)
         self.controller.scenario_loaded.connect(self.reset)
         self.controller.result_ready.connect(
             lambda _: self.show_step() if self.isVisible() and not self.controller.live else None)
@@ -176,9 +182,21 @@ class WalkthroughBar(QFrame):
                 number_text = highlight_text(step, self.controller.result.measurement, lang)
                 parts.append(f"<span style='color:#B2182B; font-size:large'><b>{html.escape(number_text)}</b></span>")
             self.text.setText("<br>".join(parts))
-        self.text.setFont(STYLE.font(12.5))
-        # A wrapped label does not ask its layout for the height it needs; reserve it.
-        self.text.setMinimumHeight(self.text.heightForWidth(max(self.text.width(), 600)))
+        self.text.setFont(STYLE.font(11))
+        for button in (self.back_button, self.next_button):
+            button.setFont(STYLE.font(9))
+        self._reserve_height()
+
+    def _reserve_height(self) -> None:
+        """A wrapped label does not ask its layout for the height it needs: reserve it, for the
+        width the text has now (a guess of 600 px before the bar is laid out)."""
+        width = self.text.width() if self.text.width() > 100 else 600
+        self.text.setMinimumHeight(self.text.heightForWidth(width))
+
+    def eventFilter(self, obj, event):  # noqa: N802 (Qt name)
+        if obj is self.text and event.type() == event.Type.Resize:
+            self._reserve_height()
+        return super().eventFilter(obj, event)
 
     # -- before / after ----------------------------------------------------------------------------
     def after_shown(self) -> bool:

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core.report import funnel
 from ...core.texts import integer, percent, t
-from ..style import plot_widget, set_axis_language, STYLE, group_colour, style_plot
+from ..style import BarSample, plot_widget, set_axis_language, STYLE, group_colour, style_plot
 from .base import AttributeChooser, View, caption, value_label
 
 
@@ -25,7 +25,8 @@ class FunnelView(View):
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
         self.plot_widget.setMouseEnabled(False, False)
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize=f"{10 * STYLE.scale:.0f}pt")
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextSize=f"{10 * STYLE.scale:.0f}pt",
+                                          sampleType=BarSample)  # squares, no stray dash
         top = QHBoxLayout()
         top.addWidget(self.chooser_label)
         top.addWidget(self.chooser)

@@ -10,8 +10,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout
 
 from ...core.report import intersection_grid
 from ...core.texts import integer, number, t
-from ...core.thresholds import FOUR_FIFTHS
-from ...core.verdict import format_ratio
+from ...core.thresholds import ALPHA, FOUR_FIFTHS
 from ...core.world import CATEGORIES, GROUP_ATTRIBUTES
 from ..style import plot_widget, set_axis_language, STYLE, compact_combo, fit_axis_to_labels, style_plot
 from .base import AttributeChooser, StageChooser, View, caption, value_label
@@ -21,6 +20,21 @@ from .base import AttributeChooser, StageChooser, View, caption, value_label
 COLOURS = pg.ColorMap(pos=np.array([0.0, FOUR_FIFTHS, 1.0, 1.5]) / 1.5,
                       color=[(178, 24, 43), (244, 165, 130), (247, 247, 247), (67, 147, 195)])
 HIDDEN = (215, 215, 215)
+CHANCE = (236, 236, 236)  # what a cell that could be chance is faded towards
+PALE = 0.8
+MUTED_TEXT = "#8A8A8A"
+
+
+def ratio_two_decimals(x: float, lang: str) -> str:
+    """An impact ratio with two decimals in every cell. Where rounding would carry it across the
+    0.8 line (0.796 to 0.80) it is cut instead (0.79), so a cell shown bold as below 0.8 never reads
+    0.80; the other views show such a value with more decimals (format_ratio)."""
+    if not math.isfinite(x):
+        return "—"
+    shown = round(x, 2)
+    if (shown < FOUR_FIFTHS) != (x < FOUR_FIFTHS):
+        shown = math.floor(x * 100) / 100 if x < FOUR_FIFTHS else math.ceil(x * 100) / 100
+    return number(shown, lang, 2)
 
 
 class IntersectionsView(View):
@@ -105,7 +119,7 @@ class IntersectionsView(View):
             return
         rows, cols, stage, third = choice
         if stage < result.outcome.n_stages:
-            intersection_grid(result.measurement, rows, cols, stage, third)
+            intersection_grid(result.measurement, rows, cols, stage, third).p_value  # Fisher's tests here
 
     def grid(self):
         rows, cols, stage, third = self._choice = self.choice()
@@ -149,7 +163,11 @@ class IntersectionsView(View):
         n_rows, n_cols = grid.impact_ratio.shape
         # One colour map call for every cell (the same colours as one call per cell).
         shown = ~grid.hidden & np.isfinite(grid.impact_ratio)
+        chance = self.chance(grid)
         colours = COLOURS.map(np.minimum(np.where(shown, grid.impact_ratio, 0.0), 1.5) / 1.5, mode="byte")[..., :3]
+        # A difference that could be chance keeps only a trace of its colour: it is not a finding.
+        pale = colours.astype(float) * (1 - PALE) + np.array(CHANCE, dtype=float) * PALE
+        colours = np.where(chance[..., None], pale, colours)
         image = np.where(shown[..., None], colours, np.array(HIDDEN, dtype=np.ubyte)).astype(np.ubyte)
         image = np.ascontiguousarray(image.transpose(1, 0, 2))  # ImageItem is column-major (x, y)
         k = 0
@@ -157,13 +175,17 @@ class IntersectionsView(View):
             for c in range(n_cols):
                 item = self._cell_label(k)
                 # A label is set again only where it changed (a new run mostly changes some numbers).
-                state = (self._cell_text(grid, r, c, lang), bool(grid.below_four_fifths[r, c]), STYLE.scale, c, r)
+                muted = bool(chance[r, c])
+                state = (self._cell_text(grid, r, c, lang), bool(grid.below_four_fifths[r, c]) and not muted,
+                         STYLE.scale, c, r, muted)
                 if self._label_state.get(k) != state:
                     previous = self._label_state.get(k)
                     if previous is None or previous[0] != state[0]:
                         item.setText(state[0])
                     if previous is None or previous[1:3] != state[1:3]:
                         item.setFont(STYLE.font(9, bold=state[1]))
+                    if previous is None or previous[5] != muted:
+                        item.setColor(MUTED_TEXT if muted else "#111111")
                     item.setPos(c + 0.5, r + 0.5)
                     self._label_state[k] = state
                 item.setVisible(True)
@@ -193,13 +215,23 @@ class IntersectionsView(View):
             self.disclosure.clear()
 
     @staticmethod
+    def chance(grid) -> np.ndarray:
+        """Cells shown whose difference from the reference cell could be chance: Fisher's test
+        (from core) not significant at 5%, or no test at all (the reference cell itself is not
+        marked: its ratio is 1 by definition)."""
+        shown = ~grid.hidden & np.isfinite(grid.impact_ratio)
+        p = np.asarray(grid.p_value, dtype=float)
+        reference = np.isclose(grid.impact_ratio, 1.0) & ~np.isfinite(p)
+        return shown & ~reference & ~(p < ALPHA)
+
+    @staticmethod
     def _cell_text(grid, r, c, lang) -> str:
         if grid.hidden[r, c]:  # a hidden cell shows no numbers at all
             return t("gui.intersections.hidden", lang)
         n = integer(int(grid.n[r, c]), lang)
         if not math.isfinite(grid.impact_ratio[r, c]):
             return t("gui.status.not_enough", lang) + f"\nn = {n}"
-        return f"{format_ratio(grid.impact_ratio[r, c], lang)}\n{number(100 * grid.rate[r, c], lang, 1)}% · n = {n}"
+        return f"{ratio_two_decimals(grid.impact_ratio[r, c], lang)}\n{number(100 * grid.rate[r, c], lang, 1)}% · n = {n}"
 
     def data(self):
         return self.grid()

@@ -6,13 +6,13 @@ from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHeaderView, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from ...core.grouptable import OVERALL
 from ...core.report import display_scores, missed_sample, missed_talent_density, suitable_from
 from ...core.texts import integer, number, percent, t
 from ...core.world import UNUSUAL_CV_FLAGS
-from ..style import plot_widget, set_axis_language, PALETTE, STYLE, style_plot
+from ..style import fit_title, plot_widget, set_axis_language, symbol_icon, two_lines, PALETTE, STYLE, style_plot
 from .base import AttributeChooser, View, caption, fill_table, read_only_table, value_label
 
 SYMBOLS = ["o", "s", "t", "d", "+", "x"]
@@ -53,6 +53,60 @@ def _nice_step(span: float) -> float:
     return float(min((m * power for m in (1, 2, 5, 10) if m * power >= raw), default=10 * power))
 
 
+class MarkerLegend(QWidget):
+    """The markers' names under the chart (on it, the legend covered the shading and the
+    "suitable →" label), in as many columns as the width holds."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(6, 0, 6, 0)
+        self.grid.setHorizontalSpacing(14)
+        self.grid.setVerticalSpacing(1)
+        self.entries: list[tuple[QLabel, QLabel]] = []
+        self._columns = 0
+
+    def set_entries(self, entries) -> None:
+        """``entries``: (marker picture, name) pairs, in order."""
+        for icon, name in self.entries:
+            icon.deleteLater()
+            name.deleteLater()
+        self.entries = []
+        for pixmap, text in entries:
+            icon, name = QLabel(), QLabel()
+            icon.setPixmap(pixmap)
+            name.setTextFormat(pg.QtCore.Qt.TextFormat.PlainText)
+            name.setText(text)
+            self.entries.append((icon, name))
+        self._columns = 0
+        self._arrange()
+
+    def texts(self) -> list[str]:
+        return [name.text() for _, name in self.entries]
+
+    def _arrange(self) -> None:
+        if not self.entries:
+            return
+        widest = max(icon.sizeHint().width() + name.sizeHint().width() for icon, name in self.entries) + 20
+        columns = max(1, min(len(self.entries), (self.width() or 480) // widest))
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for icon, name in self.entries:
+            self.grid.removeWidget(icon)
+            self.grid.removeWidget(name)
+        for k, (icon, name) in enumerate(self.entries):
+            row, column = divmod(k, columns)
+            self.grid.addWidget(icon, row, 2 * column)
+            self.grid.addWidget(name, row, 2 * column + 1)
+        for c in range(2 * columns):
+            self.grid.setColumnStretch(c, 1 if c % 2 else 0)
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._arrange()
+
+
 class MissedTalentView(View):
     key = "missed"
 
@@ -67,8 +121,8 @@ class MissedTalentView(View):
         self.plot_widget.setMouseEnabled(False, False)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setMenuEnabled(False)
-        self.legend = self.plot.addLegend(offset=(10, 10))
-        self.legend.setBrush(pg.mkBrush(255, 255, 255, 215))  # readable over the grey shade it sits on
+        # Under the chart, not on it: inside it covered the shading and the "suitable →" label.
+        self.legend = MarkerLegend()
         self.chooser = AttributeChooser(lang=self.lang, default="gender")
         self.chooser.currentIndexChanged.connect(self.refresh)
         self.groups_table = read_only_table()
@@ -86,8 +140,14 @@ class MissedTalentView(View):
         side_layout.addWidget(self.chooser)
         side_layout.addWidget(self.groups_table, 1)
         side_layout.addWidget(self.types_table, 1)
+        chart = QWidget()
+        chart_layout = QVBoxLayout(chart)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.setSpacing(2)
+        chart_layout.addWidget(self.plot_widget, 1)
+        chart_layout.addWidget(self.legend)
         split = QSplitter()
-        split.addWidget(self.plot_widget)
+        split.addWidget(chart)
         split.addWidget(side)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 4)  # the tables' numbers need the room (they were cut at 1366 px)
@@ -123,6 +183,8 @@ class MissedTalentView(View):
         self.plot.addItem(self.cut_label)
         self._legend_key = None
         self._chrome = None
+        self._title = ""
+        self.plot.vb.sigResized.connect(lambda *_: fit_title(self.plot, self._title, 10) if self._title else None)
 
     def render(self) -> None:
         if not hasattr(self, "image"):
@@ -155,11 +217,12 @@ class MissedTalentView(View):
                 present.append(flag)
         legend_key = (lang, tuple(present), STYLE.scale)
         if legend_key != self._legend_key:
-            self.legend.clear()
-            self.legend.setLabelTextSize(f"{9 * STYLE.scale:.0f}pt")
+            entries = []
             for flag in present:
                 name = t("gui.missed.no_unusual", lang) if flag == "none" else t(f"unusual.{flag}", lang)
-                self.legend.addItem(self.marks[flag], name)
+                opts = self.marks[flag].opts
+                entries.append((symbol_icon(opts["symbol"], opts["pen"], opts["brush"], 9 * STYLE.scale), name))
+            self.legend.set_entries(entries)
             self._legend_key = legend_key
         cut = suitable_from(pool)
         self.cut_line.setPos(cut)
@@ -173,7 +236,7 @@ class MissedTalentView(View):
             step = _nice_step(y1 - band[1])
             start = np.ceil(band[1] / step) * step
             scores = [(float(v), number(v, lang, 0)) for v in np.arange(start, y1 + step / 2, step)]
-            ticks = [scores + [((band[0] + band[1]) / 2, t("gui.missed.unscored", lang))]]
+            ticks = [scores + [((band[0] + band[1]) / 2, two_lines(t("gui.missed.unscored", lang), 16))]]
         else:
             ticks = None
         # Titles, fonts and ticks re-lay out the plot: set them only when they change (a parameter
@@ -188,8 +251,9 @@ class MissedTalentView(View):
             self.plot.setLabel("left", t("gui.missed.y_score" if kind == "score" else "gui.missed.y_stages", lang))
             self.plot.getAxis("left").setTicks(ticks)
             style_plot(self.plot)
-            self.plot.setTitle(t("gui.missed.title" if kind == "score" else "gui.missed.title_stages", lang),
-                               size=f"{10 * STYLE.scale:.0f}pt")
+        # Set smaller when wider than the chart: a wide title made the chart wider than its room.
+        self._title = t("gui.missed.title" if kind == "score" else "gui.missed.title_stages", lang)
+        fit_title(self.plot, self._title, 10)
         self.plot.setXRange(x0, x1, padding=0)
         self.plot.setYRange(y0, y1, padding=0.02)
         self.explain.setText(t("gui.missed.explain", lang, shown=integer(len(sample), lang)))

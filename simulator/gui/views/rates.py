@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout
 
 from ...core.grouptable import OVERALL, STATUS_FEW
 from ...core.texts import percent, t
-from ...core.thresholds import FOUR_FIFTHS
+from ...core.thresholds import ALPHA, FOUR_FIFTHS
 from ...core.verdict import format_p, format_ratio
-from ..style import (two_lines, plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
+from ..style import (fit_title, readable_step, two_lines, plot_widget, set_axis_language, GREY, REFERENCE_LINE, STYLE, fit_axis_to_labels, group_colour,
                      style_plot)
+from .intersections import MUTED_TEXT
 from .base import AttributeChooser, StageChooser, View, caption, value_label
+
+
+HATCH = pg.QtCore.Qt.BrushStyle.BDiagPattern
 
 
 class RatesView(View):
@@ -98,6 +103,7 @@ class RatesView(View):
             plot.addItem(bars)
             plot.addItem(errors)
             self.items[name] = {"plot": plot, "bars": bars, "errors": errors, "labels": []}
+            plot.vb.sigResized.connect(self.place)  # the numbers and bars fit the new pixels
         ratio_plot = self.items["ratio"]["plot"]
         self.line = pg.InfiniteLine(pos=FOUR_FIFTHS, angle=90)
         self.one = pg.InfiniteLine(pos=1.0, angle=90)
@@ -155,7 +161,10 @@ class RatesView(View):
         reference = rows["reference"].to_numpy(dtype=bool)
         weak = rows["hidden"].to_numpy(dtype=bool)  # under the size gate: no bar, no number
         colours = [group_colour(self._code(attribute, g)) for g in rows["group"]]
-        brushes = [pg.mkBrush(GREY if w else c) for w, c in zip(weak, colours)]
+        chance = self.chance(rows)
+        # A difference that could be chance is hatched, its numbers grey: not a finding.
+        brushes = [pg.mkBrush(GREY) if w else QBrush(c, HATCH) if ch else pg.mkBrush(c)
+                   for w, c, ch in zip(weak, colours, chance)]
         pens = [pg.mkPen(c.darker(130), width=width) for c in colours]
         # rates with Wilson intervals
         rate_items = self.items["rate"]
@@ -173,7 +182,7 @@ class RatesView(View):
                 text += " · " + t("gui.status.too_few", lang)
             label.setText(text)
             label.setFont(STYLE.font(9))
-            label.setPos(0, y[k] + 0.42)
+            label.setColor(MUTED_TEXT if chance[k] else "#222222")
         max_rate = max(float(np.nanmax(np.where(shown, 100 * high, 0))) if count else 0.0, 5.0) * 1.1
         # impact ratios with their intervals
         ratio_items = self.items["ratio"]
@@ -198,23 +207,22 @@ class RatesView(View):
                     text += " · " + t("gui.status.too_few", lang)
             label.setText(text)
             label.setFont(STYLE.font(9))
-            label.setPos(0.02, y[k] + 0.42)
+            label.setColor(MUTED_TEXT if chance[k] else "#222222")
         max_ratio = max(1.25, float(np.nanmax(np.where(whiskers, np.minimum(ir_high, 3.0), 0))) if count else 1.25)
+        beside = None
         if self.showing_strata():
             # Many rows: each number beside its bar (after the whisker), not above it where the
             # row above would cover it; the axes make room for the text.
             rate_end = np.nan_to_num(np.where(shown, 100 * np.fmax(rate, high), 0.0))
             ratio_end = np.nan_to_num(np.where(whiskers, np.minimum(ir_high, 3.0), ratio_width))
-            for name, ends, span in (("rate", rate_end, max_rate), ("ratio", ratio_end, max_ratio)):
-                for k, label in enumerate(self._labels(name, count)):
-                    label.setPos(ends[k] + 0.015 * span, y[k])
+            beside = {"rate": (rate_end, max_rate), "ratio": (ratio_end, max_ratio)}
             room = 1.75 if (status == STATUS_FEW).any() else 1.45  # "· too few to tell" is long
             max_rate, max_ratio = max_rate * room, max_ratio * room
         self.line.setPen(pg.mkPen(REFERENCE_LINE, width=STYLE.pen_width(1.5), style=pg.QtCore.Qt.PenStyle.DashLine))
         self.one.setPen(pg.mkPen("#BBBBBB", width=width))
         self.rule.setText(t("gui.rates.rule_of_thumb", lang))
         self.rule.setFont(STYLE.font(9))
-        self.rule.setPos(FOUR_FIFTHS - 0.01, top - 0.1)
+        self._rows_drawn = {"y": y, "count": count, "beside": beside, "top": top}
         labels = [two_lines(label) for label in labels]
         ticks = [[(y[k], labels[k]) for k in range(count)]]
         for name, title, xmax in (("rate", t("gui.rates.rate_title", lang), max_rate),
@@ -222,15 +230,64 @@ class RatesView(View):
             plot = self.items[name]["plot"]
             plot.getAxis("left").setTicks(ticks)
             fit_axis_to_labels(plot.getAxis("left"), labels)
-            plot.setTitle(title, size=f"{11 * STYLE.scale:.0f}pt")
+            self.items[name]["title"] = title
             plot.setXRange(0, xmax, padding=0)
-            plot.setYRange(-0.6, top - 0.1, padding=0)
+            plot.getAxis("bottom").setTickSpacing(levels=[(readable_step(xmax), 0)])
         self.items["rate"]["plot"].setLabel("bottom", t("gui.rates.rate_axis", lang))
         self.items["ratio"]["plot"].setLabel("bottom", t("gui.rates.ratio_axis", lang))
         if self._styled != (STYLE.scale, lang):
             for name in ("rate", "ratio"):
                 style_plot(self.items[name]["plot"])
             self._styled = (STYLE.scale, lang)
+        self.place()
+
+    def place(self, *_) -> None:
+        """Fit the bars, their numbers, the titles and the "0.8" label to the pixels the charts
+        have now (called again when a chart is resized). A number sits on the bar's top edge, in
+        the gap to the row above; the bars get thinner where a row has few pixels (a 720-line
+        projector), so the text never covers a bar; the "0.8" label has a band of its own above
+        the top row; a title too wide for its chart is set smaller."""
+        drawn = getattr(self, "_rows_drawn", None)
+        if drawn is None:
+            return
+        y, count, beside = drawn["y"], drawn["count"], drawn["beside"]
+        for name, entry in self.items.items():
+            plot, labels = entry["plot"], self._labels(name, count)
+            pixels = max(plot.vb.height(), 1.0)
+            text_px = max([label.textItem.boundingRect().height() for label in labels]
+                          + [self.rule.textItem.boundingRect().height()])
+            span_rows = float(y.max()) + 1.0 if count else 1.0  # from -0.5 to the top row's +0.5
+            # Room above the top row: for its number (half of it rises above the row) and for the
+            # ratio chart's "0.8" label over it; the same in both charts, so their rows line up.
+            band = (0.0 if beside is not None else text_px / 2 + 2) + text_px + 2
+            row_px = max((pixels - band) / span_rows, 1.0)
+            top = (float(y.max()) if count else 0.0) + 0.5 + band / row_px
+            if beside is None:  # the number above its bar: the bar gives up what the text needs
+                height = float(np.clip(1.0 - (text_px + 2) / row_px, 0.2, 0.6))
+                for k, label in enumerate(labels):
+                    label.setAnchor((0, 1))
+                    label.setPos(0.0 if name == "rate" else 0.02, y[k] + height / 2)
+            else:
+                height = 0.6
+                ends, span = beside[name]
+                for k, label in enumerate(labels):
+                    label.setAnchor((0, 0.5))
+                    label.setPos(ends[k] + 0.015 * span, y[k])
+            entry["bars"].setOpts(height=height)
+            plot.setYRange(-0.5, top, padding=0)
+            if name == "ratio":
+                self.rule.setPos(FOUR_FIFTHS - 0.01, top)
+            fit_title(plot, entry.get("title", ""))
+
+    @staticmethod
+    def chance(rows) -> np.ndarray:
+        """Groups whose difference from the reference group could be chance: Fisher's test (from
+        core) not significant at 5% or the ratio's 95% interval including 1; never the reference."""
+        p = rows["p_value"].to_numpy(dtype=float)
+        low = rows["impact_ratio_ci_low"].to_numpy(dtype=float)
+        high = rows["impact_ratio_ci_high"].to_numpy(dtype=float)
+        covers_one = (low <= 1.0) & (high >= 1.0)
+        return ~rows["reference"].to_numpy(dtype=bool) & (~(p < ALPHA) | covers_one)
 
     @staticmethod
     def _code(attribute, group):

@@ -17,7 +17,7 @@ from ...core.findings import stratified_sentence
 from ...core.replay import ranking_summary_sentence, ranking_table, replay_report, simulated_rates
 from ...core.texts import integer, number, percent, pick, t
 from ...core.verdict import format_p, format_ratio
-from .base import View, caption, fill_table, read_only_table
+from .base import View, caption, fill_table, plain_label, read_only_table
 
 
 class StudySection(QWidget):
@@ -58,6 +58,10 @@ class StudyView(View):
     def __init__(self, controller, parent=None):
         super().__init__(controller, parent)
         self.heading = caption(bold=True)  # the pointer to other scenarios when this one replays nothing
+        # ... and under it the scenario's own sources: a file's text, shown as plain text.
+        self.sources = plain_label()
+        self.sources.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sources.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.sections: list[StudySection] = []
         self.reports: list = []
         self.body = QWidget()
@@ -70,7 +74,9 @@ class StudyView(View):
         self.scroll.setWidget(self.body)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.sources)
         layout.addWidget(self.scroll, 1)
+        layout.addStretch(0)  # without a replay: keeps the heading and sources at the top
         self.retranslate()
 
     # The first study's parts (one-replay scenarios, and the tests written for them).
@@ -102,11 +108,15 @@ class StudyView(View):
         replays = self.controller.scenario.replays if self.controller.scenario else []
         self.heading.setVisible(not replays)
         self.scroll.setVisible(bool(replays))
+        sources = list(self.controller.scenario.sources) if self.controller.scenario and not replays else []
+        self.sources.setVisible(bool(sources))
+        self.layout().setStretch(3, 0 if replays else 1)
         if not replays:
             self.reports = []
             self._sections(0)
             self.heading.setText(t("gui.study.none", lang, titles=", ".join(
                 f"‘{title}’" for title in replay_titles(lang))))
+            self.sources.setText("\n".join([t("gui.study.sources", lang)] + [f"• {source}" for source in sources]))
             return
         self.reports = [replay_report(replay, lang) for replay in replays]
         for section, replay, report in zip(self._sections(len(replays)), replays, self.reports):
