@@ -37,6 +37,13 @@ def _family() -> str:
     return QGuiApplication.font().family()
 
 
+def _plain_letters(font: QFont) -> QFont:
+    """No ligatures: a reader who selects or searches "different" gets "ff", not the one glyph "ﬀ"."""
+    for tag in ("liga", "clig", "dlig"):
+        font.setFeature(QFont.Tag(tag), 0)
+    return font
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br>")
 
@@ -67,7 +74,7 @@ class _Text:
         self.doc.setDocumentMargin(0)
         font = QFont(_family())
         font.setPointSizeF(BODY_PT)
-        self.doc.setDefaultFont(font)
+        self.doc.setDefaultFont(_plain_letters(font))
         self.doc.setDefaultStyleSheet(_css())
         self.doc.setHtml(f"<body>{body}</body>")
         self.doc.setTextWidth(width)
@@ -104,7 +111,7 @@ class _Chart:
         painter.restore()
 
 
-class _Document:
+class PdfPages:
     """A4 pages filled top to bottom with blocks; a footer and page number on each."""
 
     def __init__(self, title: str, footer: str, lang: str):
@@ -171,8 +178,7 @@ class _Document:
         """Lay out, paint and write the PDF to ``path``; the number of pages (OSError if it cannot be written)."""
         pages = self._pages()
         painter = QPainter(self.writer)
-        small = QFont(_family())
-        small.setPointSizeF(7.5)
+        small = _font(7.5)
         for number_, placed in enumerate(pages, start=1):
             if number_ > 1:
                 self.writer.newPage()
@@ -201,14 +207,14 @@ def _font(points: float, bold: bool = False) -> QFont:
     font = QFont(_family())
     font.setPointSizeF(points)
     font.setBold(bold)
-    return font
+    return _plain_letters(font)
 
 
 def _colour(index: int) -> QColor:
     return QColor(PALETTE[index % len(PALETTE)])
 
 
-def _rates_painter(doc: _Document, chart, lang: str):
+def _rates_painter(doc: PdfPages, chart, lang: str):
     """The Rates view on paper: group names, then selection rates (Wilson 95%) and impact ratios
     (95% interval) as horizontal bars, the 0.8 line dashed."""
     mm = doc.mm
@@ -303,7 +309,7 @@ def _tick_step(xmax: float) -> float:
     return 100.0
 
 
-def _funnel_painter(doc: _Document, chart, lang: str):
+def _funnel_painter(doc: PdfPages, chart, lang: str):
     """The Funnel view on paper: per stage, each group's share still in, with the count on top."""
     mm = doc.mm
     # The legend wraps onto as many lines as the groups need (eight name groups do not fit on one).
@@ -390,9 +396,9 @@ def _table_html(table) -> str:
             f"<tr>{head}</tr>{rows}</table>")
 
 
-def build_handout(h) -> _Document:
+def build_handout(h) -> PdfPages:
     """The pages of a hand-out (``h``: core.handout.Handout), laid out but not yet written."""
-    doc = _Document(h.title, h.footer, h.lang)
+    doc = PdfPages(h.title, h.footer, h.lang)
     headings = h.headings
     doc.text(f"<h1>{_esc(h.title)}</h1><p class='meta'>{_esc(h.kind)} · {_esc(h.meta)}</p>")
     doc.heading(headings["lesson"])
@@ -466,7 +472,7 @@ def write_handout(h, path: str | Path) -> int:
 
 def write_record(r, path: str | Path) -> int:
     """Write a participation record (core.record.RecordPage) as PDF to ``path``; the number of pages."""
-    doc = _Document(r.title, r.footer, r.lang)
+    doc = PdfPages(r.title, r.footer, r.lang)
     doc.text(f"<h1>{_esc(r.title)}</h1><p class='meta'>{_esc(r.subtitle)}</p>")
     doc.space(6)
     doc.text("<table cellspacing='0' cellpadding='4'>" + "".join(
@@ -484,12 +490,16 @@ def write_record(r, path: str | Path) -> int:
 
 
 def ensure_gui_application():
-    """A QGuiApplication for the PDF writer: the running one, or an offscreen one (command line)."""
+    """An application object for the PDF writer's fonts: the running one, or an offscreen one (the
+    command line). A QApplication, as `recruitsim screenshot` makes, so a window can follow in the
+    same process."""
     import os
 
-    app = QGuiApplication.instance()
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
     if app is None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication([])
+        app = QApplication([])
     return app
