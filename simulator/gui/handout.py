@@ -288,12 +288,14 @@ def _rates_painter(doc: PdfPages, chart, lang: str):
                     p.setBrush(colour)
                     p.drawRect(QRectF(left, bar_top, min(value, xmax) * scale, bar_h))
                     if math.isfinite(low) and math.isfinite(high):
-                        p.setPen(QPen(QColor("#222222"), 0.3 * mm))
                         mid = bar_top + bar_h / 2
                         a, c = left + max(low, 0) * scale, left + min(high, xmax) * scale
-                        p.drawLine(QPointF(a, mid), QPointF(c, mid))
-                        for end in (a, c):
-                            p.drawLine(QPointF(end, mid - 1.1 * mm), QPointF(end, mid + 1.1 * mm))
+                        # A thin white edge keeps the whisker visible on a dark bar (black in the palette).
+                        for pen in (QPen(QColor("#FFFFFF"), 0.7 * mm), QPen(QColor("#222222"), 0.3 * mm)):
+                            p.setPen(pen)
+                            p.drawLine(QPointF(a, mid), QPointF(c, mid))
+                            for end in (a, c):
+                                p.drawLine(QPointF(end, mid - 1.1 * mm), QPointF(end, mid + 1.1 * mm))
                 p.setFont(value_font)
                 p.setPen(QColor(INK))
                 p.drawText(QRectF(left + 0.8 * mm, y + 0.3 * mm, panel_w, 3.6 * mm),
@@ -476,7 +478,7 @@ def write_record(r, path: str | Path) -> int:
     doc.text(f"<h1>{_esc(r.title)}</h1><p class='meta'>{_esc(r.subtitle)}</p>")
     doc.space(6)
     doc.text("<table cellspacing='0' cellpadding='4'>" + "".join(
-        f"<tr><td><b>{_esc(k)}</b></td><td style='font-size:12pt'>{_esc(v)}</td></tr>" for k, v in r.fields) + "</table>")
+        f"<tr><td style='font-size:11pt'><b>{_esc(k)}</b></td><td style='font-size:11pt'>{_esc(v)}</td></tr>" for k, v in r.fields) + "</table>")
     doc.heading(r.table_title)
     if r.table.rows:
         doc.text(_table_html(r.table))
