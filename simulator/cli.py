@@ -683,6 +683,93 @@ def cmd_screenshot(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# recruitsim handout / record: PDF pages (laid out with Qt's PDF writer, offscreen)
+# ---------------------------------------------------------------------------------------------
+
+def _check_output(target: str) -> None:
+    """Say before any work is done when a PDF cannot be written to ``target`` (one line, exit 2)."""
+    import os
+
+    path = Path(target)
+    if path.is_dir():
+        raise InputError(f"{target}: is a folder; give a file name such as handout.pdf")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"{target}: cannot write the PDF file (the folder {folder} does not exist)")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"{target}: cannot write the PDF file (permission denied)")
+
+
+def _write_pdf(writer: str, content, target: str, lang: str) -> int:
+    """Write ``content`` with ``gui.handout.<writer>``; the number of pages."""
+    try:
+        from .gui import handout as pdf
+    except ImportError:
+        raise InputError(t("cli.no_pdf", lang)) from None
+    pdf.ensure_gui_application()
+    try:
+        return getattr(pdf, writer)(content, target)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the PDF file ({exc.strerror or exc})") from None
+
+
+def cmd_handout(args) -> int:
+    from .core import engine
+    from .core.handout import handout
+    from .core.limits import exact
+    from .core.scenario import MAX_POOL_SIZE, MAX_SEED, load
+
+    lang = args.lang
+    if args.size is not None and not (10 <= args.size <= MAX_POOL_SIZE):
+        raise InputError(f"--size: must be between 10 and {exact(MAX_POOL_SIZE)}, got {exact(args.size)}")
+    if args.seed is not None and not (0 <= args.seed <= MAX_SEED):
+        raise InputError(f"--seed: must be between 0 and {exact(MAX_SEED)}, got {exact(args.seed)}")
+    scenario = load(args.scenario)
+    _check_output(args.out)
+    result = engine.run(scenario, seed=args.seed, size=args.size, lazy=True)
+    content = handout(result, lang, facilitator=args.facilitator)
+    pages = _write_pdf("write_handout", content, args.out, lang)
+    print(t("cli.handout.written", lang, path=args.out, count=pages))
+    return 0
+
+
+def cmd_record(args) -> int:
+    import datetime as dt
+
+    from .core.record import Participation, RecordInputError, from_progress, from_session, merge, read_progress, record_page
+
+    lang = args.lang
+    if not args.session and not args.progress:
+        raise InputError("record: give the participant's session files (--session FILE) and/or progress file (--progress FILE)")
+    items = []
+    names = set()
+    for path in args.session or []:
+        contents = _open_session(path)
+        if contents.participant.strip():
+            names.add(contents.participant.strip())
+        try:
+            items.append(from_session(contents))
+        except Exception as exc:  # the stored scenario was checked on reading; this is a last resort
+            raise InputError(f"{path}: the stored scenario cannot be used ({exc})") from None
+    for path in args.progress or []:
+        try:
+            items.extend(from_progress(read_progress(path)))
+        except RecordInputError as exc:
+            raise InputError(str(exc)) from None
+    name = (args.name or "").strip()
+    if not name:
+        if len(names) != 1:
+            raise InputError("--name: give the participant's name" + (
+                f" (the session files name {len(names)} different participants)" if names else ""))
+        name = names.pop()
+    _check_output(args.out)
+    page = record_page(Participation(name, dt.date.today(), merge(items)), lang)
+    pages = _write_pdf("write_record", page, args.out, lang)
+    print(t("cli.record.written", lang, path=args.out, count=pages))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------------------------
 
@@ -737,6 +824,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("guide", help="write the facilitator's guide (Markdown), with each scenario's live numbers")
     p.add_argument("--out", help="the Markdown file to write (default: standard output)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p = sub.add_parser("handout", help="write a scenario's hand-out (2-4 A4 pages) as PDF")
+    p.add_argument("scenario", help="a built-in scenario id or a scenario file")
+    p.add_argument("--seed", type=int)
+    p.add_argument("--size", type=int)
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument("--facilitator", action="store_true", help="the facilitator's version: quiz answers and why")
+    p = sub.add_parser("record", help="write a participant's record of the training (AI literacy) as PDF")
+    p.add_argument("--name", help="the participant's name (default: the name in the session files)")
+    p.add_argument("--session", action="append", help="a session file of this participant (repeatable)")
+    p.add_argument("--progress", action="append", help="the participant's progress file (quiz answers, challenges)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--out", required=True, help="the PDF file to write")
     return parser
 
 
@@ -764,7 +864,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         return _open_app(args.app_lang)
     handler = {"scenarios": cmd_scenarios, "run": cmd_run, "audit": cmd_audit, "session": cmd_session,
-               "screenshot": cmd_screenshot, "guide": cmd_guide}[args.command]
+               "screenshot": cmd_screenshot, "guide": cmd_guide, "handout": cmd_handout,
+               "record": cmd_record}[args.command]
     try:
         return handler(args)
     except (InputError, ScenarioError) as exc:

@@ -83,6 +83,7 @@ class ScrolledTabs(QTabWidget):
 
 class MainWindow(QMainWindow):
     csv_written = Signal(str, str)  # path, what went wrong ("" when written); emitted by the export's thread
+    handout_written = Signal(str, str, int)  # path, what went wrong ("" when written), pages; from the export's thread
 
     def __init__(self, controller: Controller | None = None, parent=None):
         super().__init__(parent)
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._reader = _ScenarioReader(self)
         self._reader.read.connect(self._scenario_read)
         self.csv_written.connect(self._csv_written)
+        self.handout_written.connect(self._handout_written)
         # --- left: lesson, pool, pipeline ---
         self.scenario_panel = ScenarioPanel(c)
         self.pool_panel = PoolPanel(c)
@@ -190,6 +192,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self._action(self.file_menu, "gui.menu.export_png", self.export_png, "Ctrl+P")
         self._action(self.file_menu, "gui.menu.export_csv", self.export_csv, "Ctrl+Shift+E")
+        self._action(self.file_menu, "gui.handout.menu", self.export_handout)
         self.file_menu.addSeparator()
         self._action(self.file_menu, "gui.menu.quit", self.close, "Ctrl+Q")
         # Every configuration change is one step on the state's undo stack (gui/state.py).
@@ -551,6 +554,52 @@ class MainWindow(QMainWindow):
                                 as_plain_html(t("gui.error.write", lang, path=path, reason=problem)))
         else:
             self.statusBar().showMessage(t("gui.status.saved", lang, path=path), 4000)
+
+    def export_handout(self, path: str | None = None, facilitator: bool | None = None) -> bool:
+        """File → Export hand-out…: the scenario and the run on screen as 2–4 A4 pages (PDF); with
+        ``facilitator`` the quiz answers too (asked when not given)."""
+        result = self.controller.result
+        if result is None:
+            return False
+        lang = self.controller.lang
+        if not path:
+            sc = self.controller.scenario
+            path, _ = QFileDialog.getSaveFileName(self, t("gui.handout.menu", lang), f"{sc.id}-{lang}.pdf", "PDF (*.pdf)")
+        if not path:
+            return False
+        if facilitator is None:
+            answer = QMessageBox.question(self, t("gui.handout.menu", lang), t("gui.handout.facilitator", lang),
+                                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                          QMessageBox.StandardButton.No)
+            facilitator = answer == QMessageBox.StandardButton.Yes
+        # Laid out and written in a worker thread (no widgets are involved): the run on screen now,
+        # with run A when one is frozen (the lesson's before/after numbers read against it, as on screen).
+        frozen = self.controller.frozen
+        self.statusBar().showMessage(t("gui.handout.writing", lang, path=str(path)))
+
+        def write() -> None:
+            from ..core.handout import handout
+            from .handout import write_handout
+
+            pages, problem = 0, ""
+            try:
+                pages = write_handout(handout(result, lang, bool(facilitator), frozen=frozen), path)
+            except OSError as exc:
+                problem = exc.strerror or str(exc)
+            except Exception as exc:  # reported in the window rather than lost in the thread
+                problem = f"{type(exc).__name__}: {exc}"
+            self.handout_written.emit(str(path), problem, pages)
+        threading.Thread(target=write, name="export-handout", daemon=True).start()
+        return True
+
+    def _handout_written(self, path: str, problem: str, pages: int) -> None:
+        lang = self.controller.lang
+        if problem:
+            self.statusBar().clearMessage()
+            QMessageBox.warning(self, t("gui.error.title", lang),
+                                as_plain_html(t("gui.error.write", lang, path=path, reason=problem)))
+        else:
+            self.statusBar().showMessage(t("gui.handout.saved", lang, path=path, count=pages), 6000)
 
     def show_editors(self, on: bool | None = None) -> None:
         """Show or hide the editing side (Ctrl+E): on a 1280 px projector the views get the width."""
