@@ -778,6 +778,63 @@ class Session(SessionContents):
                                self.quiz_answers(), self.challenge_results(), self.self_check())
 
 
+def save_copy(session: "Session", folder) -> Path:
+    """Copy an open session into ``folder`` (a USB stick, a shared drive) for the facilitator, atomically.
+
+    The copy is a consistent snapshot (SQLite's backup, every committed record included) written to a
+    temporary file in ``folder``, synced, checked by reading it back, and only then renamed to
+    ``<the session's file name>``: a copy saved there before of the same session is replaced, a
+    different file of that name never is (the copy gets a number). Nothing is sent over a network.
+    Raises ``SessionError`` (one line) when the folder cannot be written; no half file is left.
+    """
+    folder = Path(folder)
+    name = _name(folder)
+    if not folder.is_dir():
+        raise SessionError(f"{name}: cannot save the session there (the folder does not exist)")
+    target = folder / session.path.name
+    if target.resolve() == session.path.resolve():
+        return target  # it is already there
+    k = 1
+    while target.exists():
+        try:
+            there = read(target)
+            if (there.meta("created"), there.participant, there.scenario_toml()) == (
+                    session.meta("created"), session.participant, session.scenario_toml()):
+                break  # an earlier copy of this very session: replaced by the new one
+        except SessionError:
+            pass
+        k += 1
+        target = folder / f"{session.path.stem} ({k}){SUFFIX}"
+    temp = None
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=".recruitsim-", suffix=".part", dir=folder)
+        os.close(handle)
+        temp = Path(temp_name)
+        copy = sqlite3.connect(temp, isolation_level=None)
+        try:
+            session._db.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            copy.close()
+        with open(temp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        read(temp)  # the copy opens and holds what the session holds, or nothing is replaced
+        os.replace(temp, target)
+        temp = None
+    except SessionError as exc:
+        raise SessionError(f"{name}: the copy could not be checked ({_one_line(exc, 120)})") from None
+    except (OSError, sqlite3.Error) as exc:
+        reason = os_reason(exc) if isinstance(exc, OSError) else _one_line(exc, 80)
+        raise SessionError(f"{name}: cannot save the session there ({reason})") from None
+    finally:
+        if temp is not None:
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                pass
+    return target
+
+
 def read(path) -> SessionContents:
     """A session file's checked contents, read without writing to it (``SessionError`` if it is unusable).
 
