@@ -13,6 +13,7 @@ import math
 import sys
 from pathlib import Path
 
+from .core.errors import one_line
 from .core.texts import LANGUAGES, integer, number, percent, pick, t
 
 
@@ -659,6 +660,156 @@ def cmd_session(args) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# recruitsim class
+# ---------------------------------------------------------------------------------------------
+
+def _interval(low, high, lang) -> str:
+    return "—" if low is None or not math.isfinite(low) else f"{_pct(low, lang)}–{_pct(high, lang)}"
+
+
+def _sides_rows(frame, column: str, sides: tuple[str, str], lang: str) -> list[list[str]]:
+    """One row per group: each side's selected/n, rate and Wilson interval (groups nobody judged left out)."""
+    from .core.classroom import ATTRIBUTES
+    from .core.texts import label
+
+    rows = []
+    for attribute in ATTRIBUTES:
+        mine = frame[frame["attribute"] == attribute]
+        left = mine[mine[column] == sides[0]].set_index("group")
+        right = mine[mine[column] == sides[1]].set_index("group")
+        groups = [g for g in left.index if left.loc[g, "n"] > 0 or right.loc[g, "n"] > 0]
+        if not groups:
+            continue
+        rows.append([f"[{t(f'attribute.{attribute}', lang)}]"] + [""] * 6)
+        for g in groups:
+            cells = ["  " + label(attribute, g, lang)]
+            for side in (left, right):
+                r = side.loc[g]
+                cells += [f"{_int(r['selected'], lang)}/{_int(r['n'], lang)}",
+                          _pct(r["rate"], lang) if r["n"] else "—", _interval(r["rate_ci_low"], r["rate_ci_high"], lang)]
+            rows.append(cells)
+    return rows
+
+
+def cmd_class(args) -> int:
+    from .core.classroom import ATTRIBUTES, read_room
+    from .core.review import MIN_DECISIONS_FOR_FLAGS, RUBBER_STAMP_RATE
+    from .core.session import SELF_CHECK_STATEMENTS
+    from .core.texts import label
+
+    lang = args.lang
+    files = read_room(args.paths)
+    for note in files.notes:
+        print(f"recruitsim: {t('cli.class.skipped', lang, note=note)}", file=sys.stderr)
+    if not files.sessions:
+        raise InputError(t("cli.class.none", lang))
+    scenarios = files.scenarios()
+    if args.scenario is not None and args.scenario not in scenarios:
+        raise InputError(f"--scenario: no session file in these paths is for '{args.scenario}' "
+                         f"(they are for: {', '.join(scenarios)})")
+    room = files.room(args.scenario, names=args.names)
+    if args.json:
+        data = room.as_dict()
+        data["scenarios"] = scenarios
+        _write_json(data, args.json)
+        if args.json == "-":
+            return 0
+    print(t("cli.class.title", lang, title=pick(room.title, lang), scenario=room.scenario,
+            participants=integer(room.participants, lang), files=integer(room.files, lang)))
+    others = {k: v for k, v in scenarios.items() if k != room.scenario}
+    if others:
+        print("  " + t("cli.class.other_scenarios", lang, scenarios=", ".join(f"{k} ({v})" for k, v in others.items())))
+    print()
+    # screening without advice, beside the machine
+    if room.unaided_decisions:
+        print(t("cli.class.unaided_heading", lang, decisions=integer(room.unaided_decisions, lang),
+                participants=integer(room.unaided_participants, lang), cvs=integer(room.unaided_cvs, lang)))
+        headers = [t("cli.col.group", lang), t("cli.class.room_rate", lang), t("cli.col.rate", lang),
+                   t("cli.class.col_rate_ci", lang), t("cli.class.machine_rate", lang), t("cli.col.rate", lang),
+                   t("cli.class.col_rate_ci", lang)]
+        print(_table(headers, _sides_rows(room.unaided, "side", ("room", "machine"), lang)))
+        print("  " + t("cli.class.independence", lang))
+    else:
+        print(t("cli.class.unaided_none", lang))
+    print()
+    # overrides and rubber-stamping
+    print(t("cli.class.overrides_heading", lang, reviewed=integer(room.reviewed, lang), up=integer(room.overrides_up, lang),
+            down=integer(room.overrides_down, lang)))
+    rows = []
+    for attribute in ATTRIBUTES:
+        mine = room.overrides[(room.overrides["attribute"] == attribute) & (room.overrides["reviewed"] > 0)]
+        if len(mine):
+            rows.append([f"[{t(f'attribute.{attribute}', lang)}]", "", "", "", ""])
+        for r in mine.to_dict("records"):
+            rows.append(["  " + label(attribute, r["group"], lang), integer(r["reviewed"], lang),
+                         integer(r["overrides_up"], lang), integer(r["overrides_down"], lang),
+                         _pct(r["override_rate"], lang)])
+    if rows:
+        print(_table([t("cli.col.group", lang), t("cli.class.col_reviewed", lang), t("cli.class.col_up", lang),
+                      t("cli.class.col_down", lang), t("cli.class.col_override_rate", lang)], rows))
+    print("  " + t("cli.class.rubber_stamp", lang, flagged=integer(room.rubber_stamp, lang),
+                   judged=integer(room.flaggable, lang), min=integer(MIN_DECISIONS_FOR_FLAGS, lang),
+                   rate=percent(RUBBER_STAMP_RATE, lang, 0), reviewers=integer(room.reviewers, lang)))
+    if room.names is not None:
+        print("  " + t("cli.class.names_heading", lang))
+        for entry in room.per_participant:
+            print(f"    {one_line(entry.get('name') or '—')}: {_pct(entry['override_rate'], lang)} "
+                  f"({integer(entry['overrides'], lang)}/{integer(entry['reviewed'], lang)})")
+    print()
+    # blind versus not blind
+    print(t("cli.class.blind_heading", lang, blind=integer(room.blind_participants, lang),
+            open=integer(room.open_participants, lang)))
+    headers = [t("cli.col.group", lang), t("cli.class.blind_rate", lang), t("cli.col.rate", lang),
+               t("cli.class.col_rate_ci", lang), t("cli.class.open_rate", lang), t("cli.col.rate", lang),
+               t("cli.class.col_rate_ci", lang)]
+    print(_table(headers, _sides_rows(room.blind, "mode", ("blind", "open"), lang)))
+    print()
+    # quiz
+    if any(q["answered"] for q in room.quiz):
+        from .core.claims import fill_texts
+
+        print(t("cli.class.quiz_heading", lang))
+        for q in room.quiz:
+            print("  " + one_line(t("cli.class.quiz_question", lang, number=q["question"] + 1,
+                                    question=fill_texts(q["text"], lang), answered=integer(q["answered"], lang),
+                                    correct=integer(q["correct"], lang))))
+            for k, option in enumerate(q["options"]):
+                mark = "✓" if k == q["answer"] else " "
+                print(f"    {mark} {chr(ord('A') + k)}. {integer(q['counts'][k], lang):>3}  "
+                      f"{one_line(fill_texts(option, lang))}")
+    else:
+        print(t("cli.class.quiz_none", lang))
+    print()
+    if room.challenges:
+        print(t("cli.class.challenges_heading", lang))
+        for c in room.challenges:
+            print("  " + one_line(t("cli.class.challenge", lang, title=pick(c["title"], lang), met=integer(c["met"], lang),
+                                    participants=integer(c["participants"], lang))))
+    else:
+        print(t("cli.class.challenges_none", lang))
+    print()
+    counts = room.self_check_participants
+    if counts.get("before") or counts.get("after"):
+        print(t("cli.class.selfcheck_heading", lang, before=integer(counts.get("before", 0), lang),
+                after=integer(counts.get("after", 0), lang)))
+        rows = []
+        for entry in room.self_check:
+            rows.append([t(f"selfcheck.statement.{entry['statement']}", lang), _num(entry["before"]["mean"], lang, 1),
+                         _num(entry["after"]["mean"], lang, 1), integer(entry["paired"], lang),
+                         ("+" if entry["mean_change"] > 0 else "") + _num(entry["mean_change"], lang, 1),
+                         _p(entry["p_value"], lang) if math.isfinite(entry["p_value"]) else "—"])
+        assert len(rows) == len(SELF_CHECK_STATEMENTS)
+        print(_table(["", t("cli.class.col_before", lang), t("cli.class.col_after", lang), t("cli.class.col_paired", lang),
+                      t("cli.class.col_change", lang), t("cli.class.col_p", lang)], rows))
+    else:
+        print(t("cli.class.selfcheck_none", lang))
+    if args.json:
+        print()
+        print(t("cli.class.json_written", lang, path=args.json))
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # recruitsim screenshot
 # ---------------------------------------------------------------------------------------------
 
@@ -813,6 +964,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("file")
     q.add_argument("--csv", required=True, help="the CSV file to write")
     q.add_argument("--lang", choices=LANGUAGES, default="en")
+    p = sub.add_parser("class", help="the room's results from participants' session files (files or folders)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="session files, or folders holding them")
+    p.add_argument("--scenario", help="the scenario to show (default: the one with the most files)")
+    p.add_argument("--json", help="write the room's results as JSON to this file ('-' for standard output)")
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--names", action="store_true", help="show participants' names (anonymous by default)")
     p = sub.add_parser("screenshot", help="render every view of a scenario to PNG files")
     p.add_argument("scenario", help="a built-in scenario id or a scenario file")
     p.add_argument("--out", required=True, help="folder for the PNG files (one per view)")
@@ -865,7 +1022,7 @@ def main(argv: list[str] | None = None) -> int:
         return _open_app(args.app_lang)
     handler = {"scenarios": cmd_scenarios, "run": cmd_run, "audit": cmd_audit, "session": cmd_session,
                "screenshot": cmd_screenshot, "guide": cmd_guide, "handout": cmd_handout,
-               "record": cmd_record}[args.command]
+               "record": cmd_record, "class": cmd_class}[args.command]
     try:
         return handler(args)
     except (InputError, ScenarioError) as exc:

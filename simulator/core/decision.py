@@ -25,3 +25,32 @@ class Decision:
     @property
     def overridden(self) -> bool:
         return self.machine_advice != self.human_decision
+
+
+@dataclass
+class QuizAnswer:
+    """One answer to a quiz question of the session's scenario, as stored in a session file."""
+
+    question: int  # index into the scenario's quiz
+    option: int  # index into the question's options, as in the file (not the shuffled position shown)
+    correct: bool
+    time: str = ""
+
+
+@dataclass
+class ChallengeResult:
+    """Whether a challenge of the session's scenario was met (the latest result counts)."""
+
+    challenge: str  # the challenge's id in the scenario
+    met: bool
+    time: str = ""
+
+
+@dataclass
+class SelfCheckRating:
+    """One statement of the self-check, rated 1 (not at all) to 5 (fully), before or after the workshop."""
+
+    phase: str  # "before" or "after"
+    statement: str  # a key of session.SELF_CHECK_STATEMENTS
+    rating: int
+    time: str = ""

@@ -65,9 +65,27 @@ class Progress:
             self.data["challenges"].setdefault(scenario, {})[challenge] = stamp
             self.save()
 
-    def record_answer(self, scenario: str, question: int, correct: bool) -> None:
+    def record_answer(self, scenario: str, question: int, correct: bool, option: int | None = None) -> None:
+        """A quiz answer: right or not, and (for the session file) the option chosen, as its index in the file."""
         self.data["quiz"].setdefault(scenario, {})[str(question)] = bool(correct)
+        if option is not None:
+            self.data.setdefault("choices", {}).setdefault(scenario, {})[str(question)] = int(option)
         self.save()
+
+    def choices(self, scenario: str) -> dict[int, int]:
+        """The latest option chosen per question (answers from before options were kept have none)."""
+        stored = self.data.get("choices", {}).get(scenario, {})
+        return {int(q): o for q, o in stored.items() if isinstance(o, int) and str(q).isdigit()} \
+            if isinstance(stored, dict) else {}
+
+    def record_self_check(self, phase: str, ratings: dict[str, int]) -> None:
+        """The self-check before or after the workshop (statement -> rating 1–5), kept until the next one."""
+        self.data.setdefault("self_check", {})[phase] = {k: int(v) for k, v in ratings.items()}
+        self.save()
+
+    def self_check(self, phase: str) -> dict[str, int]:
+        stored = self.data.get("self_check", {}).get(phase, {})
+        return {k: v for k, v in stored.items() if isinstance(v, int)} if isinstance(stored, dict) else {}
 
     def quiz_score(self, scenario: str) -> tuple[int, int]:
         answers = self.data["quiz"].get(scenario, {})
@@ -80,3 +98,37 @@ class Progress:
         self.data = {"version": VERSION, "challenges": {}, "quiz": {}}
         if self.path.exists():
             self.path.unlink()
+
+
+def carry_into(session, progress: Progress) -> int:
+    """Write what ``progress`` holds for the session's scenario into the session file: quiz answers (the
+    option last chosen, where the file's latest answer differs), each challenge met or not, the
+    self-check ratings, and the learner's id. Returns how many records were added. Raises
+    ``SessionError`` if the file cannot be written; what was added before that stays."""
+    from .session import SELF_CHECK_PHASES, SELF_CHECK_STATEMENTS
+
+    scenario = session._stored_scenario()
+    added = 0
+    if not session.learner:
+        session.set_meta("learner", progress.learner)
+    latest = {}
+    for answer in session.quiz_answers():
+        latest[answer.question] = answer.option
+    for question, option in sorted(progress.choices(scenario.id).items()):
+        if question < len(scenario.quiz) and 0 <= option < len(scenario.quiz[question].options) \
+                and latest.get(question) != option:
+            session.record_quiz_answer(question, option)
+            added += 1
+    for challenge in scenario.challenges:
+        met = progress.challenge_done(scenario.id, challenge.id)
+        if session.latest_challenges().get(challenge.id) != met:
+            session.record_challenge(challenge.id, met)
+            added += 1
+    stored = session.latest_self_check()
+    for phase in SELF_CHECK_PHASES:
+        changed = {k: v for k, v in progress.self_check(phase).items()
+                   if k in SELF_CHECK_STATEMENTS and 1 <= v <= 5 and stored.get((phase, k)) != v}
+        if changed:
+            session.record_self_check(phase, changed)
+            added += len(changed)
+    return added

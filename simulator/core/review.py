@@ -68,6 +68,13 @@ def build_queue(outcome: Outcome, kind: str, size: int, seed: int = 0) -> np.nda
     return rng.permutation(idx)
 
 
+def rubber_stamped(reviewed: int, overrides: int) -> bool:
+    """Oversight flagged as rubber-stamping: at least MIN_DECISIONS_FOR_FLAGS cards reviewed with the
+    machine's advice shown, and an override rate under RUBBER_STAMP_RATE (the feedback's flag and the
+    class view's count use this one definition)."""
+    return reviewed >= MIN_DECISIONS_FOR_FLAGS and overrides / reviewed < RUBBER_STAMP_RATE
+
+
 def apply_decisions(outcome: Outcome, decisions: list[Decision]) -> np.ndarray:
     """Final selection with the human's decisions applied to the candidates they reviewed."""
     selected = outcome.selected.copy()
@@ -146,7 +153,7 @@ def feedback(outcome: Outcome, decisions: list[Decision],
                             "after": float(after)})
     n = len(decisions)
     rate = overrides / n if n else float("nan")
-    return Feedback(n, overrides, rate, n >= MIN_DECISIONS_FOR_FLAGS and rate < RUBBER_STAMP_RATE, recovered, lost,
+    return Feedback(n, overrides, rate, rubber_stamped(n, overrides), recovered, lost,
                     wrongly, groups, pd.DataFrame(rows), widened)
 
 

@@ -1,7 +1,8 @@
 """Session files: one SQLite file per review session that never loses an acknowledged decision.
 
 The file holds the scenario as run (TOML text, with its seed and size), the participant's name,
-every review decision and notes. It runs in WAL mode with ``synchronous=FULL``; ``record()``
+every review decision and notes, and (since schema 2) the participant's quiz answers, challenge results
+and self-check ratings, so a facilitator can collect the files and show the room's results. It runs in WAL mode with ``synchronous=FULL``; ``record()``
 commits each decision before it returns, so a decision the app has acknowledged survives a killed
 process. The pool is not stored: it is regenerated from the scenario and seed, bit for bit.
 
@@ -33,18 +34,40 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from .decision import Decision
+from .decision import ChallengeResult, Decision, QuizAnswer, SelfCheckRating
 from .limits import excerpt, os_reason, shown
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x52425331  # "RBS1": marks the SQLite file as ours (PRAGMA application_id)
 SUFFIX = ".rbsession"
 MIN_SIZE = 10  # as for a scenario's pool.size (the maximum is scenario.MAX_POOL_SIZE)
 MAX_SCENARIO_CHARS = 1_000_000  # the stored scenario's TOML text, as large as a scenario file may be
 
+# The self-check before and after a workshop: statements a participant rates from 1 (not at all) to 5
+# (fully). Their texts are ``selfcheck.statement.<key>`` in the catalogue.
+SELF_CHECK_STATEMENTS = ("spot_proxy", "read_ratio", "small_numbers", "law", "oversight")
+SELF_CHECK_PHASES = ("before", "after")
+RATING_MIN, RATING_MAX = 1, 5
+
+_RESULT_TABLES = """
+CREATE TABLE quiz (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, question INTEGER NOT NULL,
+                   option INTEGER NOT NULL, correct INTEGER NOT NULL);
+CREATE TABLE challenges (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, challenge TEXT NOT NULL,
+                         met INTEGER NOT NULL);
+CREATE TABLE self_check (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, phase TEXT NOT NULL,
+                         statement TEXT NOT NULL, rating INTEGER NOT NULL);
+"""
+
+
+def _v1_to_v2(db: sqlite3.Connection) -> None:
+    """Schema 2 adds the participant's quiz answers, challenge results and self-check (all empty)."""
+    for statement in filter(str.strip, _RESULT_TABLES.split(";")):
+        db.execute(statement)
+
+
 # Migrations from version N to N+1, applied in place on an open connection (on a copy in memory
 # when the file is opened read-only).
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _v1_to_v2}
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,14 +87,18 @@ CREATE TABLE decisions (
     seconds REAL
 );
 CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, text TEXT NOT NULL);
-"""
+""" + _RESULT_TABLES
 
 _DECISION_COLUMNS = ("id", "time", "candidate", "queue", "machine_advice", "human_decision", "first_decision",
                      "reason_code", "reason_text", "blind", "judge_first", "versus", "seconds")
 _NOTE_COLUMNS = ("id", "time", "text")
+_QUIZ_COLUMNS = ("id", "time", "question", "option", "correct")
+_CHALLENGE_COLUMNS = ("id", "time", "challenge", "met")
+_SELF_CHECK_COLUMNS = ("id", "time", "phase", "statement", "rating")
 _REQUIRED_META = ("scenario", "seed", "size")  # besides schema_version; participant, created, lang may be absent
 _META_NAMES = {"scenario": "the stored scenario", "participant": "the participant's name", "seed": "seed", "size": "size",
-               "created": "created", "lang": "lang", "schema_version": "schema_version"}  # as messages name them
+               "created": "created", "lang": "lang", "schema_version": "schema_version",
+               "learner": "the learner id"}  # as messages name them
 
 
 class SessionError(ValueError):
@@ -265,8 +292,60 @@ def _read_contents(db: sqlite3.Connection, path: Path, name: str) -> "SessionCon
     for rowid, time, text in db.execute("SELECT id, time, text FROM notes ORDER BY id"):
         where = f"{name}: note {rowid}"
         notes.append((_text(time, where, "time"), _text(text, where, "text")))
-    _build_scenario(meta["scenario"], name, seed, size)  # refused here, with the field, if it is wrong
-    return SessionContents(path, meta, ids, decisions, notes)
+    scenario = _build_scenario(meta["scenario"], name, seed, size)  # refused here, with the field, if it is wrong
+    results = _read_results(db, name, scenario)
+    return SessionContents(path, meta, ids, decisions, notes, *results)
+
+
+def _quiz_answer(row, scenario, name: str) -> QuizAnswer:
+    rowid, time, question, option, correct = row
+    where = f"{name}: quiz answer {rowid}"
+    if not scenario.quiz:
+        raise SessionError(f"{where}: the stored scenario has no quiz, yet an answer is stored")
+    question = _whole(question, where, "question", 0, len(scenario.quiz) - 1)
+    options = scenario.quiz[question].options
+    option = _whole(option, where, "option", 0, max(len(options) - 1, 0))
+    correct = _flag(correct, where, "correct")
+    if correct != (option == scenario.quiz[question].answer):
+        raise SessionError(f"{where}: correct is {int(correct)}, but option {option} is "
+                           f"{'' if option == scenario.quiz[question].answer else 'not '}the stored scenario's answer")
+    return QuizAnswer(question, option, correct, _text(time, where, "time"))
+
+
+def _challenge_result(row, scenario, name: str) -> ChallengeResult:
+    rowid, time, challenge, met = row
+    where = f"{name}: challenge result {rowid}"
+    challenge = _text(challenge, where, "challenge")
+    known = [c.id for c in scenario.challenges]
+    if challenge not in known:
+        raise SessionError(f"{where}: challenge must be one of the stored scenario's challenges "
+                           f"({', '.join(known) or 'it has none'}), got {_excerpt(challenge)}")
+    return ChallengeResult(challenge, _flag(met, where, "met"), _text(time, where, "time"))
+
+
+def _self_check_rating(row, name: str) -> SelfCheckRating:
+    rowid, time, phase, statement, rating = row
+    where = f"{name}: self-check rating {rowid}"
+    phase = _text(phase, where, "phase")
+    if phase not in SELF_CHECK_PHASES:
+        raise SessionError(f"{where}: phase must be {' or '.join(SELF_CHECK_PHASES)}, got {_excerpt(phase)}")
+    statement = _text(statement, where, "statement")
+    if statement not in SELF_CHECK_STATEMENTS:
+        raise SessionError(f"{where}: statement must be one of {', '.join(SELF_CHECK_STATEMENTS)}, "
+                           f"got {_excerpt(statement)}")
+    return SelfCheckRating(phase, statement, _whole(rating, where, "rating", RATING_MIN, RATING_MAX),
+                           _text(time, where, "time"))
+
+
+def _read_results(db: sqlite3.Connection, name: str, scenario):
+    """Quiz answers, challenge results and self-check ratings, each checked against the stored scenario."""
+    quiz = [_quiz_answer(row, scenario, name)
+            for row in db.execute(f"SELECT {', '.join(_QUIZ_COLUMNS)} FROM quiz ORDER BY id")]
+    challenges = [_challenge_result(row, scenario, name)
+                  for row in db.execute(f"SELECT {', '.join(_CHALLENGE_COLUMNS)} FROM challenges ORDER BY id")]
+    ratings = [_self_check_rating(row, name)
+               for row in db.execute(f"SELECT {', '.join(_SELF_CHECK_COLUMNS)} FROM self_check ORDER BY id")]
+    return quiz, challenges, ratings
 
 
 def _sqlite_problem(name: str, exc: Exception) -> str:
@@ -356,12 +435,16 @@ class SessionContents:
     """
 
     def __init__(self, path: Path, meta: dict[str, str], ids: list[int], decisions: list[Decision],
-                 notes: list[tuple[str, str]]):
+                 notes: list[tuple[str, str]], quiz: list[QuizAnswer] | None = None,
+                 challenges: list[ChallengeResult] | None = None, self_check: list[SelfCheckRating] | None = None):
         self.path = path
         self._meta = meta
         self._ids = ids
         self._decisions = decisions
         self._notes = notes
+        self._quiz = quiz if quiz is not None else []
+        self._challenges = challenges if challenges is not None else []
+        self._self_check = self_check if self_check is not None else []
 
     def meta(self, key: str, default: str = "") -> str:
         return self._meta.get(key, default)
@@ -385,6 +468,12 @@ class SessionContents:
         """The scenario as run, with the session's seed and pool size (a fresh object each time)."""
         return _build_scenario(self.scenario_toml(), _name(self.path), self.seed, self.size)
 
+    def _stored_scenario(self):
+        """The stored scenario, built once, for checking new records against (never handed out)."""
+        if getattr(self, "_scenario_cache", None) is None:
+            self._scenario_cache = self.scenario()
+        return self._scenario_cache
+
     def decisions(self) -> list[Decision]:
         return [replace(d) for d in self._decisions]
 
@@ -393,6 +482,30 @@ class SessionContents:
 
     def notes(self) -> list[tuple[str, str]]:
         return list(self._notes)
+
+    @property
+    def learner(self) -> str:
+        """The learner's random id (from their progress file), or "": tells one participant's files apart
+        from another's without a name."""
+        return self.meta("learner")
+
+    def quiz_answers(self) -> list[QuizAnswer]:
+        """Every answer given, in the order given (a question answered twice appears twice)."""
+        return [replace(a) for a in self._quiz]
+
+    def challenge_results(self) -> list[ChallengeResult]:
+        return [replace(c) for c in self._challenges]
+
+    def self_check(self) -> list[SelfCheckRating]:
+        return [replace(r) for r in self._self_check]
+
+    def latest_challenges(self) -> dict[str, bool]:
+        """Each challenge's latest result: met or not."""
+        return {c.challenge: c.met for c in self._challenges}
+
+    def latest_self_check(self) -> dict[tuple[str, str], int]:
+        """The latest rating per (phase, statement)."""
+        return {(r.phase, r.statement): r.rating for r in self._self_check}
 
 
 class Session(SessionContents):
@@ -404,7 +517,8 @@ class Session(SessionContents):
 
     def __init__(self, connection: sqlite3.Connection, contents: SessionContents, read_only_reason: str | None = None,
                  temp: tempfile.TemporaryDirectory | None = None):
-        super().__init__(contents.path, contents._meta, contents._ids, contents._decisions, contents._notes)
+        super().__init__(contents.path, contents._meta, contents._ids, contents._decisions, contents._notes,
+                         contents._quiz, contents._challenges, contents._self_check)
         self._db = connection
         self._temp = temp
         self.read_only_reason = read_only_reason
@@ -412,7 +526,7 @@ class Session(SessionContents):
     # -- opening -------------------------------------------------------------------------------
     @classmethod
     def create(cls, path, scenario_toml: str, seed: int, size: int, participant: str = "",
-               lang: str = "en") -> "Session":
+               lang: str = "en", learner: str = "") -> "Session":
         """A new session file (an existing file at ``path`` is refused, never overwritten).
 
         If anything fails on the way (a full disk, a read-only folder), what was created is removed
@@ -435,6 +549,8 @@ class Session(SessionContents):
             raise SessionError(_create_problem(path, exc)) from None
         meta = {"schema_version": str(SCHEMA_VERSION), "created": _now(), "participant": participant,
                 "scenario": scenario_toml, "seed": str(seed), "size": str(size), "lang": lang}
+        if learner:
+            meta["learner"] = learner
         db = None
         try:
             db = _connect(path)
@@ -518,6 +634,9 @@ class Session(SessionContents):
                 db.text_factory = _RawText
             _check_table(db, name, "decisions", _DECISION_COLUMNS)
             _check_table(db, name, "notes", _NOTE_COLUMNS)
+            _check_table(db, name, "quiz", _QUIZ_COLUMNS)
+            _check_table(db, name, "challenges", _CHALLENGE_COLUMNS)
+            _check_table(db, name, "self_check", _SELF_CHECK_COLUMNS)
             contents = _read_contents(db, path, name)
             db.text_factory = str
         except BaseException as exc:
@@ -597,12 +716,123 @@ class Session(SessionContents):
         self._write("the note", "INSERT INTO notes (time, text) VALUES (?, ?)", (time, text))
         self._notes.append((time, text))
 
+    def record_quiz_answer(self, question: int, option: int) -> None:
+        """Store one quiz answer (right or not follows from the stored scenario's answer)."""
+        quiz = self._stored_scenario().quiz
+        name = _name(self.path)
+        if not quiz:
+            raise SessionError(f"{name}: the scenario has no quiz")
+        question = _whole(int(question), f"{name}: new quiz answer", "question", 0, len(quiz) - 1)
+        option = _whole(int(option), f"{name}: new quiz answer", "option", 0, len(quiz[question].options) - 1)
+        answer = QuizAnswer(question, option, option == quiz[question].answer, _now())
+        self._write("the quiz answer", "INSERT INTO quiz (time, question, option, correct) VALUES (?, ?, ?, ?)",
+                    (answer.time, question, option, int(answer.correct)))
+        self._quiz.append(answer)
+
+    def record_challenge(self, challenge: str, met: bool) -> None:
+        """Store a challenge's result, when it differs from the latest one stored."""
+        if challenge not in [c.id for c in self._stored_scenario().challenges]:
+            raise SessionError(f"{_name(self.path)}: the scenario has no challenge {_excerpt(challenge)}")
+        if self.latest_challenges().get(challenge) == bool(met):
+            return
+        result = ChallengeResult(challenge, bool(met), _now())
+        self._write("the challenge result", "INSERT INTO challenges (time, challenge, met) VALUES (?, ?, ?)",
+                    (result.time, challenge, int(result.met)))
+        self._challenges.append(result)
+
+    def record_self_check(self, phase: str, ratings: dict[str, int]) -> None:
+        """Store a self-check (some or all statements rated 1–5) in one transaction."""
+        name = _name(self.path)
+        if phase not in SELF_CHECK_PHASES:
+            raise SessionError(f"{name}: a self-check phase must be {' or '.join(SELF_CHECK_PHASES)}, got {_excerpt(phase)}")
+        rows = []
+        for statement, rating in ratings.items():
+            if statement not in SELF_CHECK_STATEMENTS:
+                raise SessionError(f"{name}: unknown self-check statement {_excerpt(statement)}")
+            rows.append(SelfCheckRating(phase, statement,
+                                        _whole(int(rating) if isinstance(rating, int) else rating,
+                                               f"{name}: new self-check", "rating", RATING_MIN, RATING_MAX),
+                                        _now()))
+        if not rows:
+            return
+        self.check_writable()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT INTO self_check (time, phase, statement, rating) VALUES (?, ?, ?, ?)",
+                                 [(r.time, r.phase, r.statement, r.rating) for r in rows])
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise SessionError(f"{name}: the self-check could not be saved ({_one_line(exc, 80)})") from None
+        self._self_check.extend(rows)
+
     def integrity(self) -> str:
         return self._db.execute("PRAGMA integrity_check").fetchone()[0]
 
     def snapshot(self) -> SessionContents:
         """The checked contents, detached from the open file."""
-        return SessionContents(self.path, dict(self._meta), list(self._ids), self.decisions(), list(self._notes))
+        return SessionContents(self.path, dict(self._meta), list(self._ids), self.decisions(), list(self._notes),
+                               self.quiz_answers(), self.challenge_results(), self.self_check())
+
+
+def save_copy(session: "Session", folder) -> Path:
+    """Copy an open session into ``folder`` (a USB stick, a shared drive) for the facilitator, atomically.
+
+    The copy is a consistent snapshot (SQLite's backup, every committed record included) written to a
+    temporary file in ``folder``, synced, checked by reading it back, and only then renamed to
+    ``<the session's file name>``: a copy saved there before of the same session is replaced, a
+    different file of that name never is (the copy gets a number). Nothing is sent over a network.
+    Raises ``SessionError`` (one line) when the folder cannot be written; no half file is left.
+    """
+    folder = Path(folder)
+    name = _name(folder)
+    if not folder.is_dir():
+        raise SessionError(f"{name}: cannot save the session there (the folder does not exist)")
+    target = folder / session.path.name
+    if target.resolve() == session.path.resolve():
+        return target  # it is already there
+    k = 1
+    while target.exists():
+        try:
+            there = read(target)
+            if (there.meta("created"), there.participant, there.scenario_toml()) == (
+                    session.meta("created"), session.participant, session.scenario_toml()):
+                break  # an earlier copy of this very session: replaced by the new one
+        except SessionError:
+            pass
+        k += 1
+        target = folder / f"{session.path.stem} ({k}){SUFFIX}"
+    temp = None
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=".recruitsim-", suffix=".part", dir=folder)
+        os.close(handle)
+        temp = Path(temp_name)
+        copy = sqlite3.connect(temp, isolation_level=None)
+        try:
+            session._db.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            copy.close()
+        with open(temp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        read(temp)  # the copy opens and holds what the session holds, or nothing is replaced
+        os.replace(temp, target)
+        temp = None
+    except SessionError as exc:
+        raise SessionError(f"{name}: the copy could not be checked ({_one_line(exc, 120)})") from None
+    except (OSError, sqlite3.Error) as exc:
+        reason = os_reason(exc) if isinstance(exc, OSError) else _one_line(exc, 80)
+        raise SessionError(f"{name}: cannot save the session there ({reason})") from None
+    finally:
+        if temp is not None:
+            try:
+                temp.unlink(missing_ok=True)
+            except OSError:
+                pass
+    return target
 
 
 def read(path) -> SessionContents:

@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
         self._action(self.file_menu, "gui.menu.save", self.save, "Ctrl+S")
         self._action(self.file_menu, "gui.menu.save_as", self.save_as, "Ctrl+Shift+S")
         self._action(self.file_menu, "gui.menu.open_session", self.open_session)
+        self._action(self.file_menu, "gui.facilitator.menu", self.save_for_facilitator)
+        self._action(self.file_menu, "gui.class.menu", self.open_class)
         self.file_menu.addSeparator()
         self._action(self.file_menu, "gui.menu.export_png", self.export_png, "Ctrl+P")
         self._action(self.file_menu, "gui.menu.export_csv", self.export_csv, "Ctrl+Shift+E")
@@ -479,6 +481,63 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(review)
         review.show_feedback()
         return True
+
+    def save_for_facilitator(self, folder: str | None = None, participant: str | None = None) -> bool:
+        """Copy the participant's session (with their quiz answers, challenges and self-check) to a folder
+        they choose, atomically; a session for the current scenario is made first if there is none."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from ..core.progress import Progress, carry_into
+        from ..core.scenario import dumps
+        from ..core.session import Session, SessionError, save_copy
+        from .views.review import default_session_path
+
+        c, lang = self.controller, self.controller.lang
+        if c.scenario is None:
+            QMessageBox.information(self, t("gui.facilitator.menu", lang), t("gui.facilitator.nothing", lang))
+            return False
+        review = self.view("review")
+        session = c.session
+        try:
+            if session is None or session.read_only_reason is not None or session.scenario_toml() != dumps(c.scenario):
+                if participant is None:
+                    participant, ok = QInputDialog.getText(self, t("gui.facilitator.menu", lang),
+                                                           t("gui.facilitator.name", lang),
+                                                           text=review.participant.text().strip())
+                    if not ok:
+                        return False
+                folder_here = Path(c.session_dir)
+                folder_here.mkdir(parents=True, exist_ok=True)
+                progress = Progress(c.progress_path)
+                session = Session.create(default_session_path(folder_here, participant.strip()), dumps(c.scenario),
+                                         c.scenario.pool.seed, c.scenario.pool.size, participant=participant.strip(),
+                                         lang=lang, learner=progress.learner)
+                c.set_session(session)
+            carry_into(session, Progress(c.progress_path))
+            if folder is None:
+                folder = QFileDialog.getExistingDirectory(self, t("gui.facilitator.choose", lang), "")
+                if not folder:
+                    return False
+            target = save_copy(session, folder)
+        except (SessionError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, SessionError) else f"{exc.filename}: {os_reason(exc)}"
+            QMessageBox.warning(self, t("gui.error.title", lang), as_plain_html(t("gui.facilitator.failed", lang,
+                                                                                  error=reason)))
+            return False
+        self.statusBar().showMessage(t("gui.facilitator.saved", lang, path=str(target)), 8000)
+        return True
+
+    def open_class(self, paths=None):
+        """File → Open class…: the room's results from the participants' session files."""
+        from .class_view import ClassView
+
+        view = ClassView(self.controller.lang, self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
+        if paths:
+            view.open_paths(paths)
+        self.class_view = view
+        return view
 
     def open_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, t("gui.menu.open_file", self.controller.lang), "",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QHBoxLayout, QLabel, QPushButton, QRadioButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton,
+                               QRadioButton, QScrollArea, QVBoxLayout, QWidget)
 
 from ..core.claims import fill_texts, text_values
-from ..core.progress import Progress
+from ..core.progress import Progress, carry_into
+from ..core.session import SELF_CHECK_PHASES, SELF_CHECK_STATEMENTS, SessionError
 from ..core.teaching import check_challenge, describe_goal
 from ..core.texts import pick, t
 
@@ -31,10 +32,13 @@ class PracticePanel(QWidget):
         self.quiz_button.clicked.connect(self.open_quiz)
         self.reset_button = QPushButton()
         self.reset_button.clicked.connect(self.reset_progress)
+        self.self_check_button = QPushButton()
+        self.self_check_button.clicked.connect(self.open_self_check)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.quiz_button)
+        buttons.addWidget(self.self_check_button)
         buttons.addWidget(self.reset_button)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
@@ -69,14 +73,27 @@ class PracticePanel(QWidget):
         for challenge in sc.challenges:
             if all(r.met for r in self.results[challenge.id]):
                 self.progress.mark_challenge(sc.id, challenge.id)
+        self.carry()
         self.refresh()
 
+    def carry(self) -> None:
+        """Copy the learner's results for this scenario into the open session file, if it is this
+        scenario's and can be written (else they wait in the progress file until it is)."""
+        session, sc = self.controller.session, self.controller.scenario
+        if session is None or sc is None or session.read_only_reason is not None:
+            return
+        try:
+            if session._stored_scenario().id == sc.id:
+                carry_into(session, self.progress)
+        except SessionError:
+            pass  # "Save for the facilitator" carries them again and says what is wrong
     def refresh(self, *_) -> None:
         sc = self.controller.scenario
         lang = self.lang
         self.quiz_button.setText(t("gui.practice.quiz", lang, count=len(sc.quiz) if sc else 0))
         self.quiz_button.setEnabled(bool(sc and sc.quiz))
         self.reset_button.setText(t("gui.practice.reset", lang))
+        self.self_check_button.setText(t("selfcheck.title", lang) + "…")
         if sc is None:
             return
         if not sc.challenges:
@@ -117,7 +134,12 @@ class PracticePanel(QWidget):
         sc = self.controller.scenario
         if sc and sc.quiz:
             QuizDialog(sc, self.progress, self.lang, self, values=text_values(self.controller.result, self.lang, self.controller.frozen)).exec()
+            self.carry()
             self.refresh()
+
+    def open_self_check(self) -> None:
+        if SelfCheckDialog(self.progress, self.lang, self).exec():
+            self.carry()
 
 
 class QuizDialog(QDialog):
@@ -182,7 +204,7 @@ class QuizDialog(QDialog):
             return None
         q = self.scenario.quiz[self.index]
         right = chosen == q.answer
-        self.progress.record_answer(self.scenario.id, self.index, right)
+        self.progress.record_answer(self.scenario.id, self.index, right, option=chosen)
         verdict = t("gui.practice.right" if right else "gui.practice.wrong", self.lang)
         colour = "#1B7837" if right else "#B2182B"
         reasons = "".join(
@@ -202,3 +224,79 @@ class QuizDialog(QDialog):
             self.show_question()
         else:
             self.accept()
+
+
+class SelfCheckDialog(QDialog):
+    """The self-check before or after the workshop: each statement rated 1–5, kept in the progress file
+    and carried into the session file (the facilitator sees the room's averages)."""
+
+    def __init__(self, progress: Progress, lang: str, parent=None):
+        super().__init__(parent)
+        self.progress, self.lang = progress, lang
+        self.setWindowTitle(t("selfcheck.title", lang))
+        intro = QLabel(t("selfcheck.intro", lang))
+        intro.setWordWrap(True)
+        self.phase = QComboBox()
+        for phase in SELF_CHECK_PHASES:
+            self.phase.addItem(t(f"selfcheck.phase_{phase}", lang), phase)
+        if progress.self_check("before"):
+            self.phase.setCurrentIndex(1)
+        self.phase.currentIndexChanged.connect(self._fill)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(t("selfcheck.phase", lang)))
+        top.addWidget(self.phase)
+        top.addStretch(1)
+        grid = QGridLayout()
+        for k in range(5):
+            head = QLabel(str(k + 1))
+            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(head, 0, k + 1)
+        self.groups: dict[str, QButtonGroup] = {}
+        for row, statement in enumerate(SELF_CHECK_STATEMENTS, start=1):
+            text = QLabel(t(f"selfcheck.statement.{statement}", lang))
+            text.setWordWrap(True)
+            grid.addWidget(text, row, 0)
+            group = QButtonGroup(self)
+            for k in range(5):
+                button = QRadioButton()
+                group.addButton(button, k + 1)
+                grid.addWidget(button, row, k + 1, alignment=Qt.AlignmentFlag.AlignCenter)
+            self.groups[statement] = group
+        grid.setColumnStretch(0, 1)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        save = QPushButton(t("selfcheck.save", lang))
+        save.clicked.connect(self.save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addLayout(grid)
+        layout.addLayout(buttons)
+        self.resize(720, 420)
+        self._fill()
+
+    def _fill(self, *_) -> None:
+        stored = self.progress.self_check(self.phase.currentData())
+        for statement, group in self.groups.items():
+            group.setExclusive(False)
+            for button in group.buttons():
+                button.setChecked(group.id(button) == stored.get(statement))
+            group.setExclusive(True)
+
+    def rate(self, statement: str, rating: int) -> None:
+        self.groups[statement].button(rating).setChecked(True)
+
+    def ratings(self) -> dict[str, int]:
+        return {s: g.checkedId() for s, g in self.groups.items() if g.checkedId() > 0}
+
+    def save(self) -> bool:
+        ratings = self.ratings()
+        if not ratings:
+            self.message.setText(t("selfcheck.none_rated", self.lang))
+            return False
+        self.progress.record_self_check(self.phase.currentData(), ratings)
+        self.accept()
+        return True

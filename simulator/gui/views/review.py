@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, 
 from ...core.export import candidate_names
 from ...core.review import QUEUE_KINDS, REASONS, Decision, build_queue, feedback, simulated_decisions, versus
 from ...core.rules.reviewer import PROFILES, SimulatedReviewer
+from ...core.progress import Progress
 from ...core.scenario import dumps
 from ...core.session import SUFFIX, Session, SessionError
 from ...core.texts import integer, number, percent, t
@@ -272,7 +273,8 @@ class ReviewView(View):
         folder = Path(c.session_dir)
         folder.mkdir(parents=True, exist_ok=True)  # an OSError here: start() says the folder cannot be made
         new = Session.create(default_session_path(folder, self.participant.text().strip()), text, c.scenario.pool.seed,
-                             c.scenario.pool.size, participant=self.participant.text().strip(), lang=self.lang)
+                             c.scenario.pool.size, participant=self.participant.text().strip(), lang=self.lang,
+                             learner=Progress(c.progress_path).learner)
         c.set_session(new)
         return new
 
