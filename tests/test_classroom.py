@@ -52,7 +52,8 @@ def test_damaged_files_are_skipped_with_one_line_each(generated):
 
 
 def test_unaided_rates_match_the_written_decisions(generated, gender):
-    """The room's rates without advice and the machine's on the same CVs, with Wilson intervals, per gender."""
+    """The room's rates without advice (intervals from resampling participants) and the machine's on the
+    same CVs (Wilson intervals), per gender."""
     _, truth, _, room = generated
     for code, group in enumerate(CATEGORIES["gender"]):
         mine = [(c, adv, choice) for _, c, adv, choice in truth.unaided if gender[c] == code]
@@ -60,11 +61,27 @@ def test_unaided_rates_match_the_written_decisions(generated, gender):
         r = _row(room.unaided, "side", "room", "gender", group)
         assert (r["n"], r["selected"]) == (n, selected)
         if n:
-            low, high = proportion_confint(selected, n, method="wilson")
-            assert (r["rate"], r["rate_ci_low"], r["rate_ci_high"]) == pytest.approx((selected / n, low, high))
+            # The room's interval resamples participants (their decisions go together): checked against
+            # a plain resampling of the written decisions, 20,000 times, within simulation error.
+            people = sorted({p for p, *_ in truth.unaided})
+            per = {p: [choice for q, c, _, choice in truth.unaided if q == p and gender[c] == code] for p in people}
+            rng = np.random.default_rng(1)
+            draws = rng.integers(0, len(people), size=(20_000, len(people)))
+            sel = np.array([sum(per[p]) for p in people])[draws].sum(axis=1)
+            cnt = np.array([len(per[p]) for p in people])[draws].sum(axis=1)
+            assert r["rate"] == pytest.approx(selected / n)
+            if (cnt == 0).mean() > 0.05:  # a group that many resamples miss entirely has no interval
+                assert np.isnan(r["rate_ci_low"]) and np.isnan(r["rate_ci_high"])
+            else:
+                low, high = np.nanpercentile(np.where(cnt > 0, sel / np.maximum(cnt, 1), np.nan), [2.5, 97.5])
+                assert (r["rate_ci_low"], r["rate_ci_high"]) == pytest.approx((low, high), abs=0.01)
+            assert np.isnan(r["p_value"])  # no per-decision test for decisions that are not independent
         cvs = {(c, adv) for c, adv, _ in mine}
         m = _row(room.unaided, "side", "machine", "gender", group)
         assert (m["n"], m["selected"]) == (len(cvs), sum(adv for _, adv in cvs))
+        if len(cvs):  # the machine's advice on distinct CVs: Wilson
+            low, high = proportion_confint(m["selected"], m["n"], method="wilson")
+            assert (m["rate_ci_low"], m["rate_ci_high"]) == pytest.approx((low, high))
     assert room.unaided_decisions == len(truth.unaided) and room.unaided_participants == 30
     women = _row(room.unaided, "side", "room", "gender", "woman")
     men = _row(room.unaided, "side", "room", "gender", "man")

@@ -7,7 +7,10 @@ count. ``RoomFiles.room(scenario)`` then computes, for one scenario:
 
 - the room's selection rates per group when screening *without* the machine's advice (the "you
   versus the machine" batch, and the first decision of a judge-first review), beside the machine's
-  advice on the same CVs, each with its Wilson interval and impact ratio (``grouptable``);
+  advice on the same CVs, with impact ratios (``grouptable``). The machine's advice on distinct CVs
+  gets Wilson intervals; the room's decisions do not, because every participant judges the same CVs
+  and one person's decisions go together: its intervals come from resampling participants (a
+  cluster bootstrap, ``scipy.stats.bootstrap``), and no per-decision test (Fisher) is given;
 - overrides per group and direction on the cards where the advice was shown;
 - how many participants rubber-stamped (``review.rubber_stamped``, the feedback's own definition);
 - blind against not blind: the final decisions per group on blind cards and on open ones;
@@ -258,9 +261,10 @@ class RoomFiles:
     def _unaided(self, room: Room, people: dict[str, list[int]]) -> None:
         room_codes = {a: [] for a in ATTRIBUTES}
         room_chosen: list[bool] = []
+        room_person: list[int] = []  # which participant made each decision: they are resampled together
         machine: dict[tuple, tuple[dict, bool]] = {}  # (pool, candidate, advice) -> group codes, advice
         who = set()
-        for person, files in people.items():
+        for p, (person, files) in enumerate(people.items()):
             for k in files:
                 decisions = [d for d in self.sessions[k].decisions() if unaided_choice(d) is not None]
                 if not decisions:
@@ -271,6 +275,7 @@ class RoomFiles:
                     for a in ATTRIBUTES:
                         room_codes[a].append(int(codes[a][j]))
                     room_chosen.append(bool(unaided_choice(d)))
+                    room_person.append(p)
                     machine[(key, d.candidate, d.machine_advice)] = ({a: int(codes[a][j]) for a in ATTRIBUTES},
                                                                      d.machine_advice)
         room.unaided_participants = len(who)
@@ -279,6 +284,7 @@ class RoomFiles:
         machine_codes = {a: [c[a] for c, _ in machine.values()] for a in ATTRIBUTES}
         machine_chosen = [advice for _, advice in machine.values()]
         room.unaided = _sides_table("side", {"room": (room_codes, room_chosen), "machine": (machine_codes, machine_chosen)})
+        _participant_intervals(room.unaided, "side", {"room": (room_codes, room_chosen, room_person)})
 
     # -- overrides and rubber-stamping -------------------------------------------------------------
     def _overrides(self, room: Room, people: dict[str, list[int]], keys: list[str], names: bool) -> None:
@@ -337,8 +343,9 @@ class RoomFiles:
     # -- blind or not ------------------------------------------------------------------------------
     def _blind(self, room: Room, people: dict[str, list[int]]) -> None:
         sides = {mode: ({a: [] for a in ATTRIBUTES}, []) for mode in BLIND_MODES}
+        person_of = {mode: [] for mode in BLIND_MODES}
         who = {mode: set() for mode in BLIND_MODES}
-        for person, files in people.items():
+        for p, (person, files) in enumerate(people.items()):
             for k in files:
                 decisions = self.sessions[k].decisions()
                 if not decisions:
@@ -350,9 +357,11 @@ class RoomFiles:
                     for a in ATTRIBUTES:
                         sides[mode][0][a].append(int(codes[a][j]))
                     sides[mode][1].append(bool(d.human_decision))
+                    person_of[mode].append(p)
         room.blind_participants = len(who["blind"])
         room.open_participants = len(who["open"])
         room.blind = _sides_table("mode", sides)
+        _participant_intervals(room.blind, "mode", {m: (*sides[m], person_of[m]) for m in BLIND_MODES})
 
     # -- quiz, challenges, self-check --------------------------------------------------------------
     def _quiz(self, room: Room, scenario, people: dict[str, list[int]]) -> None:
@@ -445,3 +454,77 @@ def _sides_table(column: str, sides: dict[str, tuple[dict[str, list[int]], list[
     cols = [column, "attribute", "group", "n", "selected", "rate", "rate_ci_low", "rate_ci_high", "impact_ratio",
             "impact_ratio_ci_low", "impact_ratio_ci_high", "p_value", "status", "reference"]
     return pd.concat(frames, ignore_index=True)[cols]
+
+
+BOOTSTRAP_RESAMPLES = 2000
+
+
+def _participant_intervals(table, column: str, sides: dict) -> None:
+    """Replace the rate and impact-ratio intervals of ``sides`` (side -> (codes, chosen, participant))
+    by 95% percentile intervals from resampling participants with replacement, and drop their Fisher
+    p-values: decisions by one person, on CVs every person sees, are not independent, so intervals
+    that treat them as such are too narrow. Fewer than two participants: no interval (NaN)."""
+    from scipy.stats import bootstrap
+
+    from .world import CATEGORIES
+
+    for side, (codes, chosen, person) in sides.items():
+        rows = table[column] == side
+        table.loc[rows, "p_value"] = np.nan
+        person = np.asarray(person, dtype=np.intp)
+        chosen = np.asarray(chosen, dtype=np.float64)
+        people = np.unique(person)
+        for a in ATTRIBUTES:
+            size = len(CATEGORIES[a])
+            c = np.asarray(codes[a], dtype=np.intp)
+            # per participant (rows) and group (columns): decisions and selections
+            index = {p: i for i, p in enumerate(people)}
+            row = np.array([index[p] for p in person], dtype=np.intp) if len(person) else np.zeros(0, np.intp)
+            n = np.zeros((len(people), size))
+            sel = np.zeros((len(people), size))
+            np.add.at(n, (row, c), 1.0)
+            np.add.at(sel, (row, c), chosen)
+            here = table[rows & (table["attribute"] == a)]
+            ref = here.index[here["reference"].astype(bool)]
+            ref_code = CATEGORIES[a].index(here.loc[ref[0], "group"]) if len(ref) else None
+            low_r = np.full(size, np.nan)
+            high_r, low_i, high_i = low_r.copy(), low_r.copy(), low_r.copy()
+            if len(people) >= 2:
+                def rates(idx, axis=-1):
+                    idx = np.asarray(idx, dtype=np.intp)
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        r = sel[idx].sum(axis=-2) / n[idx].sum(axis=-2)
+                    return r
+
+                def statistic(idx, axis=-1):
+                    r = rates(idx)
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        ir = r / r[..., [ref_code]] if ref_code is not None else np.full_like(r, np.nan)
+                    return np.concatenate([r, ir], axis=-1).T if r.ndim > 1 else np.concatenate([r, ir])
+
+                import warnings
+
+                from scipy.stats import DegenerateDataWarning
+
+                with warnings.catch_warnings():  # a group nobody in the room judged has no interval: NaN
+                    warnings.simplefilter("ignore", DegenerateDataWarning)
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    result = bootstrap((np.arange(len(people)),), statistic, vectorized=True, method="percentile",
+                                       n_resamples=BOOTSTRAP_RESAMPLES, random_state=np.random.default_rng(20261130))
+                # Percentiles of the resampled values, leaving out resamples without the group (its rate
+                # is undefined there); a group missing from more than 5% of them gets no interval.
+                dist = result.bootstrap_distribution
+                defined = np.isfinite(dist).mean(axis=-1)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows: no interval
+                    low, high = np.nanpercentile(dist, [2.5, 97.5], axis=-1)
+                low = np.where(defined >= 0.95, low, np.nan)
+                high = np.where(defined >= 0.95, high, np.nan)
+                low_r, high_r, low_i, high_i = low[:size], high[:size], low[size:], high[size:]
+            for code, value in enumerate(CATEGORIES[a]):
+                at = here.index[here["group"] == value]
+                if len(at):
+                    table.loc[at, ["rate_ci_low", "rate_ci_high"]] = [low_r[code], high_r[code]]
+                    reference = ref_code == code
+                    table.loc[at, ["impact_ratio_ci_low", "impact_ratio_ci_high"]] = (
+                        [np.nan, np.nan] if reference else [low_i[code], high_i[code]])
