@@ -771,12 +771,12 @@ def cmd_class(args) -> int:
         print(t("cli.class.quiz_heading", lang))
         for q in room.quiz:
             print("  " + one_line(t("cli.class.quiz_question", lang, number=q["question"] + 1,
-                                    question=fill_texts(q["text"], lang), answered=integer(q["answered"], lang),
+                                    question=fill_texts(q["text"], lang, room.text_values(lang)), answered=integer(q["answered"], lang),
                                     correct=integer(q["correct"], lang))))
             for k, option in enumerate(q["options"]):
                 mark = "✓" if k == q["answer"] else " "
                 print(f"    {mark} {chr(ord('A') + k)}. {integer(q['counts'][k], lang):>3}  "
-                      f"{one_line(fill_texts(option, lang))}")
+                      f"{one_line(fill_texts(option, lang, room.text_values(lang)))}")
     else:
         print(t("cli.class.quiz_none", lang))
     print()

@@ -185,3 +185,18 @@ def test_cli_class_text_json_and_exit_codes(generated, tmp_path, capsys):
     assert "noise.rbsession" in err[0] and err[-1] == "recruitsim: no usable session files among the paths given"
     assert main(["class", str(folder), "--scenario", "cv-gap"]) == 2
     assert "--scenario" in capsys.readouterr().err
+
+
+def test_quiz_texts_in_the_room_show_the_numbers_of_the_run_not_placeholders(generated, capsys):
+    """A quiz question that states a live number ({claim.…}) shows the number of the run the session
+    files hold, in the command line's room report, never the "…" of an unmeasured claim."""
+    from simulator.cli import main
+    from simulator.core.claims import fill_texts
+
+    folder, _, _, room = generated
+    texts = [fill_texts(q["text"], "en", room.text_values("en")) for q in room.quiz]
+    assert any(q["text"]["en"] != texts[k] for k, q in enumerate(room.quiz))  # one question has a number in it
+    assert all("ratio …)" not in text and "{claim." not in text for text in texts)
+    assert main(["class", str(folder), "--lang", "nl"]) == 0
+    out = capsys.readouterr().out
+    assert "(eindratio …)" not in out and "eindratio" in out

@@ -156,6 +156,14 @@ class Room:
     challenges: list[dict]  # id, title, met, participants
     self_check: list[dict]  # statement, before/after: n, mean, counts; paired, mean_change, p_value
     self_check_participants: dict[str, int] = field(default_factory=dict)
+    claims: object = None  # the scenario's claims measured on the run the files hold (ClaimResults), for its texts
+
+    def text_values(self, lang: str) -> dict[str, str]:
+        """What the ``{claim.…}`` placeholders in the scenario's texts (quiz questions) show: the numbers
+        of the run the participants saw, not "…"."""
+        from .claims import placeholder_values
+
+        return placeholder_values(self.claims, lang)
 
     def as_dict(self) -> dict:
         """Plain data for ``--json``."""
@@ -249,6 +257,10 @@ class RoomFiles:
         if first is not None:
             self._quiz(room, first, people)
             self._challenges(room, first, people)
+            if first.claims and first.quiz:
+                from .claims import check_scenario
+
+                room.claims = check_scenario(first)  # the stored scenario, with the seed and size it ran at
         self._self_check(room)
         return room
 

@@ -374,8 +374,8 @@ class ClassView(QDialog):
                 counts.append(q["counts"][k])
                 colours.append(RIGHT if k == q["answer"] else GREY)
                 mark = " ✓" if k == q["answer"] else ""
-                options.append(f"<b>{letter}{mark}</b> {html.escape(fill_texts(option, lang))}")
-            parts.append(f"<p><b>{html.escape(t('cli.class.quiz_question', lang, number=q['question'] + 1, question=fill_texts(q['text'], lang), answered=integer(q['answered'], lang), correct=integer(q['correct'], lang)))}</b><br>"  # noqa: E501
+                options.append(f"<b>{letter}{mark}</b> {html.escape(fill_texts(option, lang, room.text_values(lang)))}")
+            parts.append(f"<p><b>{html.escape(t('cli.class.quiz_question', lang, number=q['question'] + 1, question=fill_texts(q['text'], lang, room.text_values(lang)), answered=integer(q['answered'], lang), correct=integer(q['correct'], lang)))}</b><br>"  # noqa: E501
                          + " · ".join(options) + "</p>")
         xmax = max(max(counts, default=0) * 1.3, 5.0)
         self.quiz_chart.draw(t("cli.class.quiz_heading", lang), labels,
