@@ -248,3 +248,18 @@ def unique_stems(stems: list[str]) -> list[str]:
         used.add(candidate.casefold())
         out.append(candidate)
     return out
+
+
+def room_records(sessions, lang: str, today: _dt.date | None = None) -> list[tuple[str, RecordPage]]:
+    """One record per participant of a room (``classroom.RoomFiles.sessions``): the PDF's file stem
+    (the name made safe; without a name, the learner id, else the session file's name) and its page.
+    A participant without a name is named "anonymous (learner …)" on the page."""
+    day = today or _dt.date.today()
+    people = participants(sessions)
+    stems, pages = [], []
+    for person in people:
+        fallback = person.learner or Path(person.sessions[0].path).stem
+        name = person.name or t("record.anonymous", lang, id=fallback)
+        stems.append(file_stem(person.name or fallback))
+        pages.append(record_page(Participation(name, day, person.work()), lang))
+    return list(zip(unique_stems(stems), pages))
