@@ -698,6 +698,8 @@ def cmd_class(args) -> int:
     from .core.texts import label
 
     lang = args.lang
+    if args.pdf:
+        _check_output(args.pdf)  # before any file is read: one line, exit 2
     files = read_room(args.paths)
     for note in files.notes:
         print(f"recruitsim: {t('cli.class.skipped', lang, note=note)}", file=sys.stderr)
@@ -708,6 +710,11 @@ def cmd_class(args) -> int:
         raise InputError(f"--scenario: no session file in these paths is for '{args.scenario}' "
                          f"(they are for: {', '.join(scenarios)})")
     room = files.room(args.scenario, names=args.names)
+    if args.pdf:
+        from .core.room_summary import room_summary, summary_attribute
+
+        summary = room_summary(room, lang, args.attribute or summary_attribute(files, room.scenario))
+        _write_pdf("write_room_summary", summary, args.pdf, lang)
     if args.json:
         data = room.as_dict()
         data["scenarios"] = scenarios
@@ -806,6 +813,8 @@ def cmd_class(args) -> int:
     if args.json:
         print()
         print(t("cli.class.json_written", lang, path=args.json))
+    if args.pdf:
+        print(t("cli.class.pdf_written", lang, path=args.pdf))
     return 0
 
 
@@ -970,6 +979,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", help="write the room's results as JSON to this file ('-' for standard output)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
     p.add_argument("--names", action="store_true", help="show participants' names (anonymous by default)")
+    p.add_argument("--pdf", metavar="FILE", help="write the room's one-page summary (A4) as PDF to this file")
+    p.add_argument("--attribute", choices=("gender", "age_band", "origin", "disability", "parent"),
+                   help="the groups of the PDF's chart and tables (default: the scenario's focus)")
     p = sub.add_parser("screenshot", help="render every view of a scenario to PNG files")
     p.add_argument("scenario", help="a built-in scenario id or a scenario file")
     p.add_argument("--out", required=True, help="folder for the PNG files (one per view)")

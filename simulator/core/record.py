@@ -6,12 +6,11 @@ right, and how many challenges were met. Two readers fill it from what the app k
 
 - ``from_progress``: the learner's progress file (core.progress: quiz answers and challenges per
   scenario), read here without changing it;
-- ``from_session``: a review session file's checked contents (core.session.read: the scenario and
-  the decisions).
+- ``from_session``: a session file's checked contents (core.session.read: the scenario, the
+  decisions and, since schema 2, the quiz answers and challenge results).
 
-When session files carry quiz answers and challenge results too (issue 13, the class work), their
-reader only has to return ``ScenarioWork`` items; ``merge`` adds up what several files say about the
-same scenario. ``record_page`` turns a Participation into the words on the page;
+``merge`` adds up what several files say about the same scenario; ``participants`` groups a room's
+session files (core.classroom) by participant for one record each, and ``file_stem`` names the PDF. ``record_page`` turns a Participation into the words on the page;
 ``simulator.gui.handout.write_record`` writes the PDF.
 """
 
@@ -103,10 +102,17 @@ def from_progress(data: dict) -> list[ScenarioWork]:
 
 
 def from_session(contents) -> ScenarioWork:
-    """What a session file (core.session.read) says: its scenario and the decisions made."""
+    """What a session file (core.session.read) says: its scenario, the decisions made, the quiz (the
+    latest answer per question counts, as in the progress file) and the challenges whose latest
+    result is met (schema 2; a schema-1 file has none of these)."""
     scenario = contents.scenario()
+    latest: dict[int, bool] = {}
+    for answer in contents.quiz_answers():  # in the order given: a later answer replaces an earlier one
+        latest[answer.question] = answer.correct
+    met = sum(contents.latest_challenges().values())
     return ScenarioWork(scenario.id, dict(scenario.title), decisions=len(contents.decisions()),
-                        quiz_questions=len(scenario.quiz))
+                        quiz_answered=len(latest), quiz_right=sum(latest.values()),
+                        quiz_questions=len(scenario.quiz), challenges=met)
 
 
 def merge(items: list[ScenarioWork]) -> list[ScenarioWork]:
@@ -181,3 +187,79 @@ def record_page(p: Participation, lang: str) -> RecordPage:
         lines=lines, why=t("record.why", lang, law=fact("ai_literacy", lang)),
         law_as_of=t("record.law_as_of", lang, date=pick(AS_OF, lang)), signature=t("record.signature", lang),
         footer=t("record.footer", lang, name=p.name, date=date))
+
+
+# ---------------------------------------------------------------------------------------------
+# A room's records: one per participant
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class RoomParticipant:
+    """One participant of a room: the name they gave (or ""), their learner id (or ""), their files."""
+
+    name: str
+    learner: str
+    sessions: list = field(default_factory=list)  # core.session.SessionContents
+
+    def work(self) -> list[ScenarioWork]:
+        return merge([from_session(s) for s in self.sessions])
+
+
+def participants(sessions) -> list[RoomParticipant]:
+    """A room's session files (``classroom.RoomFiles.sessions``: copies already counted once) grouped
+    per participant as the class view counts them: by learner id, or per file without one. In the
+    order first seen; the name is the first one any of their files gives."""
+    people: dict[str, RoomParticipant] = {}
+    for s in sessions:
+        key = f"learner:{s.learner}" if s.learner else f"file:{s.path}"
+        person = people.setdefault(key, RoomParticipant("", s.learner))
+        person.sessions.append(s)
+        if not person.name and s.participant.strip():
+            person.name = s.participant.strip()
+    return list(people.values())
+
+
+MAX_STEM = 80
+
+
+def file_stem(text: str) -> str:
+    """A file name (without suffix) that every system accepts, from a name or a learner id: letters
+    (ë and ş too) and digits kept, anything else one "-", at most ``MAX_STEM`` characters."""
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", text)
+    stem = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_.")
+    stem = stem[:MAX_STEM].strip("-_.")
+    if stem.upper() in {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}:
+        stem += "-"
+    return stem or "participant"
+
+
+def unique_stems(stems: list[str]) -> list[str]:
+    """The stems, with "-2", "-3"… added where two would give the same file (case-insensitively)."""
+    used: set[str] = set()
+    out = []
+    for stem in stems:
+        candidate, n = stem, 1
+        while candidate.casefold() in used:
+            n += 1
+            candidate = f"{stem}-{n}"
+        used.add(candidate.casefold())
+        out.append(candidate)
+    return out
+
+
+def room_records(sessions, lang: str, today: _dt.date | None = None) -> list[tuple[str, RecordPage]]:
+    """One record per participant of a room (``classroom.RoomFiles.sessions``): the PDF's file stem
+    (the name made safe; without a name, the learner id, else the session file's name) and its page.
+    A participant without a name is named "anonymous (learner …)" on the page."""
+    day = today or _dt.date.today()
+    people = participants(sessions)
+    stems, pages = [], []
+    for person in people:
+        fallback = person.learner or Path(person.sessions[0].path).stem
+        name = person.name or t("record.anonymous", lang, id=fallback)
+        stems.append(file_stem(person.name or fallback))
+        pages.append(record_page(Participation(name, day, person.work()), lang))
+    return list(zip(unique_stems(stems), pages))

@@ -4,7 +4,8 @@ Reading the files and computing the room (``core.classroom``) run in a worker th
 draws what core computed: bars with Wilson intervals for screening without advice (the room beside the
 machine) and for blind against not blind, overrides per group and direction, the quiz per option,
 challenges met and the self-check before and after. Participants are anonymous unless "Show names" is
-ticked.
+ticked. "Export room summary…" writes the room as shown on one A4 page (core.room_summary), "Export
+participation records…" one record per participant into a folder (core.record), both in a worker thread.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class _Worker(QObject):
 
     done = Signal(object, object, int)  # RoomFiles, Room (or None), request number
     progress = Signal(int, int, int)  # done, total, request number
+    exported = Signal(str, str)  # what was written (one line), or "" and the problem (one line)
 
 
 class BarChart(QWidget):
@@ -122,6 +124,7 @@ class ClassView(QDialog):
     """File → Open class…: the room's results. ``open_paths`` reads files or folders in a worker."""
 
     room_ready = Signal()
+    exported = Signal(str, str)  # the message shown, and the problem ("" when all was written)
 
     def __init__(self, lang: str, parent=None, folder: str = ""):
         super().__init__(parent)
@@ -134,11 +137,18 @@ class ClassView(QDialog):
         self._worker = _Worker(self)
         self._worker.done.connect(self._done)
         self._worker.progress.connect(self._progress)
+        self._worker.exported.connect(self._exported)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.folder_button = QPushButton()
         self.files_button = QPushButton()
         self.folder_button.clicked.connect(self.choose_folder)
         self.files_button.clicked.connect(self.choose_files)
+        self.summary_button = QPushButton()
+        self.records_button = QPushButton()
+        self.summary_button.clicked.connect(lambda: self.export_summary())
+        self.records_button.clicked.connect(lambda: self.export_records())
+        self.summary_button.setEnabled(False)
+        self.records_button.setEnabled(False)
         self.scenario = compact_combo(QComboBox(), 28)
         self.scenario.currentIndexChanged.connect(self._scenario_chosen)
         self.attribute = QComboBox()
@@ -157,6 +167,8 @@ class ClassView(QDialog):
         for w in (self.folder_button, self.files_button, self.scenario, self.attribute, self.names):
             top.addWidget(w)
         top.addStretch(1)
+        top.addWidget(self.summary_button)
+        top.addWidget(self.records_button)
         self.tabs = QTabWidget()
         self.tabs.setFont(_font(9))
         self.unaided_chart = BarChart()
@@ -197,6 +209,8 @@ class ClassView(QDialog):
         self.folder_button.setText(t("gui.class.folder", lang))
         self.files_button.setText(t("gui.class.files", lang))
         self.names.setText(t("gui.class.names", lang))
+        self.summary_button.setText(t("gui.class.export_summary", lang))
+        self.records_button.setText(t("gui.class.export_records", lang))
         for i, a in enumerate(ATTRIBUTES):
             self.attribute.setItemText(i, t(f"attribute.{a}", lang))
         for i, key in enumerate(("unaided", "overrides", "blind", "quiz", "wrap")):
@@ -285,8 +299,82 @@ class ClassView(QDialog):
         self.room = room
         if room is None:
             self.status.setText(t("cli.class.none", lang))
+        self.summary_button.setEnabled(room is not None)
+        self.records_button.setEnabled(bool(files.sessions))
         self.draw()
         self.room_ready.emit()
+
+    # -- exporting ---------------------------------------------------------------------------------
+    def export_summary(self, path: str | None = None) -> bool:
+        """Export room summary…: the room as on screen (scenario, groups of the chosen attribute,
+        names only when shown) on one A4 page, written in a worker thread."""
+        room, lang, attribute = self.room, self.lang, self.attribute.currentData()
+        if room is None:
+            return False
+        if not path:
+            import os
+
+            name = f"{room.scenario}-{lang}.pdf"
+            path, _ = QFileDialog.getSaveFileName(self, t("gui.class.export_summary", lang),
+                                                  os.path.join(self.folder, name) if self.folder else name, "PDF (*.pdf)")
+        if not path:
+            return False
+        path = str(path)
+        self.status.setText(t("gui.class.writing", lang, path=path))
+
+        def work():
+            from ..core.limits import os_reason
+            from ..core.room_summary import room_summary
+            from .handout import write_room_summary
+
+            try:
+                write_room_summary(room_summary(room, lang, attribute), path)
+            except OSError as exc:
+                self._worker.exported.emit("", f"{path}: {os_reason(exc)}")
+            except Exception as exc:  # reported in the window rather than lost in the thread
+                self._worker.exported.emit("", f"{path}: {type(exc).__name__}: {exc}")
+            else:
+                self._worker.exported.emit(t("gui.class.summary_saved", lang, path=path), "")
+        threading.Thread(target=work, name="export-room-summary", daemon=True).start()
+        return True
+
+    def export_records(self, folder: str | None = None) -> bool:
+        """Export participation records…: one PDF per participant of the files read (all their
+        scenarios), named after the participant (or their learner id), written in a worker thread."""
+        files, lang = self.files, self.lang
+        if files is None or not files.sessions:
+            return False
+        if not folder:
+            folder = QFileDialog.getExistingDirectory(self, t("gui.class.records_folder", lang), self.folder)
+        if not folder:
+            return False
+        folder = str(folder)
+        self.status.setText(t("gui.class.writing", lang, path=folder))
+
+        def work():
+            from ..core.limits import os_reason
+            from ..core.record import room_records
+            from .handout import RecordsError, write_records
+
+            records = []
+            try:
+                records = room_records(files.sessions, lang)
+                written = write_records(records, folder)
+            except RecordsError as exc:
+                self._worker.exported.emit("", t("gui.class.records_failed", lang, done=integer(len(exc.written), lang),
+                                                 total=integer(len(records), lang), path=folder,
+                                                 error=f"{exc.path.name}: {os_reason(exc)}"))
+            except Exception as exc:  # reported in the window rather than lost in the thread
+                self._worker.exported.emit("", f"{folder}: {type(exc).__name__}: {exc}")
+            else:
+                self._worker.exported.emit(t("gui.class.records_saved", lang, count=len(written), path=folder), "")
+        threading.Thread(target=work, name="export-records", daemon=True).start()
+        return True
+
+    def _exported(self, message: str, problem: str) -> None:
+        shown = message or t("gui.class.export_failed", self.lang, error=problem)
+        self.status.setText(shown)
+        self.exported.emit(shown, problem)
 
     # -- drawing -----------------------------------------------------------------------------------
     def draw(self, *_) -> None:

@@ -8,8 +8,10 @@ offscreen QGuiApplication.
 
 Layout: a list of blocks (text, chart, space) placed top to bottom; a block that does not fit goes
 to the next page, a heading goes with the block after it; each page gets a footer with the page
-number. The PDF is made in memory and written to the file in one go, so a path that cannot be
-written gives an OSError with the reason, and never half a file.
+number. The PDF is made in memory and written to a hidden file beside the target that is then
+renamed into place, so a path that cannot be written gives an OSError with the reason, and never
+half a file. The room's one-page summary (``write_room_summary``) and a folder of participation
+records (``write_records``) use the same pages.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ class _Chart:
 class PdfPages:
     """A4 pages filled top to bottom with blocks; a footer and page number on each."""
 
-    def __init__(self, title: str, footer: str, lang: str):
+    def __init__(self, title: str, footer: str, lang: str, zoom: float = 1.0):
         self.buffer = QBuffer()
         self.buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         self.writer = QPdfWriter(self.buffer)
@@ -125,8 +127,13 @@ class PdfPages:
         self.writer.setCreator("Recruitment Bias Simulator")
         self.mm = RESOLUTION / 25.4
         area = self.writer.pageLayout().paintRectPixels(RESOLUTION)
-        self.width = float(area.width())
-        self.height = float(area.height()) - 7 * self.mm  # the footer's room
+        # ``zoom`` < 1 lays the blocks out on a larger page and draws them scaled down (the room's
+        # summary, to keep it on one page); the footer keeps its size.
+        self.zoom = zoom
+        self.page_width = float(area.width())
+        self.page_height = float(area.height()) - 7 * self.mm  # the footer's room
+        self.width = self.page_width / zoom
+        self.height = self.page_height / zoom
         self.footer = footer
         self.lang = lang
         self.blocks: list = []
@@ -182,21 +189,44 @@ class PdfPages:
         for number_, placed in enumerate(pages, start=1):
             if number_ > 1:
                 self.writer.newPage()
+            painter.save()
+            painter.scale(self.zoom, self.zoom)
             for block, y in placed:
                 block.draw(painter, 0.0, y)
+            painter.restore()
             painter.setFont(small)
             painter.setPen(QColor("#666666"))
-            base = self.height + 7 * self.mm
-            painter.drawLine(QPointF(0, base - 5 * self.mm), QPointF(self.width, base - 5 * self.mm))
-            rect = QRectF(0, base - 4.2 * self.mm, self.width, 4 * self.mm)
+            base = self.page_height + 7 * self.mm
+            painter.drawLine(QPointF(0, base - 5 * self.mm), QPointF(self.page_width, base - 5 * self.mm))
+            rect = QRectF(0, base - 4.2 * self.mm, self.page_width, 4 * self.mm)
             painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.footer)
             painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                              t("handout.page", self.lang, page=number_, pages=len(pages)))
         painter.end()
         self.buffer.close()
         data = bytes(QByteArray(self.buffer.data()))
-        Path(path).write_bytes(data)
+        write_whole(path, data)
         return len(pages)
+
+
+def write_whole(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: to a hidden file beside it, then renamed into
+    place, so a full disk or a pulled USB stick leaves the old file (or none), never half a PDF."""
+    import os
+
+    target = Path(path)
+    if target.is_dir():
+        raise IsADirectoryError(21, "is a folder", str(target))
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except BaseException:
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
+        raise
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,3 +535,200 @@ def ensure_gui_application():
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QApplication([])
     return app
+
+
+# ---------------------------------------------------------------------------------------------
+# The room's one-page summary (core.room_summary) and a room's participation records
+# ---------------------------------------------------------------------------------------------
+
+def _paired_painter(doc: PdfPages, chart, compact: bool = False):
+    """The room beside the machine: per group two horizontal bars (selection rate, Wilson 95%
+    whisker) with the rate and count at each bar's end; a legend above."""
+    mm = doc.mm
+    bar_h = (2.9 if compact else 3.4) * mm
+    row = 2 * bar_h + (2.0 if compact else 2.8) * mm
+    top = 5.5 * mm  # the legend
+    axis = 8.5 * mm
+    bars = chart.bars
+    height = top + row * max(len(bars), 1) + axis
+    colours = (QColor(PALETTE[0]), QColor(PALETTE[1]))
+
+    def paint(p: QPainter, x0: float, y0: float) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        label_font, value_font = _font(8), _font(7.5)
+        metrics = QFontMetricsF(label_font, doc.writer)
+        value_metrics = QFontMetricsF(value_font, doc.writer)
+        label_w = min(max((metrics.horizontalAdvance(b.label) for b in bars), default=10) + 3 * mm, 48 * mm)
+        text_w = max((value_metrics.horizontalAdvance(x) for b in bars for x in b.texts), default=10) + 3 * mm
+        left = x0 + label_w
+        panel_w = doc.width - label_w - text_w
+        highs = [100 * h for b in bars for h in b.highs if math.isfinite(h)]
+        highs += [100 * r for b in bars for r in b.rates if math.isfinite(r)]
+        xmax = min(max(highs + [10.0]) * 1.08, 100.0)
+        scale = panel_w / xmax
+        # legend
+        p.setFont(value_font)
+        x = left
+        for colour, name in zip(colours, chart.series):
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            p.drawRect(QRectF(x, y0 + 1.0 * mm, 3 * mm, 3 * mm))
+            p.setPen(QColor(INK))
+            w = value_metrics.horizontalAdvance(name) + 2 * mm
+            p.drawText(QRectF(x + 4 * mm, y0, w, 5 * mm), Qt.AlignmentFlag.AlignVCenter, name)
+            x += 4 * mm + w + 5 * mm
+        plot_top = y0 + top
+        plot_bottom = plot_top + row * len(bars)
+        p.setPen(QPen(QColor("#666666"), 0.25 * mm))
+        p.drawLine(QPointF(left, plot_bottom), QPointF(left + panel_w, plot_bottom))
+        p.drawLine(QPointF(left, plot_top), QPointF(left, plot_bottom))
+        step = _tick_step(xmax)
+        value = 0.0
+        p.setFont(_font(7))
+        while value <= xmax + 1e-9:
+            tx = left + value * scale
+            p.setPen(QPen(QColor("#666666"), 0.25 * mm))
+            p.drawLine(QPointF(tx, plot_bottom), QPointF(tx, plot_bottom + 1.2 * mm))
+            p.setPen(QColor("#333333"))
+            p.drawText(QRectF(tx - 8 * mm, plot_bottom + 1.4 * mm, 16 * mm, 3.5 * mm), Qt.AlignmentFlag.AlignCenter,
+                       percent(value / 100, doc.lang, 0))
+            value += step
+        p.drawText(QRectF(left, plot_bottom + 4.8 * mm, panel_w, 3.7 * mm), Qt.AlignmentFlag.AlignCenter, chart.axis)
+        for k, b in enumerate(bars):
+            y = plot_top + k * row
+            p.setFont(label_font)
+            p.setPen(QColor(INK))
+            p.drawText(QRectF(x0, y, label_w - 2 * mm, row), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                       | Qt.TextFlag.TextWordWrap, b.label)
+            for j in range(2):
+                bar_top = y + (row - 2 * bar_h) / 2 + j * bar_h
+                rate, low, high = 100 * b.rates[j], 100 * b.lows[j], 100 * b.highs[j]
+                end = left
+                if math.isfinite(rate):
+                    p.setPen(QPen(colours[j].darker(130), 0.2 * mm))
+                    p.setBrush(colours[j])
+                    p.drawRect(QRectF(left, bar_top + 0.3 * mm, min(rate, xmax) * scale, bar_h - 0.6 * mm))
+                    end = left + min(rate, xmax) * scale
+                    if math.isfinite(low) and math.isfinite(high):
+                        mid = bar_top + bar_h / 2
+                        a, c = left + max(low, 0) * scale, left + min(high, xmax) * scale
+                        for pen in (QPen(QColor("#FFFFFF"), 0.6 * mm), QPen(QColor("#222222"), 0.25 * mm)):
+                            p.setPen(pen)
+                            p.drawLine(QPointF(a, mid), QPointF(c, mid))
+                            for e in (a, c):
+                                p.drawLine(QPointF(e, mid - 0.9 * mm), QPointF(e, mid + 0.9 * mm))
+                        end = max(end, c)
+                p.setFont(value_font)
+                p.setPen(QColor(INK))
+                p.drawText(QRectF(end + 1.2 * mm, bar_top, text_w, bar_h), Qt.AlignmentFlag.AlignLeft
+                           | Qt.AlignmentFlag.AlignVCenter, b.texts[j])
+
+    return height / mm, paint
+
+
+def _small_table_html(table, first: int = 40, points: float = 8.0) -> str:
+    """A table in small type: the first column (the words) ``first`` per cent of the width, the
+    numbers right-aligned in the rest, each on one line."""
+
+    def cell(tag: str, i: int, text: str) -> str:
+        if i == 0:
+            return f"<{tag} align='left' width='{first}%'>{_esc(text)}</{tag}>"
+        shown = _esc(text).replace(" ", "&nbsp;")  # "p < 0.001", "10 of 30 (33%)" never break inside
+        return f"<{tag} align='right'>{shown}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(table.headers))
+    rows = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(r)) + "</tr>" for r in table.rows)
+    return (f"<table width='100%' cellspacing='0' cellpadding='2' border='0' style='font-size: {points}pt'>"
+            f"<tr>{head}</tr>{rows}</table>")
+
+
+def build_room_summary(s, compact: bool = False, zoom: float = 1.0) -> PdfPages:
+    """The room's summary (``s``: core.room_summary.RoomSummary) laid out on one A4 page; ``compact``
+    tightens it (less space, smaller type, a lower chart) and ``zoom`` < 1 draws it smaller, for a
+    room with many groups, long Dutch sentences or names."""
+    doc = PdfPages(s.title, s.footer, s.lang, zoom)
+    gap, pt, h2 = (1.0, 7.5, 10.0) if compact else (2.0, 8.0, 10.5)
+    small = f"style='font-size:{pt - 0.5}pt; color:#444444'"
+    plain = f"style='font-size:{pt}pt'"
+
+    def heading(text: str) -> None:
+        doc.space(gap)
+        doc.text(f"<h2 style='font-size:{h2}pt'>{_esc(text)}</h2>", keep_with_next=True)
+        doc.space(0.5, keep=True)
+
+    doc.text(f"<h1 style='font-size:{14 if compact else 15}pt'>{_esc(s.title)}</h1><p class='meta'>{_esc(s.meta)}</p>"
+             + (f"<p {small}>{_esc(s.names)}</p>" if s.names else ""))
+    h = s.headings
+    heading(h["unaided"])
+    doc.text(f"<p {small}>{_esc(s.unaided)}</p>", keep_with_next=s.chart is not None)
+    if s.chart is not None and s.chart.bars:
+        doc.space(1, keep=True)
+        height, paint = _paired_painter(doc, s.chart, compact)
+        doc.chart(height, paint)
+        doc.text(f"<p {small}>{_esc(s.independence)}</p>")
+    heading(h["overrides"])
+    doc.text(f"<p {small}>{_esc(s.overrides)}</p>" + _small_table_html(s.overrides_table, 40, pt)
+             + f"<p {small}>{_esc(s.rubber_stamp)}</p>")
+    heading(h["blind"])
+    doc.text(f"<p {small}>{_esc(s.blind)}</p>" + _small_table_html(s.blind_table, 40, pt))
+    heading(h["quiz"])
+    if s.quiz is not None:
+        doc.text(_small_table_html(s.quiz, 58, pt))
+    else:
+        doc.text(f"<p {plain}>{_esc(s.quiz_none)}</p>")
+    doc.space(1)
+    doc.text(f"<p {plain}><b>{_esc(h['challenges'])}:</b> " + " · ".join(_esc(c) for c in s.challenges) + "</p>")
+    heading(h["self_check"])
+    doc.text(f"<p {small}>{_esc(s.self_check_note)}</p>"
+             + (_small_table_html(s.self_check, 48, pt) if s.self_check is not None else ""))
+    return doc
+
+
+MIN_ZOOM = 0.8  # type on the summary never smaller than 7.5 pt × 0.8 = 6 pt
+
+
+def fit_room_summary(s) -> PdfPages:
+    """The room's summary laid out to fit one page: as it is, else compact, else compact and drawn
+    smaller (down to ``MIN_ZOOM``; beyond that it takes a second page rather than becoming unreadable)."""
+    doc = build_room_summary(s)
+    if len(doc._pages()) == 1:
+        return doc
+    doc = build_room_summary(s, compact=True)
+    zoom = 1.0
+    while len(doc._pages()) > 1 and zoom > MIN_ZOOM + 1e-9:
+        used = sum(b.height for b in doc.blocks)
+        zoom = max(MIN_ZOOM, min(zoom - 0.02, zoom * doc.height / used))
+        doc = build_room_summary(s, compact=True, zoom=zoom)
+    return doc
+
+
+def write_room_summary(s, path: str | Path) -> int:
+    """Write the room's one-page summary (core.room_summary.RoomSummary) as PDF; the number of pages."""
+    return fit_room_summary(s).write(path)
+
+
+def write_records(records, folder: str | Path, progress=None) -> list[Path]:
+    """Write each (file stem, core.record.RecordPage) as ``folder/stem.pdf``; the files written.
+    ``progress(done, total)`` after each. Each file is written whole or not at all; an OSError stops
+    at the file it names (``RecordsError``), with the files already written kept."""
+    folder = Path(folder)
+    written: list[Path] = []
+    for stem, page in records:
+        target = folder / f"{stem}.pdf"
+        try:
+            write_record(page, target)
+        except OSError as exc:
+            raise RecordsError(target, exc, written) from None
+        written.append(target)
+        if progress is not None:
+            progress(len(written), len(records))
+    return written
+
+
+class RecordsError(OSError):
+    """Writing a folder of records stopped at ``path``; ``written`` were finished before."""
+
+    def __init__(self, path: Path, cause: OSError, written: list[Path]):
+        super().__init__(cause.errno, cause.strerror or str(cause), str(path))
+        self.path = path
+        self.written = list(written)
