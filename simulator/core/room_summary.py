@@ -197,7 +197,7 @@ def room_summary(room, lang: str, attribute: str = DEFAULT_ATTRIBUTE, today: _dt
         from .claims import fill_texts
 
         quiz = Table([t("summary.col_question", lang), t("summary.col_answered", lang), t("summary.col_right", lang)],
-                     [[f"{q['question'] + 1}. {fill_texts(q['text'], lang)}", integer(q["answered"], lang),
+                     [[f"{q['question'] + 1}. {fill_texts(q['text'], lang, room.text_values(lang))}", integer(q["answered"], lang),
                        _share(q["correct"], q["answered"], lang)] for q in room.quiz])
     challenges = [t("summary.challenge", lang, title=pick(c["title"], lang),
                     share=_share(c["met"], c["participants"], lang)) for c in room.challenges]
