@@ -26,7 +26,7 @@ def _line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def scenario_section(scenario, minutes: int, lang: str) -> list[str]:
+def scenario_section(scenario, minutes: int | None, lang: str) -> list[str]:
     """What a facilitator needs for one scenario: what it shows (with the numbers of its own seed),
     the questions to ask with their answers, and the debrief questions."""
     from .claims import check_scenario, fill_texts, focus_sentence, placeholder_values
@@ -34,7 +34,8 @@ def scenario_section(scenario, minutes: int, lang: str) -> list[str]:
     results = check_scenario(scenario) if scenario.claims else None
     values = placeholder_values(results, lang)
     title = pick(scenario.title, lang)
-    out = [f"### {_line(title)} ({t('guide.minutes', lang, minutes=integer(minutes, lang))})", ""]
+    timing = f" ({t('guide.minutes', lang, minutes=integer(minutes, lang))})" if minutes else ""
+    out = [f"### {_line(title)}{timing}", ""]
     out.append(t("guide.run", lang, id=scenario.id, seed=str(scenario.pool.seed),
                  size=integer(scenario.pool.size, lang)))
     out.append("")
@@ -86,7 +87,7 @@ def guide_markdown(lang: str, progress: Callable[[float], None] | None = None) -
         out += [f"**{case['title']}** {case['case']}", "", f"- {case['question']}",
                 f"  *{t('guide.answer', lang)}* {case['answer']}", ""]
 
-    count = sum(len(items) for _, items in parts) or 1
+    count = (sum(len(items) for _, items in parts) + len(rest)) or 1
     done = 0
     for number, (part, items) in enumerate(parts, start=1):
         out += [f"## {t(part.heading, lang, number=integer(number, lang), minutes=integer(part.minutes, lang))}", ""]
@@ -99,9 +100,12 @@ def guide_markdown(lang: str, progress: Callable[[float], None] | None = None) -
             report(done / count)
     out += [f"## {t('guide.closing_heading', lang, minutes=integer(CLOSING_MINUTES, lang))}", "",
             t("guide.closing", lang), ""]
-    if rest:
-        titles = ", ".join(f"{_line(pick(load(sid).title, lang))} (`{sid}`)" for sid in rest)
-        out += [f"## {t('programme.more', lang)}", "", titles, ""]
+    if rest:  # every other scenario in the same form, for longer sessions and practice
+        out += [f"## {t('programme.more', lang)}", ""]
+        for sid in rest:
+            out += scenario_section(load(sid), None, lang)
+            done += 1
+            report(done / count)
     out += [f"## {t('guide.collect_heading', lang)}", "", t("guide.collect", lang), ""]
     out += [f"## {t('guide.seeds_heading', lang)}", "", t("guide.seeds", lang), ""]
     return "\n".join(out).rstrip() + "\n"
