@@ -308,3 +308,28 @@ def test_a_preference_for_pedigree_puts_candidates_born_abroad_behind_and_needs_
     assert ratio(chosen) < ratio(neutral.selected) - 0.05
     rule = RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", "effects": {"pedigree": {"yes": 1.5}}}, "r")
     assert rule.legality().level == "needs_justification"
+
+
+@pytest.mark.parametrize("params", [{}, {"reverse_order": True}, {"batch_size": 7, "picks": 3, "reverse_order": True},
+                                    {"randomness": 0.0, "qualification_weight": 0.0, "first_listed": 0.0}])
+def test_the_batch_ordering_equals_a_plain_sort_of_every_cv(params):
+    """The per-batch ranks (sorted a batch per row, for speed) are those of one plain lexsort over all CVs by
+    batch, value and place, ties to the earlier place, also with a short last batch and reversed order."""
+    scenario = load("cv-gap")
+    scenario.pool.size = 1003  # a short last batch
+    pool = engine.run(scenario, attribution=False).pool
+    rule = RULE_KINDS["ai_screener"].from_dict({"kind": "ai_screener", **params}, "rule")
+    eligible = np.random.default_rng(3).random(len(pool)) < 0.8
+    keep, info = rule.choose(pool, {"stage_index": 0}, eligible)
+    rows = np.flatnonzero(eligible)
+    batches_rng, noise_rng = rule._streams(pool, {"stage_index": 0})
+    listed = rows[batches_rng.permutation(len(rows))]
+    value = rule.value(pool)[listed] + rule.randomness * noise_rng.gumbel(size=len(listed))
+    place = info["position"][listed]
+    value = value + np.where(place == 0, rule.first_listed, 0.0)
+    batch = np.arange(len(listed)) // rule.batch_size
+    order = np.lexsort((place, -value, batch))
+    expected = np.empty(len(listed), dtype=np.int64)
+    expected[order] = np.arange(len(listed)) - batch[order] * rule.batch_size
+    assert np.array_equal(info["rank"][listed], expected)
+    assert np.array_equal(keep[listed], expected < rule.picks) and not keep[~eligible].any()

@@ -113,9 +113,12 @@ class AiScreener(Rule):
 
     def value(self, pool) -> np.ndarray:
         """Each CV's value before the position bonus and the noise (log-odds units)."""
-        suitability = pool["suitability"].astype(np.float64)
-        spread = suitability.std()
-        value = self.qualification_weight * (suitability - suitability.mean()) / (spread if spread > 0 else 1.0)
+        if self.qualification_weight:
+            suitability = pool["suitability"].astype(np.float64)
+            spread = suitability.std()
+            value = self.qualification_weight * (suitability - suitability.mean()) / (spread if spread > 0 else 1.0)
+        else:  # qualifications play no part (the audits' equal CVs)
+            value = np.zeros(len(pool))
         for attribute, shifts in self.effects.items():
             scale = self.effect_scale(attribute)
             if scale:
@@ -143,26 +146,43 @@ class AiScreener(Rule):
         position = np.full(len(pool), -1, dtype=np.int16)
         rank = np.full(len(pool), -1, dtype=np.int32)
         if self.mode == "one_by_one":
-            order = np.lexsort((np.arange(len(listed)), -value))
+            order = np.argsort(-value, kind="stable")  # ties: the earlier listed first
             kept = int(round(self.share * len(listed)))
             keep[listed[order[:kept]]] = True
             rank[listed[order]] = np.arange(len(listed))
             return keep, {"mode": "one_by_one", "position": position, "rank": rank, "kept": kept,
                           "entering": len(listed)}
         size = self.batch_size
-        slot = np.arange(len(listed))
+        n = len(listed)
+        slot = np.arange(n)
         batch = slot // size
-        in_batch = slot % size
-        batch_len = np.minimum(size, len(listed) - batch * size)
-        place = np.where(self.reverse_order, batch_len - 1 - in_batch, in_batch)
-        value = value + np.where(place == 0, self.first_listed, 0.0)
+        in_batch = slot - batch * size
+        batch_len = np.minimum(size, n - batch * size)
+        place = (batch_len - 1 - in_batch) if self.reverse_order else in_batch
+        value[place == 0] += self.first_listed
         # Best first within each batch (ties: the earlier listed); rank 0 is the model's first choice.
-        order = np.lexsort((place, -value, batch))
-        batch_rank = np.arange(len(listed)) - batch[order] * size
-        chosen = order[batch_rank < self.picks]
+        # One row per batch, one column per place (the last batch may be short: -inf fills it), so a
+        # stable sort along the rows orders every batch at once: a million CVs in milliseconds, where a
+        # lexsort over all of them took half a second.
+        batches = -(-n // size)
+        short = batches * size - n  # empty places in the last batch
+        by_place = np.concatenate([value, np.full(short, -np.inf)]).reshape(batches, size)
+        if self.reverse_order:  # place 0 is the last listed; a short last batch starts at its own last CV
+            by_place = by_place[:, ::-1].copy()
+            if short:
+                by_place[-1] = np.roll(by_place[-1], -short)
+        order = np.argsort(-by_place, axis=1, kind="stable")  # ties keep the earlier place first
+        rank_at = np.empty((batches, size), dtype=np.int32)  # each place's rank in its batch
+        np.put_along_axis(rank_at, order, np.arange(size, dtype=np.int32)[None, :], axis=1)
+        if self.reverse_order:  # back from places to the listed order: the same steps, undone
+            if short:
+                rank_at[-1] = np.roll(rank_at[-1], short)
+            rank_at = rank_at[:, ::-1]
+        batch_rank = rank_at.ravel()[:n]
+        chosen = slot[batch_rank < self.picks]
         keep[listed[chosen]] = True
         position[listed] = place
-        rank[listed[order]] = batch_rank
+        rank[listed] = batch_rank
         return keep, {"mode": "batch", "position": position, "rank": rank, "entering": len(listed)}
 
     # -- explanation ----------------------------------------------------------------------------------
