@@ -10,6 +10,7 @@ from simulator.core import engine
 from simulator.core.claims import (
     METRICS,
     PLACEHOLDER,
+    RUN_PLACEHOLDER,
     ClaimResults,
     check_scenario,
     evaluate,
@@ -70,8 +71,9 @@ def test_every_claim_holds_on_the_own_seed_and_most_others(sid):
 
 @pytest.mark.parametrize("sid", builtin_ids())
 def test_every_placeholder_names_a_claim_or_legal_fact_in_both_languages(sid):
-    """Every {claim.ID} names a claim of the scenario and every {law.KEY} a fact of the law table;
-    the Dutch and English text of each place fill in the same ones; no braces are left unfilled."""
+    """Every {claim.ID} names a claim of the scenario and every {law.KEY} a fact of the law table
+    ({run.size} is the run's size); the Dutch and English text of each place fill in the same ones; no
+    braces are left unfilled."""
     scenario = load(sid)
     ids = {c.id for c in scenario.claims}
     for place, texts in _texts(scenario):
@@ -84,8 +86,8 @@ def test_every_placeholder_names_a_claim_or_legal_fact_in_both_languages(sid):
                 assert m.group(1) in ids, f"{sid} {place} ({lang}): no claim '{m.group(1)}'"
             for m in LAW_PLACEHOLDER.finditer(text):
                 assert m.group(1) in law_keys(), f"{sid} {place} ({lang}): no legal fact '{m.group(1)}'"
-            found[lang] = claims | laws
-            rest = PLACEHOLDER.sub("", LAW_PLACEHOLDER.sub("", text))
+            found[lang] = claims | laws | set(RUN_PLACEHOLDER.findall(text))
+            rest = RUN_PLACEHOLDER.sub("", PLACEHOLDER.sub("", LAW_PLACEHOLDER.sub("", text)))
             assert "{" not in rest and "}" not in rest, f"{sid} {place} ({lang}): a placeholder that is not filled"
         assert found["en"] == found["nl"], f"{sid} {place}: the languages fill in different numbers"
 
@@ -331,3 +333,15 @@ def test_a_claim_on_a_stage_nobody_reached_measures_nothing_and_does_not_hold():
     results = evaluate([claim], engine.run(scenario).measurement)
     assert results.values["late"].value != results.values["late"].value  # NaN
     assert not results.holds("late")
+
+
+def test_a_text_says_the_size_of_the_run_on_screen():
+    """{run.size} in a lesson is the number of candidates of the run shown, so a smaller pool (or
+    --size) never leaves a text saying 50,000."""
+    from simulator.core.claims import fill_texts, text_values
+
+    scenario = load("ai-assistant")
+    result = engine.run(scenario, size=3000, lazy=True, attribution=False)
+    lesson = fill_texts(scenario.lesson, "en", text_values(result, "en"))
+    assert "3,000 CVs" in lesson and "50,000" not in lesson and "{run." not in lesson
+    assert "3.000 cv's" in fill_texts(scenario.lesson, "nl", text_values(result, "nl"))

@@ -49,6 +49,8 @@ RUNS = ("before", "after", "change")
 COMPARISONS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 PLACEHOLDER = re.compile(r"\{claim\.([A-Za-z0-9_-]+)(?:\.(before|after|p|group|reference))?\}")
 MISSING = "…"
+# The run's own size, where a text says how many candidates were screened: "{run.size} CVs".
+RUN_PLACEHOLDER = re.compile(r"\{run\.size\}")
 
 
 class ClaimError(ValueError):
@@ -426,15 +428,16 @@ def placeholder_values(results: ClaimResults | None, lang: str) -> dict[str, str
 
 def fill(text: str, values: dict[str, str], lang: str) -> str:
     """A scenario text with its placeholders filled: ``{claim.ID}`` (and .before/.after/.p/.group/
-    .reference) from the run, ``{law.KEY}`` from the dated table of legal facts. A claim the run has
-    not measured shows "…"."""
+    .reference) from the run, ``{run.size}`` (the candidates screened), ``{law.KEY}`` from the dated
+    table of legal facts. A claim the run has not measured shows "…"."""
     from .law import fill_law
 
     def claim(match: re.Match) -> str:
         key = match.group(1) + (f".{match.group(2)}" if match.group(2) else "")
         return values.get(key, MISSING)
 
-    return fill_law(PLACEHOLDER.sub(claim, text), lang)
+    text = RUN_PLACEHOLDER.sub(lambda m: values.get("run.size", MISSING), PLACEHOLDER.sub(claim, text))
+    return fill_law(text, lang)
 
 
 def fill_texts(texts: dict[str, str] | str, lang: str, values: dict[str, str] | None = None) -> str:
@@ -597,5 +600,7 @@ def text_values(result, lang: str, frozen=None) -> dict[str, str]:
     ``frozen``: the frozen run A, if any)."""
     if result is None:
         return {}
-    return placeholder_values(results_for(result.measurement, frozen.measurement if frozen is not None else None),
-                              lang)
+    values = placeholder_values(results_for(result.measurement, frozen.measurement if frozen is not None else None),
+                                lang)
+    values["run.size"] = integer(len(result.measurement.outcome.pool), lang)
+    return values

@@ -157,13 +157,18 @@ class Room:
     self_check: list[dict]  # statement, before/after: n, mean, counts; paired, mean_change, p_value
     self_check_participants: dict[str, int] = field(default_factory=dict)
     claims: object = None  # the scenario's claims measured on the run the files hold (ClaimResults), for its texts
+    run_size: int | None = None  # candidates in that run, for "{run.size}" in its texts
 
     def text_values(self, lang: str) -> dict[str, str]:
         """What the ``{claim.…}`` placeholders in the scenario's texts (quiz questions) show: the numbers
         of the run the participants saw, not "…"."""
         from .claims import placeholder_values
+        from .texts import integer
 
-        return placeholder_values(self.claims, lang)
+        values = placeholder_values(self.claims, lang)
+        if self.run_size is not None:
+            values["run.size"] = integer(self.run_size, lang)
+        return values
 
     def as_dict(self) -> dict:
         """Plain data for ``--json``."""
@@ -261,6 +266,7 @@ class RoomFiles:
                 from .claims import check_scenario
 
                 room.claims = check_scenario(first)  # the stored scenario, with the seed and size it ran at
+            room.run_size = int(first.pool.size)
         self._self_check(room)
         return room
 

@@ -33,6 +33,7 @@ def scenario_section(scenario, minutes: int | None, lang: str) -> list[str]:
 
     results = check_scenario(scenario) if scenario.claims else None
     values = placeholder_values(results, lang)
+    values["run.size"] = integer(scenario.pool.size, lang)
     title = pick(scenario.title, lang)
     timing = f" ({t('guide.minutes', lang, minutes=integer(minutes, lang))})" if minutes else ""
     out = [f"### {_line(title)}{timing}", ""]

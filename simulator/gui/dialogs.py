@@ -90,7 +90,8 @@ class ScenarioGallery(QDialog):
             (t("programme.has_study", lang) if sc.replay else "")
         features = t("programme.features", lang, quiz=integer(len(sc.quiz), lang),
                      steps=integer(len(sc.walkthrough), lang), extra=extra)
-        lesson = fill_texts(sc.lesson, lang)  # before a run: live numbers show as "…"
+        # Before a run live numbers show as "…"; the size is the scenario's own (the run will have it).
+        lesson = fill_texts(sc.lesson, lang, {"run.size": integer(sc.pool.size, lang)})
         lesson = lesson if len(lesson) <= 220 else lesson[:220].rsplit(" ", 1)[0].rstrip(".,;:") + "…"
         if self.progress is not None:
             done = sum(self.progress.challenge_done(sc.id, c.id) for c in sc.challenges)
