@@ -559,7 +559,7 @@ def cmd_audit(args) -> int:
     groups = public_groups(audit.groups)
     sentences = findings.sentences(lang)
     if args.json:
-        _write_json({"file": args.file, "sheet": audit.sheet, "blank_rows": audit.blank_rows,
+        _write_json({"file": args.file, "sheet": audit.sheet, "blank_rows": audit.blank_rows, "encoding": audit.encoding,
                      "rows": audit.rows, "selected": audit.selected,
                      "selected_column": args.selected, "group_columns": args.group, "strata_column": args.strata,
                      "unknown": audit.unknown, "verdict": sentences, "findings": findings.as_dict(lang),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass
@@ -138,34 +139,29 @@ def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = 
         raise AuditInputError(f"{name}: is UTF-16 text (save the file as CSV UTF-8)")
     if b"\x00" in head:
         raise AuditInputError(f"{name}: is a binary file, not CSV text (save the file as CSV UTF-8)")
+    encoding = "utf-8"
     try:
         head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut off at the end of the sample
-            raise AuditInputError(f"{name}: is not UTF-8 text (save the file as CSV UTF-8)") from None
-    text = head.decode("utf-8-sig", errors="ignore")
+            encoding = _fallback(head, name)
+    text = head.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="ignore")
     if not text.strip():
         raise AuditInputError(f"{name}: the file is empty")
     header = text.lstrip().split("\n")[0]  # a quoted carriage return does not end the header here
     sep = ";" if header.count(";") > header.count(",") else ","
-    # Values are stripped when they are counted, so spaces after the separator only matter before a
-    # quoted value; skipping them costs a third of the read, so only files that have them pay it.
-    # pandas drops a UTF-8 byte-order mark itself.
-    options = dict(sep=sep, dtype=str, keep_default_na=False, skipinitialspace=sep + " " in header)
     try:
-        # The header as it is written (pandas would rename a second "gender" to "gender.1").
-        names = [str(c).strip() for c in pd.read_csv(file, header=None, nrows=1, **options).iloc[0]]
-        wanted = _check_columns(names, columns, name)
-        if wanted is not None:  # the columns an audit counts by: read straight into categories
-            options["dtype"] = "category"
-        frame = pd.read_csv(file, usecols=wanted, **options)
-    except AuditInputError:  # a ValueError too: not to be taken for pandas' own
-        raise
+        frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding)
     except UnicodeDecodeError:
-        raise AuditInputError(f"{name}: is not UTF-8 text (save the file as CSV UTF-8)") from None
-    except (ValueError, OverflowError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError among them
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise AuditInputError(f"{name}: is not a readable CSV file ({shown(first, 100)})") from None
+        if encoding != "utf-8":
+            raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text (save the file as CSV UTF-8)") from None
+        # The first 64 KB were UTF-8 but a later byte is not: an export in the Windows code page.
+        encoding = _fallback(file.read_bytes(), name)
+        try:
+            frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding)
+        except UnicodeDecodeError:
+            raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text "
+                                  "(save the file as CSV UTF-8)") from None
     if wanted is not None:
         frame.columns = [names[i] for i in wanted]
     elif len(frame.columns) == len(names):
@@ -174,7 +170,39 @@ def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = 
         frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise AuditInputError(f"{name}: has a header but no rows")
+    frame.attrs["encoding"] = "UTF-8" if encoding == "utf-8" else "Windows-1252"
     return frame
+
+
+def _fallback(data: bytes, name: str) -> str:
+    """Windows-1252 (what Excel's plain "CSV" writes on a Western Windows) when ``data`` reads as it."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text (save the file as CSV UTF-8)") from None
+    return "cp1252"
+
+
+def _read_csv(file: Path, name: str, columns, sep: str, header: str, encoding: str):
+    """(frame, column names as written, positions read) of a CSV in ``encoding``; UnicodeDecodeError passes."""
+    # Values are stripped when they are counted, so spaces after the separator only matter before a
+    # quoted value; skipping them costs a third of the read, so only files that have them pay it.
+    # pandas drops a UTF-8 byte-order mark itself.
+    options = dict(sep=sep, dtype=str, keep_default_na=False, skipinitialspace=sep + " " in header,
+                   encoding=encoding)
+    try:
+        # The header as it is written (pandas would rename a second "gender" to "gender.1").
+        names = [str(c).strip() for c in pd.read_csv(file, header=None, nrows=1, **options).iloc[0]]
+        wanted = _check_columns(names, columns, name)
+        if wanted is not None:  # the columns an audit counts by: read straight into categories
+            options["dtype"] = "category"
+        frame = pd.read_csv(file, usecols=wanted, **options)
+    except (AuditInputError, UnicodeDecodeError):  # ValueErrors too: not to be taken for pandas' own
+        raise
+    except (ValueError, OverflowError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError among them
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise AuditInputError(f"{name}: is not a readable CSV file ({shown(first, 100)})") from None
+    return frame, names, wanted
 
 
 def _read_workbook(file: Path, name: str, columns: list[str] | None, sheet: str | None = None) -> pd.DataFrame:
@@ -374,6 +402,7 @@ class Audit:
     findings: Findings
     sheet: str | None = None  # the workbook sheet read (None for a CSV or a frame)
     blank_rows: int = 0  # blank rows skipped in a workbook (counted, never audited)
+    encoding: str | None = None  # how a CSV was decoded: "UTF-8" or "Windows-1252"
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -398,8 +427,9 @@ def _selected(values: pd.Series, column: str, file: str, numbers=None) -> np.nda
     clean = [_text(v) for v in raw]
     lowered = ["" if v is None else v.lower() for v in clean]
     missing = np.array([v is None for v in clean], dtype=bool)
-    true = np.array([v in TRUE_VALUES for v in lowered], dtype=bool)
-    false = np.array([v in FALSE_VALUES for v in lowered], dtype=bool)
+    number = [_number(v) for v in lowered]
+    true = np.array([v in TRUE_VALUES or x == 1 for v, x in zip(lowered, number)], dtype=bool)
+    false = np.array([v in FALSE_VALUES or x == 0 for v, x in zip(lowered, number)], dtype=bool)
     rows = np.flatnonzero(missing[codes])
     if len(rows):
         row, value = _line(int(rows[0]), numbers), raw[codes[rows[0]]]
@@ -413,6 +443,14 @@ def _selected(values: pd.Series, column: str, file: str, numbers=None) -> np.nda
         raise AuditInputError(f"{file}: column {_quoted(column)} must be binary (1/0, yes/no, true/false); "
                               f"row {_line(row, numbers)} has {_quoted(raw[codes[row]])}")
     return true[codes]
+
+
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _number(text: str) -> float | None:
+    """A plain number written with a decimal point or a decimal comma ("1,0", "0.00"), else None."""
+    return float(text.replace(",", ".")) if _NUMBER.fullmatch(text) else None
 
 
 def _line(row: int, numbers) -> int:
@@ -555,7 +593,8 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     findings = Findings(singles, RawLabels(strata_column), table=lambda: groups,
                         stratify=(lambda a, g, r: by_pair.get((a, g, r))) if strata_column else None)
     return Audit(file, len(frame), int(selected.sum()), list(group_columns), selected_column, strata_column,
-                 unknown, groups, stratified, findings, sheet, int(frame.attrs.get("blank_rows", 0)))
+                 unknown, groups, stratified, findings, sheet, int(frame.attrs.get("blank_rows", 0)),
+                 frame.attrs.get("encoding"))
 
 
 class _Table:
