@@ -560,6 +560,7 @@ def cmd_audit(args) -> int:
     sentences = findings.sentences(lang)
     if args.json:
         _write_json({"file": args.file, "sheet": audit.sheet, "blank_rows": audit.blank_rows, "encoding": audit.encoding,
+                     "rows_read": audit.rows + audit.no_decision, "no_decision": audit.no_decision,
                      "rows": audit.rows, "selected": audit.selected,
                      "selected_column": args.selected, "group_columns": args.group, "strata_column": args.strata,
                      "unknown": audit.unknown, "verdict": sentences, "findings": findings.as_dict(lang),
@@ -573,6 +574,9 @@ def cmd_audit(args) -> int:
             selected=integer(audit.selected, lang)))
     if audit.sheet is not None:
         print(t("cli.audit.sheet", lang, sheet=shown(audit.sheet, None), blank=integer(audit.blank_rows, lang)))
+    if audit.no_decision:
+        print(t("cli.audit.no_decision", lang, count=integer(audit.no_decision, lang),
+                column=shown(args.selected, None)))
     print()
     _print_verdict([shown(s, None) for s in sentences], lang)
     display = groups.copy()

@@ -174,15 +174,28 @@ def test_a_frame_with_real_nan_and_none_counts_them_as_unknown():
     assert set(audit.groups.loc[audit.groups["status"] != "unknown", "group"]) == {"a", "b"}
 
 
-@pytest.mark.parametrize("value, words", [("NA", "row 4 ('NA') and in 1 more row;"), ("", "row 4 (empty) and in 1 more")])
-def test_a_missing_decision_names_the_row(capsys, tmp_path, value, words):
-    """A row without a decision in the selected column is refused naming the row and how many more, not counted."""
+@pytest.mark.parametrize("value", ["NA", "", "  ", "null", "#N/A"])
+def test_a_missing_decision_is_left_out_and_counted(capsys, tmp_path, value):
+    """Rows without a decision are left out of every count and counted in no_decision, never taken as yes or no."""
     lines = two_groups()
     lines[2] = f"a,{value}"
     lines[7] = "a,null"
     path = csv_file(tmp_path, "g,selected\n" + "\n".join(lines) + "\n")
-    err = refused(capsys, path, *GROUP_ARGS)
-    assert "column 'selected' has no decision in " + words in err
+    data = audit_json(capsys, path, *GROUP_ARGS)
+    full = pd.read_csv(path, dtype=str, keep_default_na=False)
+    decided = full[~full["selected"].str.strip().str.lower().isin(["na", "", "null", "#n/a"])]
+    assert data["no_decision"] == 2 and data["rows_read"] == len(full) and data["rows"] == len(decided)
+    a = next(g for g in data["groups"] if g["group"] == "a")
+    assert a["n"] == int((decided["g"] == "a").sum()) and a["selected"] == int(((decided["g"] == "a")
+                                                                                 & (decided["selected"] == "1")).sum())
+    assert main(["audit", str(path), *GROUP_ARGS]) == 0
+    assert "2 rows have no decision in column “selected” and are left out of the audit." in capsys.readouterr().out
+
+
+def test_a_selected_column_without_any_decision_is_refused(capsys, tmp_path):
+    """A selected column that is empty in every row is one line saying there is nothing to audit."""
+    path = csv_file(tmp_path, "g,selected\n" + "\n".join(f"{'ab'[i % 2]},NA" for i in range(10)) + "\n")
+    assert "has no decision in any row" in refused(capsys, path, *GROUP_ARGS)
 
 
 def test_a_column_of_only_missing_values_says_so(capsys, tmp_path):

@@ -403,6 +403,7 @@ class Audit:
     sheet: str | None = None  # the workbook sheet read (None for a CSV or a frame)
     blank_rows: int = 0  # blank rows skipped in a workbook (counted, never audited)
     encoding: str | None = None  # how a CSV was decoded: "UTF-8" or "Windows-1252"
+    no_decision: int = 0  # rows without a decision in the selected column: left out of the audit, counted
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -418,11 +419,11 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.append(raw, None)
 
 
-def _selected(values: pd.Series, column: str, file: str, numbers=None) -> np.ndarray:
-    """Selected (True) or not, per row. The outcome has no "unknown": a row without a decision (empty,
-    NA, null, …) is an error naming the row, as is a value that is not a yes or a no. Leaving such
-    rows out would change every rate's denominator without a word, and counting them either way
-    would invent decisions; the user decides (remove the undecided rows, or fill them in)."""
+def _selected(values: pd.Series, column: str, file: str, numbers=None) -> tuple[np.ndarray, np.ndarray]:
+    """(selected, decided) per row. A row without a decision (empty, NA, null, …) is left out of the
+    audit and counted (``Audit.no_decision``), never counted either way: that would invent decisions.
+    A value that is not a yes or a no is an error naming the row (there is no mapping for it), and so
+    is a column without a single decision."""
     codes, raw = _distinct(values)
     clean = [_text(v) for v in raw]
     lowered = ["" if v is None else v.lower() for v in clean]
@@ -430,19 +431,16 @@ def _selected(values: pd.Series, column: str, file: str, numbers=None) -> np.nda
     number = [_number(v) for v in lowered]
     true = np.array([v in TRUE_VALUES or x == 1 for v, x in zip(lowered, number)], dtype=bool)
     false = np.array([v in FALSE_VALUES or x == 0 for v, x in zip(lowered, number)], dtype=bool)
-    rows = np.flatnonzero(missing[codes])
-    if len(rows):
-        row, value = _line(int(rows[0]), numbers), raw[codes[rows[0]]]
-        what = "empty" if value is None or not str(value).strip() else _quoted(value)
-        more = f" and in {len(rows) - 1:,} more row{'s' if len(rows) > 2 else ''}" if len(rows) > 1 else ""
-        raise AuditInputError(f"{file}: column {_quoted(column)} has no decision in row {row} ({what}){more}; "
-                              "every row needs one (1/0, yes/no, true/false): remove the undecided rows or fill them in")
-    rows = np.flatnonzero(~(true | false)[codes])
+    rows = np.flatnonzero(~(true | false | missing)[codes])
     if len(rows):
         row = int(rows[0])
         raise AuditInputError(f"{file}: column {_quoted(column)} must be binary (1/0, yes/no, true/false); "
                               f"row {_line(row, numbers)} has {_quoted(raw[codes[row]])}")
-    return true[codes]
+    decided = ~missing[codes]
+    if not decided.any():
+        raise AuditInputError(f"{file}: column {_quoted(column)} has no decision in any row (every cell is empty "
+                              "or a missing value such as NA); there is nothing to audit")
+    return true[codes], decided
 
 
 _NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
@@ -533,8 +531,9 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     Column names are compared stripped; a name the frame holds twice is refused. A missing value
     (``MISSING_VALUES``) in a group or strata column is counted in ``Audit.unknown`` for that column
     and is never a group or a stratum: such rows stay in the other columns' tables, and a row
-    without a stratum is left out of the stratified test only. The selected column must hold a
-    decision in every row (``_selected``). Every message is one line (``shown``).
+    without a stratum is left out of the stratified test only. A row without a decision is left out
+    of everything and counted in ``Audit.no_decision`` (``_selected``); ``Audit.rows`` counts the rows
+    audited. Every message is one line (``shown``).
     """
     name = shown(file, None)
     group_columns = [str(c).strip() for c in group_columns]
@@ -549,7 +548,11 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     sheet = frame.attrs.get("sheet")
     if sheet is not None:
         name = f"{name}, sheet {_quoted(sheet)}"
-    selected = _selected(column[selected_column], selected_column, name, frame.attrs.get("row_numbers"))
+    selected, decided = _selected(column[selected_column], selected_column, name, frame.attrs.get("row_numbers"))
+    no_decision = int(len(decided) - decided.sum())
+    if no_decision:  # left out of every count, and said so (Audit.no_decision)
+        column = {col: values[decided] for col, values in column.items()}
+        selected = selected[decided]
     coded = {col: _codes(column[col], col, name) for col in group_columns}
     unknown = {col: int((coded[col][0] < 0).sum()) for col in group_columns}
     if strata_column:
@@ -592,9 +595,9 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     singles = groups[groups["depth"] == 1].reset_index(drop=True)
     findings = Findings(singles, RawLabels(strata_column), table=lambda: groups,
                         stratify=(lambda a, g, r: by_pair.get((a, g, r))) if strata_column else None)
-    return Audit(file, len(frame), int(selected.sum()), list(group_columns), selected_column, strata_column,
+    return Audit(file, len(selected), int(selected.sum()), list(group_columns), selected_column, strata_column,
                  unknown, groups, stratified, findings, sheet, int(frame.attrs.get("blank_rows", 0)),
-                 frame.attrs.get("encoding"))
+                 frame.attrs.get("encoding"), no_decision)
 
 
 class _Table:
