@@ -251,6 +251,9 @@ def _read_workbook(file: Path, name: str, columns: list[str] | None, sheet: str 
                 ws = book[title]
                 if not hasattr(ws, "iter_rows"):
                     raise AuditInputError(f"{where}: is a chart, not a sheet of rows")
+                # Trust the rows, not the size the file claims (often missing or wrong in exports;
+                # without it openpyxl would read the whole sheet once more to work it out).
+                ws.reset_dimensions()
                 rows, formulas = _sheet_rows(ws)
             finally:
                 book.close()
