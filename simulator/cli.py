@@ -552,14 +552,16 @@ def cmd_audit(args) -> int:
     # loading the statistics libraries beside it only adds CPU time (measured in bench_audit.py).
     lang = args.lang
     try:
-        audit = audit_file(args.file, args.group, args.selected, args.strata)
+        audit = audit_file(args.file, args.group, args.selected, args.strata, args.sheet)
     except AuditInputError as exc:
         raise InputError(str(exc)) from None
     findings = audit.findings
     groups = public_groups(audit.groups)
     sentences = findings.sentences(lang)
     if args.json:
-        _write_json({"file": args.file, "rows": audit.rows, "selected": audit.selected,
+        _write_json({"file": args.file, "sheet": audit.sheet, "blank_rows": audit.blank_rows, "encoding": audit.encoding,
+                     "rows_read": audit.rows + audit.no_decision, "no_decision": audit.no_decision,
+                     "rows": audit.rows, "selected": audit.selected,
                      "selected_column": args.selected, "group_columns": args.group, "strata_column": args.strata,
                      "unknown": audit.unknown, "verdict": sentences, "findings": findings.as_dict(lang),
                      "groups": [_group_json(row) for row in groups.to_dict("records")],
@@ -570,6 +572,11 @@ def cmd_audit(args) -> int:
     # breaks and other control characters escaped (the JSON holds them as they are).
     print(t("cli.audit.title", lang, file=shown(args.file, None), rows=integer(audit.rows, lang),
             selected=integer(audit.selected, lang)))
+    if audit.sheet is not None:
+        print(t("cli.audit.sheet", lang, sheet=shown(audit.sheet, None), blank=integer(audit.blank_rows, lang)))
+    if audit.no_decision:
+        print(t("cli.audit.no_decision", lang, count=integer(audit.no_decision, lang),
+                column=shown(args.selected, None)))
     print()
     _print_verdict([shown(s, None) for s in sentences], lang)
     display = groups.copy()
@@ -961,6 +968,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--group", action="append", required=True, help="a column with group membership (repeatable)")
     p.add_argument("--selected", required=True, help="the column saying whether the person was selected (1/0, yes/no)")
     p.add_argument("--strata", help="a column of strata (vacancy, round) for the Cochran–Mantel–Haenszel test")
+    p.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: the first)")
     p.add_argument("--json", help="write all numbers as JSON to this file ('-' for standard output)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
     p = sub.add_parser("session", help="summarise or export a review session file")

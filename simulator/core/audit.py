@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 import itertools
+import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +95,7 @@ def _text(value) -> str | None:
 # Reading
 # ---------------------------------------------------------------------------------------------
 
-def read_decisions(path: str, columns: list[str] | None = None) -> pd.DataFrame:
+def read_decisions(path: str, columns: list[str] | None = None, sheet: str | None = None) -> pd.DataFrame:
     """Read a CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file of decisions, as text.
 
     With ``columns``, only those are read (after checking that the file has each of them exactly
@@ -104,7 +106,7 @@ def read_decisions(path: str, columns: list[str] | None = None) -> pd.DataFrame:
     """
     name = shown(path, None)
     try:
-        return _read(Path(path), name, columns)
+        return _read(Path(path), name, columns, sheet)
     except IsADirectoryError:
         raise AuditInputError(f"{name}: is a folder, not a file") from None
     except OSError as exc:
@@ -113,7 +115,7 @@ def read_decisions(path: str, columns: list[str] | None = None) -> pd.DataFrame:
         raise AuditInputError(f"{name}: is too large to read into memory") from None
 
 
-def _read(file: Path, name: str, columns: list[str] | None) -> pd.DataFrame:
+def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = None) -> pd.DataFrame:
     if not file.exists():
         raise AuditInputError(f"{name}: file not found")
     if file.is_dir():
@@ -122,7 +124,10 @@ def _read(file: Path, name: str, columns: list[str] | None) -> pd.DataFrame:
         raise AuditInputError(f"{name}: is not a regular file")
     suffix = file.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_workbook(file, name, columns)
+        return _read_workbook(file, name, columns, sheet)
+    if sheet is not None:
+        raise AuditInputError(f"{name}: is not a workbook, so it has no sheet {_quoted(sheet)} "
+                              "(--sheet is for .xlsx files)")
     if suffix == ".xls":
         raise AuditInputError(f"{name}: is an old Excel (.xls) workbook; save it as .xlsx or as CSV UTF-8")
     with open(file, "rb") as fh:
@@ -134,34 +139,29 @@ def _read(file: Path, name: str, columns: list[str] | None) -> pd.DataFrame:
         raise AuditInputError(f"{name}: is UTF-16 text (save the file as CSV UTF-8)")
     if b"\x00" in head:
         raise AuditInputError(f"{name}: is a binary file, not CSV text (save the file as CSV UTF-8)")
+    encoding = "utf-8"
     try:
         head.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if exc.start < len(head) - 4:  # not just a character cut off at the end of the sample
-            raise AuditInputError(f"{name}: is not UTF-8 text (save the file as CSV UTF-8)") from None
-    text = head.decode("utf-8-sig", errors="ignore")
+            encoding = _fallback(head, name)
+    text = head.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="ignore")
     if not text.strip():
         raise AuditInputError(f"{name}: the file is empty")
     header = text.lstrip().split("\n")[0]  # a quoted carriage return does not end the header here
     sep = ";" if header.count(";") > header.count(",") else ","
-    # Values are stripped when they are counted, so spaces after the separator only matter before a
-    # quoted value; skipping them costs a third of the read, so only files that have them pay it.
-    # pandas drops a UTF-8 byte-order mark itself.
-    options = dict(sep=sep, dtype=str, keep_default_na=False, skipinitialspace=sep + " " in header)
     try:
-        # The header as it is written (pandas would rename a second "gender" to "gender.1").
-        names = [str(c).strip() for c in pd.read_csv(file, header=None, nrows=1, **options).iloc[0]]
-        wanted = _check_columns(names, columns, name)
-        if wanted is not None:  # the columns an audit counts by: read straight into categories
-            options["dtype"] = "category"
-        frame = pd.read_csv(file, usecols=wanted, **options)
-    except AuditInputError:  # a ValueError too: not to be taken for pandas' own
-        raise
+        frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding)
     except UnicodeDecodeError:
-        raise AuditInputError(f"{name}: is not UTF-8 text (save the file as CSV UTF-8)") from None
-    except (ValueError, OverflowError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError among them
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise AuditInputError(f"{name}: is not a readable CSV file ({shown(first, 100)})") from None
+        if encoding != "utf-8":
+            raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text (save the file as CSV UTF-8)") from None
+        # The first 64 KB were UTF-8 but a later byte is not: an export in the Windows code page.
+        encoding = _fallback(file.read_bytes(), name)
+        try:
+            frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding)
+        except UnicodeDecodeError:
+            raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text "
+                                  "(save the file as CSV UTF-8)") from None
     if wanted is not None:
         frame.columns = [names[i] for i in wanted]
     elif len(frame.columns) == len(names):
@@ -170,10 +170,58 @@ def _read(file: Path, name: str, columns: list[str] | None) -> pd.DataFrame:
         frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise AuditInputError(f"{name}: has a header but no rows")
+    frame.attrs["encoding"] = "UTF-8" if encoding == "utf-8" else "Windows-1252"
     return frame
 
 
-def _read_workbook(file: Path, name: str, columns: list[str] | None) -> pd.DataFrame:
+def _fallback(data: bytes, name: str) -> str:
+    """Windows-1252 (what Excel's plain "CSV" writes on a Western Windows) when ``data`` reads as it."""
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text (save the file as CSV UTF-8)") from None
+    return "cp1252"
+
+
+def _read_csv(file: Path, name: str, columns, sep: str, header: str, encoding: str):
+    """(frame, column names as written, positions read) of a CSV in ``encoding``; UnicodeDecodeError passes."""
+    # Values are stripped when they are counted, so spaces after the separator only matter before a
+    # quoted value; skipping them costs a third of the read, so only files that have them pay it.
+    # pandas drops a UTF-8 byte-order mark itself.
+    options = dict(sep=sep, dtype=str, keep_default_na=False, skipinitialspace=sep + " " in header,
+                   encoding=encoding)
+    try:
+        # The header as it is written (pandas would rename a second "gender" to "gender.1").
+        names = [str(c).strip() for c in pd.read_csv(file, header=None, nrows=1, **options).iloc[0]]
+        wanted = _check_columns(names, columns, name)
+        if wanted is not None:  # the columns an audit counts by: read straight into categories
+            options["dtype"] = "category"
+        frame = pd.read_csv(file, usecols=wanted, **options)
+    except (AuditInputError, UnicodeDecodeError):  # ValueErrors too: not to be taken for pandas' own
+        raise
+    except (ValueError, OverflowError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError among them
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise AuditInputError(f"{name}: is not a readable CSV file ({shown(first, 100)})") from None
+    return frame, names, wanted
+
+
+def _read_workbook(file: Path, name: str, columns: list[str] | None, sheet: str | None = None) -> pd.DataFrame:
+    """One sheet of an .xlsx as text (the first, or ``sheet``), read with openpyxl.
+
+    The first non-blank row is the header; later blank rows are skipped and counted
+    (``frame.attrs["blank_rows"]``), and each row keeps its number in the sheet
+    (``frame.attrs["row_numbers"]``) for messages. A formula is read as the value Excel saved with it;
+    a formula without one (a file written by a program that never calculated it) is refused naming
+    the sheet, row and column. An encrypted (password-protected) workbook is named as such.
+    """
+    with open(file, "rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:  # an OLE compound file: an encrypted workbook, or an old .xls renamed
+        if _encrypted(file):
+            raise AuditInputError(f"{name}: is a password-protected (encrypted) workbook; open it in Excel, "
+                                  "remove the password and save it again, or save the sheet as CSV")
+        raise AuditInputError(f"{name}: is an old Excel (.xls) workbook with an .xlsx name; "
+                              "save it as .xlsx or as CSV UTF-8")
     damaged = f"{name}: is not a readable Excel workbook (damaged, cut short, or not an .xlsx file)"
     try:
         with zipfile.ZipFile(file) as archive:
@@ -183,27 +231,139 @@ def _read_workbook(file: Path, name: str, columns: list[str] | None) -> pd.DataF
     if not workbook:
         raise AuditInputError(damaged)
     try:
-        import openpyxl  # noqa: F401
+        import openpyxl
     except ImportError:
         raise AuditInputError(f"{name}: reading .xlsx needs the 'openpyxl' package; "
                               "install it or save the sheet as CSV") from None
+    where = name
     try:
-        # header=None: the header as it is written (pandas would rename a second "gender").
-        raw = pd.read_excel(file, header=None, dtype=str, keep_default_na=False)
+        with warnings.catch_warnings():  # openpyxl warns about styles and extensions it does not read
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(file, read_only=True, data_only=False)
+            try:
+                names = list(book.sheetnames)
+                if not names:
+                    raise AuditInputError(f"{name}: the workbook has no sheets")
+                title = names[0] if sheet is None else sheet
+                if title not in names:
+                    raise AuditInputError(f"{name}: no sheet {_quoted(title)} (sheets: {_listing(names)})")
+                where = f"{name}, sheet {_quoted(title)}"
+                ws = book[title]
+                if not hasattr(ws, "iter_rows"):
+                    raise AuditInputError(f"{where}: is a chart, not a sheet of rows")
+                # Trust the rows, not the size the file claims (often missing or wrong in exports;
+                # without it openpyxl would read the whole sheet once more to work it out).
+                ws.reset_dimensions()
+                rows, formulas = _sheet_rows(ws)
+            finally:
+                book.close()
+            numbers = [r for r, row in rows if any(v is not None for v in row)]
+            if not numbers:
+                raise AuditInputError(f"{where}: the sheet has no rows")
+            header_at = next(i for i, (r, row) in enumerate(rows) if r == numbers[0])
+            # A formula matters in the header and in the columns read; elsewhere it is left empty.
+            used = _check_columns(_names(rows[header_at][1]), columns, where)
+            formulas = [(i, c) for i, c in formulas if i == header_at or used is None or c in used]
+            if formulas:
+                rows = _cached_values(openpyxl, file, title, rows, formulas, where)
+            for _, row in rows:
+                row[:] = [None if v is _FORMULA else v for v in row]
+    except AuditInputError:
+        raise
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise AuditInputError(f"{name}: cannot be read as an Excel workbook ({shown(first, 100)})") from None
-    if raw.empty:
-        raise AuditInputError(f"{name}: the sheet has no rows")
-    names = ["" if v is None or (isinstance(v, float) and v != v) else str(v).strip() for v in raw.iloc[0]]
-    wanted = _check_columns(names, columns, name)
-    frame = raw.iloc[1:].fillna("").reset_index(drop=True)
+        if where == name:
+            raise AuditInputError(f"{name}: cannot be read as an Excel workbook ({shown(first, 100)})") from None
+        raise AuditInputError(f"{where}: cannot be read ({shown(first, 100)})") from None
+    header = rows[header_at][1]
+    body = [(r, row) for r, row in rows[header_at + 1:]]
+    kept = [(r, row) for r, row in body if any(v is not None for v in row)]
+    width = max([len(header)] + [len(row) for _, row in kept])
+    names = _names(header) + [""] * (width - len(header))
+    wanted = _check_columns(names, columns, where)
+    if not kept:
+        raise AuditInputError(f"{where}: has a header but no rows")
+    data = [row + [None] * (width - len(row)) for _, row in kept]
+    frame = pd.DataFrame(data, columns=range(width), dtype=object).fillna("")
     frame.columns = names
     if wanted is not None:
         frame = frame.iloc[:, wanted]
-    if frame.empty:
-        raise AuditInputError(f"{name}: the sheet has no rows")
+    frame.attrs["blank_rows"] = len(body) - len(kept)
+    frame.attrs["row_numbers"] = tuple(r for r, _ in kept)
+    frame.attrs["sheet"] = title
     return frame
+
+
+_FORMULA = object()  # a formula cell before its saved value is looked up
+
+
+def _names(header: list) -> list[str]:
+    return ["" if v is None or v is _FORMULA else str(v).strip() for v in header]
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _encrypted(file: Path) -> bool:
+    """Whether an OLE compound file holds Office encryption (its 'EncryptionInfo' stream)."""
+    marker = "EncryptionInfo".encode("utf-16-le")
+    tail = b""
+    with open(file, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            if marker in tail + chunk:
+                return True
+            tail = chunk[-len(marker):]
+    return False
+
+
+def _cell_text(value) -> str | None:
+    """A workbook cell as text: None when empty; a whole float without its '.0' (30.0 → '30')."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _sheet_rows(ws) -> tuple[list[tuple[int, list]], list[tuple[int, int]]]:
+    """(sheet row number, cell texts) per row; and where a formula is (row index, column index)."""
+    rows, formulas = [], []
+    for r, cells in enumerate(ws.iter_rows(), start=1):
+        row = []
+        for c, cell in enumerate(cells):
+            if getattr(cell, "data_type", None) == "f":
+                formulas.append((len(rows), c))
+                row.append(_FORMULA)
+            else:
+                row.append(_cell_text(cell.value))
+        rows.append((r, row))
+    return rows, formulas
+
+
+def _cached_values(openpyxl, file: Path, title: str, rows, formulas, where: str):
+    """Fill formula cells with the values Excel saved beside them; a formula without one is refused."""
+    book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+    try:
+        values = {}
+        wanted = {i for i, _ in formulas}
+        for i, cells in enumerate(book[title].iter_rows()):
+            if i in wanted:
+                values[i] = [cell.value for cell in cells]
+    finally:
+        book.close()
+    for i, c in formulas:
+        row_values = values.get(i, [])
+        value = _cell_text(row_values[c]) if c < len(row_values) else None
+        if value is None:
+            from openpyxl.utils import get_column_letter
+            raise AuditInputError(f"{where}: cell {get_column_letter(c + 1)}{rows[i][0]} (row {rows[i][0]}, "
+                                  f"column {get_column_letter(c + 1)}) holds a formula without a saved value; "
+                                  "open the file in Excel and save it again, or paste the values only")
+        rows[i][1][c] = value
+    return rows
 
 
 def _check_columns(present, wanted: list[str] | None, file: str) -> list[int] | None:
@@ -243,6 +403,10 @@ class Audit:
     groups: pd.DataFrame  # every single column, 2- and 3-way intersection; hidden cells flagged
     stratified: list[dict]
     findings: Findings
+    sheet: str | None = None  # the workbook sheet read (None for a CSV or a frame)
+    blank_rows: int = 0  # blank rows skipped in a workbook (counted, never audited)
+    encoding: str | None = None  # how a CSV was decoded: "UTF-8" or "Windows-1252"
+    no_decision: int = 0  # rows without a decision in the selected column: left out of the audit, counted
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -258,30 +422,41 @@ def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.append(raw, None)
 
 
-def _selected(values: pd.Series, column: str, file: str) -> np.ndarray:
-    """Selected (True) or not, per row. The outcome has no "unknown": a row without a decision (empty,
-    NA, null, …) is an error naming the row, as is a value that is not a yes or a no. Leaving such
-    rows out would change every rate's denominator without a word, and counting them either way
-    would invent decisions; the user decides (remove the undecided rows, or fill them in)."""
+def _selected(values: pd.Series, column: str, file: str, numbers=None) -> tuple[np.ndarray, np.ndarray]:
+    """(selected, decided) per row. A row without a decision (empty, NA, null, …) is left out of the
+    audit and counted (``Audit.no_decision``), never counted either way: that would invent decisions.
+    A value that is not a yes or a no is an error naming the row (there is no mapping for it), and so
+    is a column without a single decision."""
     codes, raw = _distinct(values)
     clean = [_text(v) for v in raw]
     lowered = ["" if v is None else v.lower() for v in clean]
     missing = np.array([v is None for v in clean], dtype=bool)
-    true = np.array([v in TRUE_VALUES for v in lowered], dtype=bool)
-    false = np.array([v in FALSE_VALUES for v in lowered], dtype=bool)
-    rows = np.flatnonzero(missing[codes])
-    if len(rows):
-        row, value = int(rows[0]), raw[codes[rows[0]]]
-        what = "empty" if value is None or not str(value).strip() else _quoted(value)
-        more = f" and in {len(rows) - 1:,} more row{'s' if len(rows) > 2 else ''}" if len(rows) > 1 else ""
-        raise AuditInputError(f"{file}: column {_quoted(column)} has no decision in row {row + 2} ({what}){more}; "
-                              "every row needs one (1/0, yes/no, true/false): remove the undecided rows or fill them in")
-    rows = np.flatnonzero(~(true | false)[codes])
+    number = [_number(v) for v in lowered]
+    true = np.array([v in TRUE_VALUES or x == 1 for v, x in zip(lowered, number)], dtype=bool)
+    false = np.array([v in FALSE_VALUES or x == 0 for v, x in zip(lowered, number)], dtype=bool)
+    rows = np.flatnonzero(~(true | false | missing)[codes])
     if len(rows):
         row = int(rows[0])
         raise AuditInputError(f"{file}: column {_quoted(column)} must be binary (1/0, yes/no, true/false); "
-                              f"row {row + 2} has {_quoted(raw[codes[row]])}")
-    return true[codes]
+                              f"row {_line(row, numbers)} has {_quoted(raw[codes[row]])}")
+    decided = ~missing[codes]
+    if not decided.any():
+        raise AuditInputError(f"{file}: column {_quoted(column)} has no decision in any row (every cell is empty "
+                              "or a missing value such as NA); there is nothing to audit")
+    return true[codes], decided
+
+
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _number(text: str) -> float | None:
+    """A plain number written with a decimal point or a decimal comma ("1,0", "0.00"), else None."""
+    return float(text.replace(",", ".")) if _NUMBER.fullmatch(text) else None
+
+
+def _line(row: int, numbers) -> int:
+    """The row's number as the user sees it: in the sheet (``numbers``), or in the file under its header."""
+    return int(numbers[row]) if numbers is not None and row < len(numbers) else row + 2
 
 
 def _codes(values: pd.Series, column: str, file: str) -> tuple[np.ndarray, np.ndarray]:
@@ -359,8 +534,9 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     Column names are compared stripped; a name the frame holds twice is refused. A missing value
     (``MISSING_VALUES``) in a group or strata column is counted in ``Audit.unknown`` for that column
     and is never a group or a stratum: such rows stay in the other columns' tables, and a row
-    without a stratum is left out of the stratified test only. The selected column must hold a
-    decision in every row (``_selected``). Every message is one line (``shown``).
+    without a stratum is left out of the stratified test only. A row without a decision is left out
+    of everything and counted in ``Audit.no_decision`` (``_selected``); ``Audit.rows`` counts the rows
+    audited. Every message is one line (``shown``).
     """
     name = shown(file, None)
     group_columns = [str(c).strip() for c in group_columns]
@@ -372,7 +548,14 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     present = [str(c).strip() for c in frame.columns]
     wanted = [*group_columns, selected_column] + ([strata_column] if strata_column else [])
     column = {col: frame.iloc[:, _position(present, col, name)] for col in dict.fromkeys(wanted)}
-    selected = _selected(column[selected_column], selected_column, name)
+    sheet = frame.attrs.get("sheet")
+    if sheet is not None:
+        name = f"{name}, sheet {_quoted(sheet)}"
+    selected, decided = _selected(column[selected_column], selected_column, name, frame.attrs.get("row_numbers"))
+    no_decision = int(len(decided) - decided.sum())
+    if no_decision:  # left out of every count, and said so (Audit.no_decision)
+        column = {col: values[decided] for col, values in column.items()}
+        selected = selected[decided]
     coded = {col: _codes(column[col], col, name) for col in group_columns}
     unknown = {col: int((coded[col][0] < 0).sum()) for col in group_columns}
     if strata_column:
@@ -415,8 +598,9 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     singles = groups[groups["depth"] == 1].reset_index(drop=True)
     findings = Findings(singles, RawLabels(strata_column), table=lambda: groups,
                         stratify=(lambda a, g, r: by_pair.get((a, g, r))) if strata_column else None)
-    return Audit(file, len(frame), int(selected.sum()), list(group_columns), selected_column, strata_column,
-                 unknown, groups, stratified, findings)
+    return Audit(file, len(selected), int(selected.sum()), list(group_columns), selected_column, strata_column,
+                 unknown, groups, stratified, findings, sheet, int(frame.attrs.get("blank_rows", 0)),
+                 frame.attrs.get("encoding"), no_decision)
 
 
 class _Table:
@@ -560,9 +744,11 @@ def _stratified(strata: tuple[np.ndarray, int], strata_column: str, coded, selec
     return out
 
 
-def audit_file(path: str, group_columns: list[str], selected_column: str, strata_column: str | None = None) -> Audit:
-    """Read ``path`` (only the columns named) and measure it (``read_decisions``, ``audit_frame``)."""
+def audit_file(path: str, group_columns: list[str], selected_column: str, strata_column: str | None = None,
+               sheet: str | None = None) -> Audit:
+    """Read ``path`` (only the columns named; of a workbook, ``sheet`` or the first) and measure it
+    (``read_decisions``, ``audit_frame``)."""
     named = [*group_columns, selected_column] + ([strata_column] if strata_column else [])
     wanted = list(dict.fromkeys(str(c).strip() for c in named))
-    frame = read_decisions(path, wanted)
+    frame = read_decisions(path, wanted, sheet)
     return audit_frame(frame, group_columns, selected_column, strata_column, file=str(path))

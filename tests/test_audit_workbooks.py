@@ -1,0 +1,244 @@
+"""`recruitsim audit FILE.xlsx` on workbooks shaped like real exports (issue 14): several sheets, blank
+rows, Dutch ja/nee, numbers stored as numbers, formulas with and without a saved value, a password-
+protected workbook and a damaged sheet. Counts are compared with an independent pandas computation."""
+
+import json
+import re
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from simulator.cli import main
+from simulator.core.audit import AuditInputError, audit_file, read_decisions
+
+ARGS = ("--group", "geslacht", "--group", "leeftijd", "--selected", "uitgenodigd")
+
+
+def refused(capsys, path, *args) -> str:
+    """Run the audit; assert exit code 2 and one line naming the file; return the line."""
+    code = main(["audit", str(path), *args])
+    out, err = capsys.readouterr()
+    assert code == 2, (out, err)
+    assert len(err.splitlines()) == 1 and str(path) in err and "Traceback" not in err, err
+    return err
+
+
+def audit_json(capsys, path, *args) -> dict:
+    """Run the audit with --json - and return what it wrote."""
+    code = main(["audit", str(path), *args, "--json", "-"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return json.loads(out)
+
+
+def export_rows(n: int, seed: int) -> list[list]:
+    """Rows like an ATS export: gender text, age band as a number, Dutch ja/nee, sometimes a missing group."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(n):
+        gender = rng.choice(["man", "vrouw", "X", ""], p=[0.45, 0.45, 0.05, 0.05])
+        age = int(rng.choice([25, 35, 45, 55]))
+        chosen = rng.random() < (0.5 if gender == "man" else 0.35)
+        rows.append([gender or None, age, rng.choice(["ja", "Ja", "JA"]) if chosen else rng.choice(["nee", "Nee"])])
+    return rows
+
+
+def write_book(path, sheets: dict[str, list[list]]) -> None:
+    """A workbook with the sheets given, in order (the first replaces openpyxl's default sheet)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    book.save(path)
+
+
+def expected(rows: list[list]) -> dict:
+    """The counts per gender computed directly with pandas from the rows written (blank rows dropped)."""
+    frame = pd.DataFrame([r for r in rows if any(v is not None for v in r)], columns=["g", "age", "sel"])
+    frame["sel"] = frame["sel"].str.lower().eq("ja")
+    known = frame[frame["g"].notna()]
+    return {"rows": len(frame), "selected": int(frame["sel"].sum()), "unknown": int(frame["g"].isna().sum()),
+            "n": known.groupby("g").size().to_dict(), "sel": known.groupby("g")["sel"].sum().astype(int).to_dict()}
+
+
+def test_a_chosen_sheet_with_blank_rows_matches_pandas(capsys, tmp_path):
+    """--sheet reads that sheet; blank rows are skipped and counted; counts per group equal pandas' own."""
+    rows = export_rows(600, 1)
+    body = []
+    for i, row in enumerate(rows):
+        body.append(row)
+        if i % 97 == 0:
+            body.append([None, None, None])
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Toelichting": [["Export van het ATS"], ["kolommen: zie tabblad 2"]],
+                      "Besluiten": [["geslacht", "leeftijd", "uitgenodigd"], *body]})
+    data = audit_json(capsys, path, *ARGS, "--sheet", "Besluiten")
+    want = expected(body)
+    assert data["sheet"] == "Besluiten" and data["blank_rows"] == body.count([None, None, None]) > 0
+    assert (data["rows"], data["selected"], data["unknown"]["geslacht"]) == (want["rows"], want["selected"],
+                                                                             want["unknown"])
+    singles = {g["group"]: g for g in data["groups"] if g["attribute"] == "geslacht" and g["status"] != "unknown"}
+    assert {g: v["n"] for g, v in singles.items()} == want["n"]
+    assert {g: v["selected"] for g, v in singles.items() if v.get("selected") is not None} == \
+        {g: v for g, v in want["sel"].items() if singles[g].get("selected") is not None}
+    ages = {g["group"] for g in data["groups"] if g["attribute"] == "leeftijd"}
+    assert ages == {"25", "35", "45", "55"}  # numbers read as numbers, written without '.0'
+
+
+def test_the_first_sheet_is_the_default(capsys, tmp_path):
+    """Without --sheet the first sheet is read, whatever the others hold."""
+    first, second = export_rows(200, 2), export_rows(300, 3)
+    path = tmp_path / "export.xlsx"
+    header = ["geslacht", "leeftijd", "uitgenodigd"]
+    write_book(path, {"Q1": [header, *first], "Q2": [header, *second]})
+    data = audit_json(capsys, path, *ARGS)
+    assert data["sheet"] == "Q1" and data["rows"] == 200 and data["selected"] == expected(first)["selected"]
+
+
+def test_a_missing_sheet_names_the_sheets_there_are(capsys, tmp_path):
+    """--sheet with a name the workbook lacks lists the sheets it has, in one line."""
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Q1": [["geslacht", "leeftijd", "uitgenodigd"], ["man", 25, "ja"]], "Q2": [["x"]]})
+    err = refused(capsys, path, *ARGS, "--sheet", "Q3")
+    assert "no sheet 'Q3' (sheets: Q1, Q2)" in err
+
+
+def test_sheet_is_refused_for_a_csv(capsys, tmp_path):
+    """--sheet on a CSV file says a CSV has no sheets instead of ignoring the option."""
+    path = tmp_path / "export.csv"
+    path.write_text("geslacht,leeftijd,uitgenodigd\nman,25,ja\n", encoding="utf-8")
+    assert "--sheet is for .xlsx files" in refused(capsys, path, *ARGS, "--sheet", "Q1")
+
+
+def test_a_bad_decision_names_the_sheet_row(capsys, tmp_path):
+    """A value that is no decision is reported at its row in the sheet, blank rows above it included."""
+    path = tmp_path / "export.xlsx"
+    rows = [["geslacht", "leeftijd", "uitgenodigd"], ["man", 25, "ja"], [None, None, None], [None, None, None],
+            ["vrouw", 35, "misschien"], ["man", 45, "nee"]]
+    write_book(path, {"Data": rows})
+    err = refused(capsys, path, *ARGS)
+    assert "sheet 'Data'" in err and "row 5 has 'misschien'" in err
+
+
+def _with_cached(path, cached: dict[str, str]) -> None:
+    """Write into a saved workbook the value Excel would save beside each formula (openpyxl never does)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for ref, value in cached.items():
+        sheet, count = re.subn(rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v\s*/?>(</v>)?', rf"\1\2<v>{value}</v>", sheet)
+        assert count == 1, (ref, sheet[:500])
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+
+
+def test_a_formula_is_read_as_its_saved_value(capsys, tmp_path):
+    """A formula cell with a saved value counts as that value (here a decision computed from a score)."""
+    path = tmp_path / "export.xlsx"
+    rows = [["geslacht", "leeftijd", "uitgenodigd", "score"]] + [["man", 25, "=IF(D2>5,1,0)", 7]] + \
+        [["vrouw", 35, "nee", 3], ["man", 45, "ja", 8]] * 6
+    write_book(path, {"Data": rows})
+    _with_cached(path, {"C2": "1"})
+    data = audit_json(capsys, path, *ARGS)
+    assert data["rows"] == 13 and data["selected"] == 7
+
+
+def test_a_formula_without_a_saved_value_is_named(capsys, tmp_path):
+    """A formula nobody calculated (no saved value) in a column that is read: one line naming sheet, row and column."""
+    path = tmp_path / "export.xlsx"
+    rows = [["geslacht", "leeftijd", "uitgenodigd"], ["man", 25, "ja"], ["vrouw", 35, "=1-1"], ["man", 45, "nee"]]
+    write_book(path, {"Data": rows})
+    err = refused(capsys, path, *ARGS)
+    assert "sheet 'Data': cell C3 (row 3, column C) holds a formula without a saved value" in err
+
+
+def test_a_formula_in_a_column_not_read_does_no_harm(capsys, tmp_path):
+    """An uncalculated formula outside the columns audited does not stop the audit."""
+    path = tmp_path / "export.xlsx"
+    rows = [["geslacht", "leeftijd", "uitgenodigd", "notitie"], ["man", 25, "ja", "=A2&B2"],
+            ["vrouw", 35, "nee", None]] * 5
+    write_book(path, {"Data": [rows[0]] + [r for r in rows if r[0] != "geslacht"]})
+    assert audit_json(capsys, path, *ARGS)["rows"] == 10
+
+
+def _encrypted_bytes() -> bytes:
+    """The start of an OLE compound file holding an 'EncryptionInfo' stream, as Excel writes a workbook
+    saved with a password (enough for the check; a real one needs an encryption library to make)."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    directory = "Root Entry".encode("utf-16-le").ljust(128, b"\0") + \
+        "EncryptionInfo".encode("utf-16-le").ljust(128, b"\0") + "EncryptedPackage".encode("utf-16-le").ljust(128, b"\0")
+    return header + directory + bytes(1024)
+
+
+def test_a_password_protected_workbook_says_so(capsys, tmp_path):
+    """An encrypted workbook is named password-protected in one line, not 'damaged'."""
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(_encrypted_bytes())
+    assert "password-protected" in refused(capsys, path, *ARGS)
+
+
+def test_an_old_xls_renamed_to_xlsx_says_so(capsys, tmp_path):
+    """An OLE file without encryption under an .xlsx name is called an old .xls workbook."""
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2048))
+    assert "old Excel (.xls)" in refused(capsys, path, *ARGS)
+
+
+def test_an_unreadable_sheet_names_file_and_sheet(capsys, tmp_path):
+    """A sheet whose XML is damaged is one line naming the file and the sheet."""
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Data": [["geslacht", "leeftijd", "uitgenodigd"], ["man", 25, "ja"]]})
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"][:200]  # cut off mid-element
+    with zipfile.ZipFile(path, "w") as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+    err = refused(capsys, path, *ARGS)
+    assert "sheet 'Data'" in err and "cannot be read" in err
+
+
+def test_an_empty_sheet_and_a_header_only_sheet_are_named(capsys, tmp_path):
+    """An empty sheet and a sheet with only a header each get one line naming the sheet."""
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Leeg": [], "Kop": [["geslacht", "leeftijd", "uitgenodigd"], [None, None, None]]})
+    assert "sheet 'Leeg': the sheet has no rows" in refused(capsys, path, *ARGS)
+    assert "sheet 'Kop': has a header but no rows" in refused(capsys, path, *ARGS, "--sheet", "Kop")
+
+
+def test_booleans_and_whole_numbers_are_decisions(tmp_path):
+    """Excel TRUE/FALSE and 1/0 (stored as numbers, 1.0 included) are read as decisions."""
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Data": [["g", "s"], ["a", True], ["a", False], ["b", 1], ["b", 0.0], ["b", 1.0]]})
+    audit = audit_file(str(path), ["g"], "s")
+    assert (audit.rows, audit.selected, audit.sheet, audit.blank_rows) == (5, 3, "Data", 0)
+
+
+def test_read_decisions_reads_only_the_columns_asked(tmp_path):
+    """read_decisions with columns returns those, stripped, with the sheet's row numbers kept for messages."""
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Data": [[" g ", "x", "s"], ["a", "q", "ja"], [None, None, None], ["b", "r", "nee"]]})
+    frame = read_decisions(str(path), ["g", "s"])
+    assert list(frame.columns) == ["g", "s"] and frame["g"].tolist() == ["a", "b"]
+    assert frame.attrs["row_numbers"] == (2, 4) and frame.attrs["blank_rows"] == 1
+    with pytest.raises(AuditInputError, match="no column 'y'"):
+        read_decisions(str(path), ["y"])
+
+
+def test_the_text_report_names_the_sheet_and_blank_rows(capsys, tmp_path):
+    """The printed report says which sheet was read and how many blank rows were skipped, in Dutch too."""
+    path = tmp_path / "export.xlsx"
+    rows = export_rows(100, 4)
+    write_book(path, {"Besluiten": [["geslacht", "leeftijd", "uitgenodigd"], *rows[:50], [], *rows[50:]]})
+    assert main(["audit", str(path), *ARGS, "--lang", "nl"]) == 0
+    out = capsys.readouterr().out
+    assert "Werkblad ‘Besluiten’; lege rijen overgeslagen: 1." in out
+
+
