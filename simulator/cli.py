@@ -239,18 +239,26 @@ def cmd_scenarios(args) -> int:
 # recruitsim run
 # ---------------------------------------------------------------------------------------------
 
-def cmd_run(args) -> int:
-    from .core import engine
-    from .core.export import candidates_frame, write_csv
+def _check_seed_and_size(args) -> None:
+    """--seed and --size within what a scenario file allows, both numbers named exactly (run, handout)."""
     from .core.limits import exact
-    from .core.scenario import MAX_POOL_SIZE, MAX_SEED, load
-    from .core.warm import warm_imports
+    from .core.scenario import MAX_POOL_SIZE, MAX_SEED
 
-    lang = args.lang
     if args.size is not None and not (10 <= args.size <= MAX_POOL_SIZE):
         raise InputError(f"--size: must be between 10 and {exact(MAX_POOL_SIZE)}, got {exact(args.size)}")
     if args.seed is not None and not (0 <= args.seed <= MAX_SEED):
         raise InputError(f"--seed: must be between 0 and {exact(MAX_SEED)}, got {exact(args.seed)}")
+
+
+def cmd_run(args) -> int:
+    from .core import engine
+    from .core.export import candidates_frame, write_csv
+    from .core.limits import exact
+    from .core.scenario import load
+    from .core.warm import warm_imports
+
+    lang = args.lang
+    _check_seed_and_size(args)
     if args.top < 0:
         raise InputError(f"--top: must be 0 or more, got {exact(args.top)}")
     scenario = load(args.scenario)
@@ -883,14 +891,10 @@ def _write_pdf(writer: str, content, target: str, lang: str) -> int:
 def cmd_handout(args) -> int:
     from .core import engine
     from .core.handout import handout
-    from .core.limits import exact
-    from .core.scenario import MAX_POOL_SIZE, MAX_SEED, load
+    from .core.scenario import load
 
     lang = args.lang
-    if args.size is not None and not (10 <= args.size <= MAX_POOL_SIZE):
-        raise InputError(f"--size: must be between 10 and {exact(MAX_POOL_SIZE)}, got {exact(args.size)}")
-    if args.seed is not None and not (0 <= args.seed <= MAX_SEED):
-        raise InputError(f"--seed: must be between 0 and {exact(MAX_SEED)}, got {exact(args.seed)}")
+    _check_seed_and_size(args)
     scenario = load(args.scenario)
     _check_output(args.out)
     result = engine.run(scenario, seed=args.seed, size=args.size, lazy=True)

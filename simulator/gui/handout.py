@@ -34,6 +34,18 @@ ACCENT = "#0B4F7C"
 BODY_PT = 9.5
 
 
+
+def _whisker(p, a: float, c: float, mid: float, mm: float, sizes: tuple[float, float, float]) -> None:
+    """An interval from ``a`` to ``c`` at height ``mid``: a dark line with end ticks over a wider white
+    one, so it stays visible on a dark bar (black in the palette). ``sizes``: white width, dark width
+    and tick half-height, in mm."""
+    white, dark, tick = sizes
+    for pen in (QPen(QColor("#FFFFFF"), white * mm), QPen(QColor("#222222"), dark * mm)):
+        p.setPen(pen)
+        p.drawLine(QPointF(a, mid), QPointF(c, mid))
+        for end in (a, c):
+            p.drawLine(QPointF(end, mid - tick * mm), QPointF(end, mid + tick * mm))
+
 def _family() -> str:
     """The font of the text: the application's, which has ë, é, ’, – and € on every platform we ship."""
     return QGuiApplication.font().family()
@@ -320,12 +332,7 @@ def _rates_painter(doc: PdfPages, chart, lang: str):
                     if math.isfinite(low) and math.isfinite(high):
                         mid = bar_top + bar_h / 2
                         a, c = left + max(low, 0) * scale, left + min(high, xmax) * scale
-                        # A thin white edge keeps the whisker visible on a dark bar (black in the palette).
-                        for pen in (QPen(QColor("#FFFFFF"), 0.7 * mm), QPen(QColor("#222222"), 0.3 * mm)):
-                            p.setPen(pen)
-                            p.drawLine(QPointF(a, mid), QPointF(c, mid))
-                            for end in (a, c):
-                                p.drawLine(QPointF(end, mid - 1.1 * mm), QPointF(end, mid + 1.1 * mm))
+                        _whisker(p, a, c, mid, mm, (0.7, 0.3, 1.1))
                 p.setFont(value_font)
                 p.setPen(QColor(INK))
                 p.drawText(QRectF(left + 0.8 * mm, y + 0.3 * mm, panel_w, 3.6 * mm),
@@ -612,11 +619,7 @@ def _paired_painter(doc: PdfPages, chart, compact: bool = False):
                     if math.isfinite(low) and math.isfinite(high):
                         mid = bar_top + bar_h / 2
                         a, c = left + max(low, 0) * scale, left + min(high, xmax) * scale
-                        for pen in (QPen(QColor("#FFFFFF"), 0.6 * mm), QPen(QColor("#222222"), 0.25 * mm)):
-                            p.setPen(pen)
-                            p.drawLine(QPointF(a, mid), QPointF(c, mid))
-                            for e in (a, c):
-                                p.drawLine(QPointF(e, mid - 0.9 * mm), QPointF(e, mid + 0.9 * mm))
+                        _whisker(p, a, c, mid, mm, (0.6, 0.25, 0.9))
                         end = max(end, c)
                 p.setFont(value_font)
                 p.setPen(QColor(INK))

@@ -605,14 +605,19 @@ class MainWindow(QMainWindow):
         threading.Thread(target=write, name="export-csv", daemon=True).start()
         return True
 
-    def _csv_written(self, path: str, problem: str) -> None:
+    def _write_failed(self, path: str, problem: str) -> bool:
+        """Say that a file written in the background could not be written (False: it was written)."""
+        if not problem:
+            return False
         lang = self.controller.lang
-        if problem:
-            self.statusBar().clearMessage()
-            QMessageBox.warning(self, t("gui.error.title", lang),
-                                as_plain_html(t("gui.error.write", lang, path=path, reason=problem)))
-        else:
-            self.statusBar().showMessage(t("gui.status.saved", lang, path=path), 4000)
+        self.statusBar().clearMessage()
+        QMessageBox.warning(self, t("gui.error.title", lang),
+                            as_plain_html(t("gui.error.write", lang, path=path, reason=problem)))
+        return True
+
+    def _csv_written(self, path: str, problem: str) -> None:
+        if not self._write_failed(path, problem):
+            self.statusBar().showMessage(t("gui.status.saved", self.controller.lang, path=path), 4000)
 
     def export_handout(self, path: str | None = None, facilitator: bool | None = None) -> bool:
         """File → Export hand-out…: the scenario and the run on screen as 2–4 A4 pages (PDF); with
@@ -652,13 +657,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _handout_written(self, path: str, problem: str, pages: int) -> None:
-        lang = self.controller.lang
-        if problem:
-            self.statusBar().clearMessage()
-            QMessageBox.warning(self, t("gui.error.title", lang),
-                                as_plain_html(t("gui.error.write", lang, path=path, reason=problem)))
-        else:
-            self.statusBar().showMessage(t("gui.handout.saved", lang, path=path, count=pages), 6000)
+        if not self._write_failed(path, problem):
+            self.statusBar().showMessage(t("gui.handout.saved", self.controller.lang, path=path, count=pages), 6000)
 
     def show_editors(self, on: bool | None = None) -> None:
         """Show or hide the editing side (Ctrl+E): on a 1280 px projector the views get the width."""
