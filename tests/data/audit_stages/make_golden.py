@@ -1,0 +1,21 @@
+"""Write the yes/no group tables of the audit before stages (commit 8c7428d; run once, before stages were added) as golden files."""
+import sys
+from pathlib import Path
+import numpy as np
+import pandas as pd
+sys.path.insert(0, "/work/wt-audit-stages")
+sys.path.insert(0, "/work/wt-audit-stages/tests")
+from simulator.core.audit import audit_file, audit_frame
+from audit_stages_cases import CASES, random_frames
+
+out = Path("/work/wt-audit-stages/tests/data/audit_stages")
+for name, file, groups, selected, strata in CASES:
+    a = audit_file(str(file), groups, selected, strata)
+    a.groups.to_csv(out / f"golden_{name}.csv", index=False, float_format="%.17g")
+frames = []
+for i, (frame, columns, strata) in enumerate(random_frames()):
+    a = audit_frame(frame, columns, "selected", strata)
+    g = a.groups.copy(); g.insert(0, "case", i)
+    frames.append(g)
+pd.concat(frames).to_csv(out / "golden_random.csv", index=False, float_format="%.17g")
+print("ok")
