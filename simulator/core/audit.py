@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .disclosure import complementary_hidden, pinned_cells
-from .findings import Findings, RawLabels
+from .disclosure import complementary_hidden, pinned_cells, pinned_stage_cells
+from .findings import Findings, RawLabels, RunExtras
 from .limits import os_reason, shown
-from .grouptable import OVERALL, STATUS_UNKNOWN, TableSpec, compare_tables
+from .grouptable import OVERALL, STATUS_FEW, STATUS_OK, STATUS_UNKNOWN, TableSpec, compare_tables
 from .stats import stratified_analysis, wilson_interval
-from .thresholds import MIN_N
+from .thresholds import MIN_N, REFERENCE_SHARE, SUPPRESS_SHARE
 
 # Every two-way intersection; the three-way one when there are three group columns (with more,
 # three-way tables multiply faster than they inform).
@@ -407,6 +407,7 @@ class Audit:
     blank_rows: int = 0  # blank rows skipped in a workbook (counted, never audited)
     encoding: str | None = None  # how a CSV was decoded: "UTF-8" or "Windows-1252"
     no_decision: int = 0  # rows without a decision in the selected column: left out of the audit, counted
+    stages: list[str] | None = None  # the stages reached, in order (None: a yes/no decision); see audit_coded
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -486,22 +487,23 @@ def _strata(values: pd.Series) -> tuple[np.ndarray, int]:
     return remap[codes], len(index)
 
 
-def _cross(codes: list[np.ndarray], sizes: list[int], selected: np.ndarray):
+def _cross(codes: list[np.ndarray], sizes: list[int], reached: np.ndarray, levels: int):
     """Counts per observed cell of a cross (in value order); a missing value is a level of its own
-    (index = size). One counting pass over the rows."""
-    key = np.zeros(len(selected), dtype=np.int64)
+    (index = size). ``reach[cell, j]`` counts the cell's rows that reached level ``j`` or further
+    (``reached >= j``; for a yes/no decision level 0 is everyone, level 1 the selected). One
+    counting pass over the rows."""
+    key = np.zeros(len(reached), dtype=np.int64)
     for c, size in zip(codes, sizes):
         key = key * (size + 1) + np.where(c < 0, size, c)
     space = int(np.prod([size + 1 for size in sizes]))
-    if space <= max(4 * len(key), 1 << 20):  # few possible cells: count them all, keep the observed
-        n_all = np.bincount(key, minlength=space)
-        sel_all = np.bincount(key, weights=selected, minlength=space)
-        cells = np.flatnonzero(n_all)
-        n, sel = n_all[cells], sel_all[cells].astype(np.int64)
+    if space * levels <= max(4 * len(key), 1 << 20):  # few possible cells: count them all, keep the observed
+        counts = np.bincount(key * levels + reached, minlength=space * levels).reshape(space, levels)
+        cells = np.flatnonzero(counts.any(axis=1))
+        counts = counts[cells]
     else:
         inverse, cells = pd.factorize(key, sort=True)
-        n = np.bincount(inverse, minlength=len(cells))
-        sel = np.bincount(inverse, weights=selected, minlength=len(cells)).astype(np.int64)
+        counts = np.bincount(inverse * levels + reached, minlength=len(cells) * levels).reshape(-1, levels)
+    reach = counts[:, ::-1].cumsum(axis=1)[:, ::-1].astype(np.int64)  # furthest level → reached each level
     parts = []
     rest = np.asarray(cells, dtype=np.int64)
     for size in reversed(sizes):
@@ -511,32 +513,32 @@ def _cross(codes: list[np.ndarray], sizes: list[int], selected: np.ndarray):
     unknown = np.zeros(len(cells), dtype=bool)
     for j, size in enumerate(sizes):
         unknown |= parts[:, j] == size
-    return parts, n, sel, unknown
+    return parts, reach, unknown
 
 
 def _coarsen(fine, positions: list[int], sizes: list[int]):
     """A table's cells (in value order, as ``_cross`` gives them) added up from the finest cells."""
-    fine_parts, fine_n, fine_sel, _ = fine
+    fine_parts, fine_reach, _ = fine
     parts, inverse = np.unique(fine_parts[:, positions], axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
-    n = np.bincount(inverse, weights=fine_n, minlength=len(parts)).astype(np.int64)
-    sel = np.bincount(inverse, weights=fine_sel, minlength=len(parts)).astype(np.int64)
+    reach = np.column_stack([np.bincount(inverse, weights=fine_reach[:, j], minlength=len(parts))
+                             for j in range(fine_reach.shape[1])]).astype(np.int64)
     unknown = np.zeros(len(parts), dtype=bool)
     for j, size in enumerate(sizes):
         unknown |= parts[:, j] == size
-    return parts, n, sel, unknown
+    return parts, reach, unknown
 
 
 def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: str,
                 strata_column: str | None = None, file: str = "") -> Audit:
-    """Measure the decisions in ``frame``: every group column, their 2- and 3-way intersections, strata.
+    """Measure the yes/no decisions in ``frame``: every group column, their 2- and 3-way intersections, strata.
 
     Column names are compared stripped; a name the frame holds twice is refused. A missing value
     (``MISSING_VALUES``) in a group or strata column is counted in ``Audit.unknown`` for that column
     and is never a group or a stratum: such rows stay in the other columns' tables, and a row
     without a stratum is left out of the stratified test only. A row without a decision is left out
     of everything and counted in ``Audit.no_decision`` (``_selected``); ``Audit.rows`` counts the rows
-    audited. Every message is one line (``shown``).
+    audited. Every message is one line (``shown``). The counting is ``audit_coded``'s.
     """
     name = shown(file, None)
     group_columns = [str(c).strip() for c in group_columns]
@@ -548,59 +550,129 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     present = [str(c).strip() for c in frame.columns]
     wanted = [*group_columns, selected_column] + ([strata_column] if strata_column else [])
     column = {col: frame.iloc[:, _position(present, col, name)] for col in dict.fromkeys(wanted)}
-    sheet = frame.attrs.get("sheet")
-    if sheet is not None:
-        name = f"{name}, sheet {_quoted(sheet)}"
-    selected, decided = _selected(column[selected_column], selected_column, name, frame.attrs.get("row_numbers"))
-    no_decision = int(len(decided) - decided.sum())
+    where = name if frame.attrs.get("sheet") is None else f"{name}, sheet {_quoted(frame.attrs['sheet'])}"
+    selected, decided = _selected(column[selected_column], selected_column, where, frame.attrs.get("row_numbers"))
+    reached = np.where(decided, selected.astype(np.int64), -1)
+    columns = {col: column[col] for col in dict.fromkeys([*group_columns] + ([strata_column] if strata_column else []))}
+    attrs = {**frame.attrs, "selected_column": selected_column}
+    return audit_coded(columns, group_columns, reached, None, strata_column, file, attrs=attrs)
+
+
+def audit_coded(columns: dict[str, pd.Series], group_columns, reached: np.ndarray, stages: list[str] | None,
+                strata_column: str | None = None, file: str = "", *, attrs: dict | None = None) -> Audit:
+    """Measure decisions given as the furthest stage each row reached, per group and intersection.
+
+    ``columns`` holds each group (and strata) column's values per row, in the order of ``reached``.
+    ``reached[i]`` is the index of the furthest stage row i reached (0..len(stages) - 1), or -1 when
+    the row has no decision (left out and counted in ``Audit.no_decision``). ``stages=None`` is a
+    plain yes/no decision: 0 is no, 1 is yes.
+
+    The group table holds, for every single column and the same 2- and 3-way intersections, the
+    OVERALL rows (n = every decided row, selected = who reached the last stage) and, with stages,
+    one row per stage transition k = 0..len(stages) - 2 ("passed from stages[k] to stages[k + 1]":
+    n = rows that reached stage k, selected = rows that reached stage k + 1). Every table at every
+    stage goes through the same gates, references and tests (``compare_tables``); hidden cells are
+    protected across stages (``_protect``). The stratified test (CMH) is of OVERALL only.
+
+    ``attrs`` (a frame's ``attrs``) may give ``sheet``, ``blank_rows``, ``encoding``, ``row_numbers``
+    and ``selected_column`` (the column the decisions came from, for the report).
+    """
+    attrs = dict(attrs or {})
+    name = shown(file, None)
+    if attrs.get("sheet") is not None:
+        name = f"{name}, sheet {_quoted(attrs['sheet'])}"
+    group_columns = [str(c).strip() for c in group_columns]
+    strata_column = str(strata_column).strip() if strata_column else None
+    columns = {str(c).strip(): v for c, v in columns.items()}
+    for col in [*group_columns] + ([strata_column] if strata_column else []):
+        if col not in columns:
+            raise AuditInputError(f"{name}: no column {_quoted(col)} (columns: {_listing(columns)})")
+    twice = next((c for i, c in enumerate(group_columns) if c in group_columns[:i]), None)
+    if twice is not None:
+        raise AuditInputError(f"{name}: group column {_quoted(twice)} is given twice")
+    if stages is not None:
+        stages = [str(s) for s in stages]
+        if len(stages) < 2:
+            raise AuditInputError(f"{name}: an audit by stages needs at least two stages, got {len(stages)}")
+        double = next((s for i, s in enumerate(stages) if s in stages[:i]), None)
+        if double is not None:
+            raise AuditInputError(f"{name}: stage {_quoted(double)} is named twice")
+    levels = 2 if stages is None else len(stages)
+    reached = np.asarray(reached)
+    if reached.ndim != 1 or any(len(v) != len(reached) for v in columns.values()):
+        raise ValueError("reached and every column must have one value per row")
+    reached = reached.astype(np.int64)
+    if len(reached) and (reached.min() < -1 or reached.max() >= levels):
+        raise ValueError(f"reached must lie in -1..{levels - 1}")
+    decided = reached >= 0
+    no_decision = int(len(reached) - decided.sum())
+    if not decided.any():
+        raise AuditInputError(f"{name}: no row has a decision; there is nothing to audit")
     if no_decision:  # left out of every count, and said so (Audit.no_decision)
-        column = {col: values[decided] for col, values in column.items()}
-        selected = selected[decided]
-    coded = {col: _codes(column[col], col, name) for col in group_columns}
+        columns = {col: values[decided] for col, values in columns.items()}
+        reached = reached[decided]
+    coded = {col: _codes(columns[col], col, name) for col in group_columns}
     unknown = {col: int((coded[col][0] < 0).sum()) for col in group_columns}
     if strata_column:
-        strata = _strata(column[strata_column])
+        strata = _strata(columns[strata_column])
         unknown[strata_column] = int((strata[0] < 0).sum())
+    selected = reached == levels - 1  # the final decision: reached the last stage
 
     deepest = min(len(group_columns), MAX_DEPTH if len(group_columns) <= MAX_DEPTH else 2)
     combos = [c for depth in range(1, deepest + 1) for c in itertools.combinations(group_columns, depth)]
     # One counting pass over the rows, into the finest cells; every table adds up from those.
-    fine = _cross([coded[c][0] for c in group_columns], [len(coded[c][1]) for c in group_columns], selected)
+    fine = _cross([coded[c][0] for c in group_columns], [len(coded[c][1]) for c in group_columns], reached, levels)
     tables = []
     for combo in combos:
         sizes = [len(coded[c][1]) for c in combo]
-        parts, n, sel, missing = _coarsen(fine, [group_columns.index(c) for c in combo], sizes)
+        parts, reach, missing = _coarsen(fine, [group_columns.index(c) for c in combo], sizes)
         names = [" × ".join(str(coded[c][1][parts[i, j]]) for j, c in enumerate(combo))
                  for i in np.flatnonzero(~missing)]
-        tables.append(_Table(combo, parts, n, sel, missing, names))
-    groups = compare_tables([TableSpec(tb.attribute, tb.names, tb.n[~tb.missing], tb.sel[~tb.missing],
-                                       len(tb.combo) > 1, OVERALL, len(tb.combo)) for tb in tables])
-
-    # Missing values: one counted row per column, never compared; crosses keep them as hidden cells.
-    unknown_rows = []
+        tables.append(_Table(combo, parts, reach, missing, names))
+    published = [OVERALL] + (list(range(levels - 1)) if stages is not None else [])
+    groups = _group_table(tables, published)
     for tb in tables:
-        if len(tb.combo) == 1 and tb.missing.any():
-            k = int(np.flatnonzero(tb.missing)[0])
-            unknown_rows.append({"attribute": tb.attribute, "group": "", "stage": OVERALL, "depth": 1,
-                                 "n": int(tb.n[k]), "selected": int(tb.sel[k]), "rate": tb.sel[k] / tb.n[k],
-                                 "status": STATUS_UNKNOWN, "reference": False, "hidden": bool(tb.n[k] < MIN_N),
-                                 "below_four_fifths": False, "significant_lower": False})
-    if unknown_rows:
-        extra = pd.DataFrame(unknown_rows)
-        extra["rate_ci_low"], extra["rate_ci_high"] = wilson_interval(extra["selected"], extra["n"])
-        groups = pd.concat([groups, extra], ignore_index=True)
-    for tb in tables:
-        tb.locate(groups)
-    _protect(groups, tables, group_columns, fine)
+        tb.locate(groups, published)
+    if stages is not None:
+        groups = _references_shown(groups, tables, published)
+    _protect(groups, tables, group_columns, fine, published)
 
     stratified = _stratified(strata, strata_column, coded, selected, groups) if strata_column else []
     by_pair = {(s["attribute"], s["group"], s["reference_group"]): s for s in stratified}
     singles = groups[groups["depth"] == 1].reset_index(drop=True)
-    findings = Findings(singles, RawLabels(strata_column), table=lambda: groups,
-                        stratify=(lambda a, g, r: by_pair.get((a, g, r))) if strata_column else None)
-    return Audit(file, len(selected), int(selected.sum()), list(group_columns), selected_column, strata_column,
-                 unknown, groups, stratified, findings, sheet, int(frame.attrs.get("blank_rows", 0)),
-                 frame.attrs.get("encoding"), no_decision)
+    extras = None
+    if stages is not None:
+        extras = RunExtras(stage_note=lambda h: _worst_stage(groups, h["attribute"], h["group"]),
+                           n_stages=levels - 1)
+    findings = Findings(singles, RawLabels(strata_column, stages), table=lambda: groups,
+                        stratify=(lambda a, g, r: by_pair.get((a, g, r))) if strata_column else None,
+                        extras=extras)
+    return Audit(file, len(reached), int(selected.sum()), list(group_columns), str(attrs.get("selected_column", "")),
+                 strata_column, unknown, groups, stratified, findings, attrs.get("sheet"),
+                 int(attrs.get("blank_rows", 0)), attrs.get("encoding"), no_decision, stages)
+
+
+def _group_table(tables: list, published: list[int]) -> pd.DataFrame:
+    """Every table at every published stage through ``compare_tables``, then the missing-value rows."""
+    groups = compare_tables([TableSpec(tb.attribute, tb.names, tb.n(s)[~tb.missing], tb.sel(s)[~tb.missing],
+                                       len(tb.combo) > 1, s, len(tb.combo), tb.references.get(s))
+                             for s in published for tb in tables])
+    # Missing values: one counted row per column, never compared; crosses keep them as hidden cells.
+    unknown_rows = []
+    for s in published:
+        for tb in tables:
+            if len(tb.combo) == 1 and tb.missing.any():
+                k = int(np.flatnonzero(tb.missing)[0])
+                n, sel = int(tb.n(s)[k]), int(tb.sel(s)[k])
+                unknown_rows.append({"attribute": tb.attribute, "group": "", "stage": s, "depth": 1,
+                                     "n": n, "selected": sel, "rate": sel / n if n else np.nan,
+                                     "status": STATUS_UNKNOWN, "reference": False, "hidden": bool(n < MIN_N),
+                                     "below_four_fifths": False, "significant_lower": False})
+    if unknown_rows:
+        extra = pd.DataFrame(unknown_rows)
+        extra["rate_ci_low"], extra["rate_ci_high"] = wilson_interval(extra["selected"], extra["n"])
+        groups = pd.concat([groups, extra], ignore_index=True)
+    return groups
 
 
 class _Table:
@@ -608,90 +680,247 @@ class _Table:
 
     ``parts`` holds each cell's value code per column (the column's size stands for a missing
     value); cells with a missing value are never shown but take part in protecting hidden cells.
+    ``reach[cell, j]``: the cell's people who reached level j (see ``_cross``).
     """
 
-    def __init__(self, combo, parts, n, sel, missing, names):
-        self.combo, self.parts, self.n, self.sel, self.missing, self.names = combo, parts, n, sel, missing, names
+    def __init__(self, combo, parts, reach, missing, names):
+        self.combo, self.parts, self.reach, self.missing, self.names = combo, parts, reach, missing, names
         self.attribute = " × ".join(combo)
+        self.references: dict[int, str] = {}  # a reference named per stage (``_references_shown``)
 
-    def locate(self, groups: pd.DataFrame) -> None:
-        """Which rows of the group table show this table's cells (-1: a cell that is never shown)."""
+    def n(self, stage: int) -> np.ndarray:
+        """People per cell at a published stage: everyone (OVERALL) or who reached stage k."""
+        return self.reach[:, 0 if stage == OVERALL else stage]
+
+    def sel(self, stage: int) -> np.ndarray:
+        """Selected per cell: who reached the last stage (OVERALL) or stage k + 1."""
+        return self.reach[:, -1 if stage == OVERALL else stage + 1]
+
+    def locate(self, groups: pd.DataFrame, published: list[int]) -> None:
+        """Which rows of the group table show this table's cells per stage (-1: a cell never shown)."""
         mine = (groups["attribute"] == self.attribute).to_numpy()
-        known = np.flatnonzero(mine & (groups["status"] != STATUS_UNKNOWN).to_numpy())
-        self.row = np.full(len(self.n), -1)
-        self.row[~self.missing] = known
-        if len(self.combo) == 1 and self.missing.any():
-            self.row[self.missing] = np.flatnonzero(mine & (groups["status"] == STATUS_UNKNOWN).to_numpy())
+        unknown = (groups["status"] == STATUS_UNKNOWN).to_numpy()
+        stage = groups["stage"].to_numpy()
+        self.rows = {}
+        for s in published:
+            here = mine & (stage == s)
+            row = np.full(len(self.missing), -1)
+            row[~self.missing] = np.flatnonzero(here & ~unknown)
+            if len(self.combo) == 1 and self.missing.any():
+                row[self.missing] = np.flatnonzero(here & unknown)
+            self.rows[s] = row
 
-    def hidden(self, groups: pd.DataFrame) -> np.ndarray:
-        shown = self.row >= 0
-        out = np.ones(len(self.n), dtype=bool)
-        out[shown] = groups["hidden"].to_numpy()[self.row[shown]]
+    def column(self, groups: pd.DataFrame, name: str, stage: int, default: bool) -> np.ndarray:
+        row = self.rows[stage]
+        shown = row >= 0
+        out = np.full(len(row), default, dtype=bool)
+        out[shown] = groups[name].to_numpy(dtype=bool)[row[shown]]
         return out
 
-    def reference(self, groups: pd.DataFrame) -> np.ndarray:
-        shown = self.row >= 0
-        out = np.zeros(len(self.n), dtype=bool)
-        out[shown] = groups["reference"].to_numpy()[self.row[shown]]
-        return out
 
-    def set_hidden(self, groups: pd.DataFrame, hidden: np.ndarray) -> None:
-        shown = self.row >= 0
-        groups.loc[self.row[shown], "hidden"] = hidden[shown]
+def _order(published: list[int]) -> list[int]:
+    """Published stages in the order that hiding runs forward: the transitions, then OVERALL (whose
+    selected count is the last transition's)."""
+    return [s for s in published if s != OVERALL] + [OVERALL]
 
 
-def _protect(groups: pd.DataFrame, tables: list, columns: list[str], fine) -> None:
+def _close(hidden: dict[int, np.ndarray], published: list[int]) -> None:
+    """Hidden at one stage → hidden at every later stage and OVERALL; OVERALL ↔ the last transition."""
+    order = _order(published)
+    if len(order) == 1:
+        return
+    hidden[order[-2]] |= hidden[OVERALL]
+    for before, after in zip(order, order[1:]):
+        hidden[after] |= hidden[before]
+
+
+def _references_shown(groups: pd.DataFrame, tables: list, published: list[int]) -> pd.DataFrame:
+    """Choose again, before protecting, a reference that hiding at an earlier stage would hide.
+
+    A reference's rate can be worked out from every other row's impact ratio, so it must stay
+    shown. A group too small at a later stage is hidden from that stage on (``_close``), also at
+    OVERALL, where it may have been the most-selected group: its table is then compared with the
+    most-selected group that stays shown (by the same share rule as ``compare_tables``), and when
+    there is none, the table is hidden at that stage.
+    """
+    again = False
+    for tb in tables:
+        hidden = {s: tb.column(groups, "hidden", s, True) & ((tb.n(s) > 0) | (tb.rows[s] < 0)) for s in published}
+        _close(hidden, published)
+        for s in published:
+            ref = tb.column(groups, "reference", s, False)
+            if not (ref & hidden[s]).any():
+                continue
+            n, sel = tb.n(s), tb.sel(s)
+            status = np.full(len(n), "", dtype=object)
+            status[tb.rows[s] >= 0] = groups["status"].to_numpy()[tb.rows[s][tb.rows[s] >= 0]]
+            eligible = np.isin(status, (STATUS_OK, STATUS_FEW)) & ~hidden[s] & ~tb.missing
+            total = n[~tb.missing].sum()
+            rate = np.where(n > 0, sel / np.maximum(n, 1), -1.0)
+            choice = -1
+            for share in (REFERENCE_SHARE, SUPPRESS_SHARE, 0.0):
+                able = eligible & (n >= share * total)
+                if able.any():
+                    choice = int(np.flatnonzero(able)[np.argmax(rate[able])])
+                    break
+            if choice >= 0 and rate[choice] > 0:
+                tb.references[s] = tb.names[int(np.flatnonzero(~tb.missing).tolist().index(choice))]
+            else:
+                tb.references[s] = None
+                tb.unshowable = getattr(tb, "unshowable", set()) | {s}
+            again = True
+    if not again:
+        return groups
+    groups = _group_table(tables, published)
+    for tb in tables:
+        tb.locate(groups, published)
+        for s in getattr(tb, "unshowable", ()):
+            groups.loc[tb.rows[s][tb.rows[s] >= 0], "hidden"] = True
+    return groups
+
+
+def _protect(groups: pd.DataFrame, tables: list, columns: list[str], fine, published: list[int]) -> None:
     """Hide cells until no one's decision can be worked out from what the audit shows (disclosure.py).
 
     First the line rule, table by table; then an integer program over the finest cells (every
     combination of all group columns) finds decisions that the shown counts pin down together, and
     hides a shown row holding such a cell — the smallest one, never a reference — until none is left.
+
+    With stages, each transition k is protected as a yes/no audit of the people who reached stage
+    k (their number per cell taken as known, as a yes/no audit takes the group sizes as known; the
+    secret is who passed). What ties the stages together: the number who passed stage k is stage
+    k + 1's n, and OVERALL shows the last stage's selected count. So a cell hidden at stage k is
+    hidden at every later stage and at OVERALL (``_close``): no later row shows its secret, and an
+    earlier row only shows how many of it reached stage k, which is taken as known. The shown cells
+    then shrink from stage to stage, so everything published about who passed stage k — its own
+    shown rows, the n of later rows, OVERALL — adds up over the cells shown at stage k, and each
+    stage's line rule and integer program see all of it (the integer program also sees every later
+    stage's shown counts, since they bound who can have passed stage k). A cell with nobody at a
+    stage hides nobody there: it is not hidden for that (its 0 is the earlier stage's selected
+    count) and it does not count as a hidden cell that would cover another (``_line_rule``).
+    See docs/design/0018-audit-stages.md.
     """
+    order = _order(published)
     for tb in tables:
-        tb.set_hidden(groups, complementary_hidden(tb.parts, tb.n, tb.sel, tb.hidden(groups), tb.reference(groups)))
-    fine_parts, fine_n, fine_sel, _ = fine
+        tb.hidden = {s: tb.column(groups, "hidden", s, True) & ((tb.n(s) > 0) | (tb.rows[s] < 0)) for s in order}
+        # A reference at this stage or a later one is never chosen to hide (hiding runs forward).
+        tb.keep = {}
+        later = np.zeros(len(tb.missing), dtype=bool)
+        for s in reversed(order):
+            later = later | tb.column(groups, "reference", s, False)
+            tb.keep[s] = later.copy()
+        _close(tb.hidden, published)
+    for tb in tables:
+        _line_rule(tb, order)
+    fine_parts, fine_reach, _ = fine
     # For every table, which of its cells each finest cell falls in.
     for tb in tables:
         index = {tuple(p): i for i, p in enumerate(tb.parts)}
         positions = [columns.index(c) for c in tb.combo]
         tb.fine = np.array([index[tuple(p)] for p in fine_parts[:, positions]])
+    transitions = [OVERALL] if len(order) == 1 else order[:-1]
     while True:
-        published, told, owners = [np.ones(len(fine_n), dtype=bool)], np.zeros(len(fine_n), dtype=bool), []
-        for tb in tables:
-            hidden = tb.hidden(groups)
-            for cell in np.flatnonzero(~hidden):
-                members = tb.fine == cell
-                published.append(members)
-                if tb.sel[cell] in (0, tb.n[cell]):
-                    told |= members
-                owners.append((tb, cell, members))
-        pinned = pinned_cells(fine_n, fine_sel, published, told)
-        if not pinned:
-            return
-        # For each pinned cell hide one shown row that holds it: the deepest (an intersection
-        # before a single column, which the headline needs), then the smallest; never a reference.
-        changed = set()
-        for f in pinned:
-            holding = [(-len(tb.combo), tb.n[cell], k, tb, cell) for k, (tb, cell, members) in enumerate(owners)
-                       if members[f] and not tb.reference(groups)[cell] and not tb.hidden(groups)[cell]]
-            if not holding:  # nothing but references (or nothing) holds it: widen to every shown row
-                holding = [(-len(tb.combo), tb.n[cell], k, tb, cell) for k, (tb, cell, members) in enumerate(owners)
-                           if not tb.reference(groups)[cell] and not tb.hidden(groups)[cell]]
-            if not holding:
+        changed, pinned_any = set(), False
+        for s in transitions:
+            pinned, owners = _pinned(tables, fine_reach, s, order)
+            if not pinned:
                 continue
-            _, _, _, tb, cell = min(holding, key=lambda h: h[:3])
-            hidden = tb.hidden(groups)
-            hidden[cell] = True
-            tb.set_hidden(groups, hidden)
-            changed.add(id(tb))
+            pinned_any = True
+            # For each pinned cell hide one shown row that holds it: the deepest (an intersection
+            # before a single column, which the headline needs), then the smallest; never a reference.
+            for f in pinned:
+                holding = [(-len(tb.combo), tb.n(s)[cell], k, tb, cell) for k, (tb, cell, members) in enumerate(owners)
+                           if members[f] and not tb.keep[s][cell] and not tb.hidden[s][cell]]
+                if not holding:  # nothing but references (or nothing) holds it: widen to every shown row
+                    holding = [(-len(tb.combo), tb.n(s)[cell], k, tb, cell) for k, (tb, cell, members)
+                               in enumerate(owners) if not tb.keep[s][cell] and not tb.hidden[s][cell]]
+                if not holding:
+                    continue
+                _, _, _, tb, cell = min(holding, key=lambda h: h[:3])
+                tb.hidden[s][cell] = True
+                _close(tb.hidden, published)
+                changed.add(id(tb))
+            break  # protect again from the first stage, with the cells hidden now
+        if not pinned_any:
+            break
         if not changed:  # only references are left to hide: hide everything
             for tb in tables:
-                tb.set_hidden(groups, np.ones(len(tb.n), dtype=bool))
-            return
+                for h in tb.hidden.values():
+                    h[:] = True
+            break
         for tb in tables:
             if id(tb) in changed:
-                tb.set_hidden(groups, complementary_hidden(tb.parts, tb.n, tb.sel, tb.hidden(groups),
-                                                           tb.reference(groups)))
+                _line_rule(tb, order)
+    for tb in tables:
+        for s in order:
+            row = tb.rows[s]
+            shown = row >= 0
+            groups.loc[row[shown], "hidden"] = tb.hidden[s][shown]
+
+
+def _line_rule(tb, order: list[int]) -> None:
+    """The line rule (``complementary_hidden``) at every stage, with hiding carried forward, until stable.
+
+    Only cells holding someone at a stage take part there: an empty cell hidden beside a small one
+    would otherwise count as the second cell that keeps the small one from being worked out."""
+    while True:
+        before = [h.copy() for h in tb.hidden.values()]
+        for s in order:
+            n = tb.n(s)
+            some = n > 0
+            if not some.any():
+                continue
+            hidden = tb.hidden[s].copy()
+            hidden[some] = complementary_hidden(tb.parts[some], n[some], tb.sel(s)[some], hidden[some],
+                                                tb.keep[s][some])
+            tb.hidden[s] = hidden
+            _close(tb.hidden, order)
+        if all((a == b).all() for a, b in zip(before, tb.hidden.values())):
+            return
+
+
+def _pinned(tables: list, fine_reach: np.ndarray, stage: int, order: list[int]):
+    """Finest cells whose decisions at ``stage`` follow from everything shown (``pinned_cells``, or
+    ``pinned_stage_cells`` with the later stages), and the shown rows that hold each finest cell."""
+    owners = []
+    if stage == OVERALL:  # a yes/no audit: what it always was
+        n, sel = fine_reach[:, 0], fine_reach[:, -1]
+        published, told = [np.ones(len(n), dtype=bool)], np.zeros(len(n), dtype=bool)
+        for tb in tables:
+            for cell in np.flatnonzero(~tb.hidden[OVERALL]):
+                members = tb.fine == cell
+                published.append(members)
+                if tb.sel(OVERALL)[cell] in (0, tb.n(OVERALL)[cell]):
+                    told |= members
+                owners.append((tb, cell, members))
+        return pinned_cells(n, sel, published, told), owners
+    # Who passed stage k is published by the rows shown at stage k; each later level j by the rows
+    # shown at stage j - 1 (which hold the rows shown at stage j and OVERALL).
+    levels = fine_reach.shape[1]
+    told = np.zeros(len(fine_reach), dtype=bool)
+    published = {}
+    for j in range(stage + 1, levels):
+        masks = [np.ones(len(fine_reach), dtype=bool)]
+        for tb in tables:
+            for cell in np.flatnonzero(~tb.hidden[j - 1]):
+                members = tb.fine == cell
+                masks.append(members)
+                if j == stage + 1:
+                    owners.append((tb, cell, members))
+                    if tb.sel(stage)[cell] in (0, tb.n(stage)[cell]):
+                        told |= members
+        published[j] = masks
+    return pinned_stage_cells(fine_reach, stage, published, told), owners
+
+
+def _worst_stage(groups: pd.DataFrame, attribute: str, group: str) -> dict | None:
+    """The stage transition where this group's impact ratio is lowest (shown rows only)."""
+    rows = groups[(groups["stage"] != OVERALL) & (groups["attribute"] == attribute) & (groups["group"] == group)
+                  & groups["impact_ratio"].notna() & ~groups["hidden"]]
+    if rows.empty:
+        return None
+    row = rows.sort_values("impact_ratio", kind="stable").iloc[0]
+    return {"stage": int(row["stage"]), "impact_ratio": float(row["impact_ratio"]), "rule_id": None}
 
 
 def _stratified(strata: tuple[np.ndarray, int], strata_column: str, coded, selected, groups) -> list[dict]:
@@ -706,7 +935,8 @@ def _stratified(strata: tuple[np.ndarray, int], strata_column: str, coded, selec
     stratum, n_strata = strata
     out = []
     for column, (codes, values) in coded.items():
-        table = groups[(groups["attribute"] == column) & (groups["depth"] == 1) & (groups["status"] != STATUS_UNKNOWN)]
+        table = groups[(groups["attribute"] == column) & (groups["depth"] == 1) & (groups["stage"] == OVERALL)
+                       & (groups["status"] != STATUS_UNKNOWN)]
         ref_rows = table[table["reference"]]
         if ref_rows.empty or n_strata == 0:
             continue

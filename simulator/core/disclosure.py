@@ -129,3 +129,59 @@ def pinned_cells(n: np.ndarray, selected: np.ndarray, published: list[np.ndarray
             return [int(f) for f in remaining]
         remaining = remaining[~moved]
     return []
+
+
+def pinned_stage_cells(reach: np.ndarray, stage: int, published: dict[int, list[np.ndarray]],
+                       told: np.ndarray) -> list[int]:
+    """Finest cells whose members' decisions at one stage of an audit by stages follow from what is published.
+
+    ``reach[f, j]``: the people of finest cell f who reached level j (level 0 is everyone). Who
+    reached ``stage`` is taken as known (as ``pinned_cells`` takes the cell sizes); the secret is who
+    passed it, level ``stage + 1``, and every later level bounds it (nobody reaches a stage without
+    passing the ones before). ``published[j]``: one membership mask per published count of level j,
+    for j = stage + 1 .. last. ``told``: cells inside a shown row at this stage in which everyone, or
+    no one, passed (published as such).
+
+    The integer program of ``pinned_cells`` over every later level at once: x[j, f] with
+    0 ≤ x[last, f] ≤ … ≤ x[stage + 1, f] ≤ reach[f, stage] and every published sum met. A cell where
+    nobody (or everybody) passed is pinned when no such x gives it another outcome at this stage.
+    With one level after ``stage`` this is ``pinned_cells`` itself.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import block_diag, csr_matrix, eye, hstack, vstack
+
+    reach = np.asarray(reach, dtype=float)
+    cells = len(reach)
+    n, passed = reach[:, stage], reach[:, stage + 1]
+    remaining = np.flatnonzero((n > 0) & ((passed == 0) | (passed == n)) & ~np.asarray(told, dtype=bool))
+    if len(remaining) == 0:
+        return []
+    levels = list(range(stage + 1, reach.shape[1]))
+    blocks = [csr_matrix(np.array(published[j], dtype=float)) for j in levels]
+    equal = block_diag(blocks, format="csr")
+    values = np.concatenate([b @ reach[:, j] for b, j in zip(blocks, levels)])
+    constraints = [LinearConstraint(equal, values, values)]
+    if len(levels) > 1:  # x[j + 1] - x[j] ≤ 0, level by level
+        identity = eye(cells, format="csr")
+        rows = [hstack([csr_matrix((cells, cells * i))] + [-identity, identity]
+                       + [csr_matrix((cells, cells * (len(levels) - i - 2)))], format="csr")
+                for i in range(len(levels) - 1)]
+        chain = vstack(rows, format="csr")
+        constraints.append(LinearConstraint(chain, -np.inf, 0))
+    size = cells * len(levels)
+    integrality = np.ones(size)
+    bounds = Bounds(np.zeros(size), np.tile(n, len(levels)))
+    nobody = passed == 0
+    while len(remaining):
+        # Reward moving a cell away from its all-or-nothing outcome at this stage, one unit per cell at most.
+        objective = np.zeros(size)
+        objective[remaining] = np.where(nobody[remaining], -1.0, 1.0) / n[remaining]
+        result = milp(objective, constraints=constraints, integrality=integrality, bounds=bounds)
+        if not result.success:
+            return [int(f) for f in remaining]
+        x = np.round(result.x[:cells])
+        moved = np.where(nobody[remaining], x[remaining] > 0, x[remaining] < n[remaining])
+        if not moved.any():
+            return [int(f) for f in remaining]
+        remaining = remaining[~moved]
+    return []

@@ -74,10 +74,12 @@ class Labels(Protocol):
 
 
 class RawLabels:
-    """Groups as they are written in a user's own file (an audit)."""
+    """Groups as they are written in a user's own file (an audit); stage k of an audit by stages is
+    the passage from ``stages[k]`` into ``stages[k + 1]``, named by both."""
 
-    def __init__(self, strata_column: str | None = None):
+    def __init__(self, strata_column: str | None = None, stages: list[str] | None = None):
         self.strata_column = strata_column or ""
+        self.stages = list(stages) if stages else None
 
     def group(self, attribute: str, group: str, lang: str) -> str:
         return group
@@ -86,7 +88,9 @@ class RawLabels:
         return attribute
 
     def stage(self, stage: int, lang: str) -> str:
-        return t("stage.overall", lang)
+        if self.stages is None or stage == OVERALL:
+            return t("stage.overall", lang)
+        return t("audit.stages.passage", lang, before=self.stages[stage], into=self.stages[stage + 1])
 
     def strata(self, lang: str) -> str:
         return self.strata_column

@@ -1,14 +1,13 @@
 """Write the yes/no group tables of the audit before stages (commit 8c7428d; run once, before stages were added) as golden files."""
 import sys
 from pathlib import Path
-import numpy as np
 import pandas as pd
-sys.path.insert(0, "/work/wt-audit-stages")
-sys.path.insert(0, "/work/wt-audit-stages/tests")
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from simulator.core.audit import audit_file, audit_frame
 from audit_stages_cases import CASES, random_frames
 
-out = Path("/work/wt-audit-stages/tests/data/audit_stages")
+out = Path(__file__).resolve().parent
 for name, file, groups, selected, strata in CASES:
     a = audit_file(str(file), groups, selected, strata)
     a.groups.to_csv(out / f"golden_{name}.csv", index=False, float_format="%.17g")
