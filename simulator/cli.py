@@ -555,6 +555,7 @@ def _print_replay(replay, outcome, lang: str) -> None:
 def cmd_audit(args) -> int:
     from .core.audit import AuditInputError, audit_file, shown
     from .core.findings import public_groups, stratified_sentence
+    from .core.grouptable import OVERALL
 
     # No background import here (unlike `run`): reading a CSV holds the interpreter lock, so
     # loading the statistics libraries beside it only adds CPU time (measured in bench_audit.py).
@@ -567,13 +568,15 @@ def cmd_audit(args) -> int:
     groups = public_groups(audit.groups)
     sentences = findings.sentences(lang)
     if args.json:
-        _write_json({"file": args.file, "sheet": audit.sheet, "blank_rows": audit.blank_rows, "encoding": audit.encoding,
-                     "rows_read": audit.rows + audit.no_decision, "no_decision": audit.no_decision,
-                     "rows": audit.rows, "selected": audit.selected,
-                     "selected_column": args.selected, "group_columns": args.group, "strata_column": args.strata,
-                     "unknown": audit.unknown, "verdict": sentences, "findings": findings.as_dict(lang),
-                     "groups": [_group_json(row) for row in groups.to_dict("records")],
-                     "stratified": audit.stratified}, args.json)
+        data = {"file": args.file, "sheet": audit.sheet, "blank_rows": audit.blank_rows, "encoding": audit.encoding,
+                "rows_read": audit.rows + audit.no_decision, "no_decision": audit.no_decision,
+                "rows": audit.rows, "selected": audit.selected,
+                "selected_column": args.selected, "group_columns": args.group, "strata_column": args.strata,
+                "unknown": audit.unknown, "verdict": sentences, "findings": findings.as_dict(lang),
+                "groups": [_group_json(row) for row in groups.to_dict("records")],
+                "stratified": audit.stratified}
+        data.update(audit_stages_json(audit))
+        _write_json(data, args.json)
         if args.json == "-":
             return 0
     # The text report keeps one line per line: names and values from the file are printed with line
@@ -587,11 +590,14 @@ def cmd_audit(args) -> int:
                 column=shown(args.selected, None)))
     print()
     _print_verdict([shown(s, None) for s in sentences], lang)
-    display = groups.copy()
+    display = groups[groups["stage"] == OVERALL].copy()
     display["group_label"] = display["group"].map(lambda g: shown(g, None))
     display["attribute_label"] = display["attribute"].map(lambda a: shown(a, None))
     print(_rates_table(display, lang, by_attribute=True))
-    _print_hidden([shown(line, None) for line in findings.hidden_lines(lang)])
+    _print_hidden([shown(line, None) for line in findings.hidden_lines(lang, OVERALL)])
+    if audit.stages is not None:
+        print()
+        print_audit_stages(audit, lang)
     for column, count in audit.unknown.items():
         if count:
             print("  " + t("cli.audit.unknown", lang, column=shown(column, None), count=count))
@@ -602,6 +608,86 @@ def cmd_audit(args) -> int:
     print()
     print(t("cli.run.legend", lang))
     return 0
+
+
+# -- an audit by stages (issue 14): the funnel of each group column --------------------------
+
+def audit_stages_json(audit) -> dict:
+    """What an audit by stages adds to the JSON ({} for a yes/no audit): "stages" (their names in
+    order) and "funnel": per group column, per group, how many reached each stage ("reached", None
+    where the count is withheld) and each step's n, passed and rate ("steps"); "hidden" is True for
+    a group with a count withheld."""
+    from .core.audit import audit_funnel
+
+    if audit.stages is None:
+        return {}
+    stages = audit.stages
+    funnel = {}
+    for column in audit.group_columns:
+        table = audit_funnel(audit, column)
+        out = []
+        for record in table.to_dict("records"):
+            reached = [None if math.isnan(record[k]) else int(record[k]) for k in range(len(stages))]
+            steps = []
+            for k in range(len(stages) - 1):
+                n, passed = reached[k], reached[k + 1]
+                steps.append({"from": stages[k], "to": stages[k + 1], "n": n, "passed": passed,
+                              "rate": passed / n if n and passed is not None else None})
+            out.append({"group": record["group"], "hidden": bool(record["hidden"]), "reached": reached,
+                        "steps": steps})
+        funnel[column] = out
+    return {"stages": list(stages), "funnel": funnel}
+
+
+def audit_stages_lines(audit, lang: str) -> list[str]:
+    """The funnel section of ``recruitsim audit`` for an audit by stages, as printed lines ([] for a
+    yes/no audit): per group column, how many of each group reached each stage, and each step's pass
+    rate with its n; withheld counts are "—", and what is hidden is said in counts of groups and
+    people only. Names from the file are escaped (``shown``)."""
+    from .core.audit import audit_funnel, shown
+    from .core.findings import hidden_counts
+
+    if audit.stages is None:
+        return []
+    stages = [shown(s, None) for s in audit.stages]
+    steps = [t("audit.stages.passage", lang, before=a, into=b) for a, b in zip(stages, stages[1:])]
+    reached_rows, step_rows = [], []
+    for column in audit.group_columns:
+        table = audit_funnel(audit, column)
+        heading = f"[{shown(column, None)}]"
+        reached_rows.append([heading] + [""] * len(stages))
+        step_rows.append([heading] + [""] * len(steps))
+        for record in table.to_dict("records"):
+            label = "  " + shown(record["group"], None)
+            counts = [record[k] for k in range(len(stages))]
+            reached_rows.append([label] + [_int(c, lang) for c in counts])
+            cells = []
+            for n, passed in zip(counts, counts[1:]):
+                if math.isnan(n) or math.isnan(passed):
+                    cells.append("—")
+                elif n == 0:
+                    cells.append(t("cli.audit.stages.rate", lang, rate="—", passed=_int(passed, lang), n=_int(n, lang)))
+                else:
+                    cells.append(t("cli.audit.stages.rate", lang, rate=_pct(passed / n, lang), passed=_int(passed, lang),
+                                   n=_int(n, lang)))
+            step_rows.append([label] + cells)
+    lines = [t("cli.audit.stages.funnel", lang), _table([t("cli.col.group", lang)] + stages, reached_rows), "",
+             t("cli.audit.stages.passed", lang), _table([t("cli.col.group", lang)] + steps, step_rows)]
+    singles = audit.groups[(audit.groups["depth"] == 1) & (audit.groups["stage"] >= 0)]
+    hidden = hidden_counts(singles)
+    if len(hidden):
+        lines.append("  " + t("cli.audit.stages.hidden_note", lang))
+        for r in hidden.to_dict("records"):
+            lines.append("    " + t("cli.audit.stages.hidden", lang, stage=steps[int(r["stage"])],
+                                    table=shown(r["attribute"], None), count=int(r["cells"]),
+                                    people=integer(int(r["people"]), lang)))
+    return lines
+
+
+def print_audit_stages(audit, lang: str) -> None:
+    """Print ``audit_stages_lines`` (nothing for a yes/no audit)."""
+    for line in audit_stages_lines(audit, lang):
+        print(line)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -923,6 +923,40 @@ def _worst_stage(groups: pd.DataFrame, attribute: str, group: str) -> dict | Non
     return {"stage": int(row["stage"]), "impact_ratio": float(row["impact_ratio"]), "rule_id": None}
 
 
+def audit_funnel(audit: Audit, attribute: str) -> pd.DataFrame:
+    """Per group of one column: how many reached each stage (the shape of ``report.funnel`` for a run).
+
+    One row per group (index = group, in the table's order; people without a value are not a
+    group), columns 0..len(stages) - 1 = how many of the group reached at least that stage (for a
+    yes/no audit 0 = everyone, 1 = selected), then "group" and "hidden". Read from the protected
+    group table, so a count is there only where the table shows it: stage k's count is stage k's n
+    (or stage k - 1's selected), and a group hidden from some stage on has NaN from the stage whose
+    count would give away who passed; "hidden" is True for a group with any count withheld.
+    """
+    g = audit.groups
+    mine = g[(g["attribute"] == attribute) & (g["depth"] == 1) & (g["status"] != STATUS_UNKNOWN)]
+    if mine.empty:
+        raise KeyError(f"no group column {attribute!r} in this audit")
+    levels = 2 if audit.stages is None else len(audit.stages)
+    names = list(mine[mine["stage"] == OVERALL]["group"])
+    counts = np.full((len(names), levels), np.nan)
+    if audit.stages is None:
+        rows = mine[mine["stage"] == OVERALL].set_index("group").loc[names]
+        shown = ~rows["hidden"].to_numpy(dtype=bool)
+        counts[shown, 0] = rows["n"].to_numpy()[shown]
+        counts[shown, 1] = rows["selected"].to_numpy()[shown]
+    else:
+        for k in range(levels - 1):
+            rows = mine[mine["stage"] == k].set_index("group").loc[names]
+            shown = ~rows["hidden"].to_numpy(dtype=bool)
+            counts[shown, k] = rows["n"].to_numpy()[shown]
+            counts[shown, k + 1] = rows["selected"].to_numpy()[shown]
+    frame = pd.DataFrame(counts, columns=list(range(levels)), index=pd.Index(names, name=None))
+    frame.insert(0, "group", names)
+    frame["hidden"] = np.isnan(counts).any(axis=1)
+    return frame
+
+
 def _stratified(strata: tuple[np.ndarray, int], strata_column: str, coded, selected, groups) -> list[dict]:
     """CMH within strata for every visible group of each column against that column's reference.
 
