@@ -573,7 +573,8 @@ def cmd_audit(args) -> int:
                 "rows": audit.rows, "selected": audit.selected,
                 "selected_column": args.selected, "group_columns": args.group, "strata_column": args.strata,
                 "unknown": audit.unknown, "verdict": sentences, "findings": findings.as_dict(lang),
-                "groups": [_group_json(row) for row in groups.to_dict("records")],
+                "groups": [_group_json(row, int(row["stage"]) if audit.stages is not None else None)
+                           for row in groups.to_dict("records")],
                 "stratified": audit.stratified}
         data.update(audit_stages_json(audit))
         _write_json(data, args.json)
@@ -616,7 +617,8 @@ def audit_stages_json(audit) -> dict:
     """What an audit by stages adds to the JSON ({} for a yes/no audit): "stages" (their names in
     order) and "funnel": per group column, per group, how many reached each stage ("reached", None
     where the count is withheld) and each step's n, passed and rate ("steps"); "hidden" is True for
-    a group with a count withheld."""
+    a group with a count withheld. (Each row of "groups" then has a "stage": -1 for OVERALL, k for
+    the step from stages[k] to stages[k + 1].)"""
     from .core.audit import audit_funnel
 
     if audit.stages is None:

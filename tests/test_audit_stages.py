@@ -227,7 +227,9 @@ def _bounds_of_hidden_rows(columns: list[str], frame: pd.DataFrame, reached: np.
     """For every hidden row at stage k (independently of the audit's code): the least and most people
     of the row who passed stage k that an integer program finds consistent with everything the audit
     shows — every shown row's n and selected at every stage and OVERALL, the totals per stage, and
-    nobody reaching a stage without the ones before — when who reached stage k is known per cell."""
+    nobody reaching a stage without the ones before — when who reached stage k is known per cell.
+    Rows with nobody at stage k, or whose people's decisions a shown row already tells (everyone or
+    nobody in it passed), are returned with skip=True and no bounds."""
     keep = reached >= 0
     frame, reached = frame[keep].reset_index(drop=True), reached[keep]
     keys = frame[columns].astype(str).agg("\x1f".join, axis=1)
@@ -247,35 +249,47 @@ def _bounds_of_hidden_rows(columns: list[str], frame: pd.DataFrame, reached: np.
         return slice(level * f, (level + 1) * f)
 
     g = audit.groups
+    a_rows, values = [], []
+    for row in g[~g["hidden"]].to_dict("records"):
+        m = members(row)
+        s = row["stage"]
+        for level, count in ((0 if s == OVERALL else s, row["n"]),
+                             (levels - 1 if s == OVERALL else s + 1, row["selected"])):
+            v = np.zeros(f * levels)
+            v[at(level)] = m
+            a_rows.append(v)
+            values.append(count)
+    for level in range(levels):  # the totals per stage
+        v = np.zeros(f * levels)
+        v[at(level)] = 1
+        a_rows.append(v)
+        values.append(reach[:, level].sum())
+    mono = np.zeros(((levels - 1) * f, f * levels))  # x[level] ≤ x[level - 1], cell by cell
+    for level in range(1, levels):
+        for c in range(f):
+            mono[(level - 1) * f + c, level * f + c] = 1
+            mono[(level - 1) * f + c, (level - 1) * f + c] = -1
+    constraints = [LinearConstraint(np.array(a_rows), values, values), LinearConstraint(mono, -np.inf, 0)]
+    told_at = {}  # per stage: decisions a shown row publishes as such (everyone or nobody in it passed)
+    for k in range(levels - 1):
+        told_at[k] = np.zeros(f, dtype=bool)
+        shown = g[~g["hidden"] & (g["stage"] == k) & (g["n"] > 0)]
+        for row in shown[(shown["selected"] == 0) | (shown["selected"] == shown["n"])].to_dict("records"):
+            told_at[k] |= members(row) > 0
     out = []
     for hidden_row in g[g["hidden"] & (g["stage"] >= 0)].to_dict("records"):
         k = hidden_row["stage"]
-        a_rows, values = [], []
-        for row in g[~g["hidden"]].to_dict("records"):
-            m = members(row)
-            s = row["stage"]
-            for level, count in ((0 if s == OVERALL else s, row["n"]),
-                                 (levels - 1 if s == OVERALL else s + 1, row["selected"])):
-                v = np.zeros(f * levels)
-                v[at(level)] = m
-                a_rows.append(v)
-                values.append(count)
-        for level in range(levels):  # the totals per stage
-            v = np.zeros(f * levels)
-            v[at(level)] = 1
-            a_rows.append(v)
-            values.append(reach[:, level].sum())
+        n_k = float(members(hidden_row) @ reach[:, k])
+        told = told_at[k]
+        inside = (members(hidden_row) > 0) & (reach[:, k] > 0)
+        is_told = bool(inside.any() and told[inside].all())
+        if n_k == 0 or is_told:  # nothing to protect, or nothing hiding can protect
+            out.append((hidden_row, n_k, None, None, True))
+            continue
         upper = np.tile(reach[:, 0], levels).astype(float)
         lower = np.zeros(f * levels)
         for level in range(k + 1):  # who reached stage k (and so every stage before) is known
             lower[at(level)] = upper[at(level)] = reach[:, level]
-        a = np.array(a_rows)
-        mono = np.zeros(((levels - 1) * f, f * levels))
-        for level in range(1, levels):
-            for c in range(f):
-                mono[(level - 1) * f + c, level * f + c] = 1
-                mono[(level - 1) * f + c, (level - 1) * f + c] = -1
-        constraints = [LinearConstraint(a, values, values), LinearConstraint(mono, -np.inf, 0)]
         objective = np.zeros(f * levels)
         objective[(k + 1) * f:(k + 2) * f] = members(hidden_row)
         found = []
@@ -284,14 +298,7 @@ def _bounds_of_hidden_rows(columns: list[str], frame: pd.DataFrame, reached: np.
                        bounds=Bounds(lower, upper))
             assert res.success
             found.append(round(sign * res.fun))
-        n_k = float(members(hidden_row) @ reach[:, k])
-        # Decisions a shown row at stage k publishes as such (everyone or nobody in it passed).
-        told = np.zeros(f, dtype=bool)
-        for row in g[~g["hidden"] & (g["stage"] == k) & (g["n"] > 0)].to_dict("records"):
-            if row["selected"] in (0, row["n"]):
-                told |= members(row) > 0
-        inside = (members(hidden_row) > 0) & (reach[:, k] > 0)
-        out.append((hidden_row, n_k, found[0], found[1], bool(inside.any() and told[inside].all())))
+        out.append((hidden_row, n_k, found[0], found[1], False))
     return out
 
 
@@ -313,18 +320,18 @@ def test_a_group_small_at_a_late_stage_cannot_be_worked_out_from_the_others():
     funnel = audit_funnel(audit, "g")
     assert funnel.loc["klein", "hidden"] and np.isnan(funnel.loc["klein", 3])
     assert funnel.loc["klein", [0, 1, 2]].tolist() == [40, 9, 3]
-    for row, n, least, most, _ in _bounds_of_hidden_rows(["g"], frame, frame["r"].to_numpy(), audit, 4):
-        assert least < n and most > 0, (row["group"], row["stage"], n, least, most)
+    for row, n, least, most, skip in _bounds_of_hidden_rows(["g"], frame, frame["r"].to_numpy(), audit, 4):
+        assert skip or (least < n and most > 0), (row["group"], row["stage"], n, least, most)
 
 
 def test_hidden_cells_cannot_be_worked_out_at_any_stage():
-    """Thirty random small exports with one to three columns, missing values and three or four
+    """Eighteen random small exports with one to three columns, missing values and three or four
     stages: for every hidden row at stage k, everything the audit shows (all stages, OVERALL) leaves
     both 'someone passed' and 'someone did not' possible, given who reached stage k — unless a shown
     row at that stage holding its people already tells everyone's decision."""
     rng = np.random.default_rng(18)
     checked = 0
-    for case in range(30):
+    for case in range(18):
         levels = int(rng.integers(3, 5))
         frame, columns, _ = next(random_frames(1, seed=100 + case))
         frame = frame.iloc[: int(rng.integers(30, 160))].reset_index(drop=True)
@@ -337,8 +344,8 @@ def test_hidden_cells_cannot_be_worked_out_at_any_stage():
             audit = audit_coded({c: frame[c] for c in columns}, columns, r, STAGES[:levels])
         except AuditInputError:
             continue
-        for row, n, least, most, told in _bounds_of_hidden_rows(columns, frame, r, audit, levels):
-            if n == 0 or told:
+        for row, n, least, most, skip in _bounds_of_hidden_rows(columns, frame, r, audit, levels):
+            if skip:
                 continue
             assert least < n and most > 0, (case, row["attribute"], row["group"], row["stage"], n, least, most)
             checked += 1
@@ -518,3 +525,27 @@ def test_a_stage_index_out_of_range_is_a_programming_error():
     """reached beyond the last stage is the caller's mistake (ValueError), never counted."""
     with pytest.raises(ValueError, match="reached must lie in -1..3"):
         audit_coded({"g": pd.Series(["a", "b"])}, ["g"], np.array([0, 4]), STAGES)
+
+
+def test_recruitsim_audit_prints_and_writes_the_stages(ats, monkeypatch, capsys, tmp_path):
+    """`recruitsim audit` given an audit by stages (as --mapping will make one): the rates table holds
+    OVERALL rows only, the funnel section follows, and the JSON has 'stages', 'funnel' and a stage
+    on every group row."""
+    import json
+
+    import simulator.core.audit as core_audit
+    from simulator.cli import main
+
+    _, audit = ats
+    monkeypatch.setattr(core_audit, "audit_file", lambda *args, **kwargs: audit)
+    path = tmp_path / "ats.csv"
+    path.write_text("geslacht,Fase\nman,Aanbod\n", encoding="utf-8")
+    args = ["audit", str(path), "--group", "geslacht", "--selected", "Fase"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    rates = out[out.index("Verdict"):out.index("Funnel: how many")]
+    assert sum(line.split()[:1] == ["man"] and "×" not in line for line in rates.splitlines()) == 1 and "Funnel: how many people of each group reached each stage" in out
+    assert main(args + ["--json", "-"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["stages"] == STAGES and set(data["funnel"]) == set(COLUMNS)
+    assert {g["stage"] for g in data["groups"]} == {OVERALL, 0, 1, 2}
