@@ -819,15 +819,16 @@ def _protect(groups: pd.DataFrame, tables: list, columns: list[str], fine, publi
         positions = [columns.index(c) for c in tb.combo]
         tb.fine = np.array([index[tuple(p)] for p in fine_parts[:, positions]])
     transitions = [OVERALL] if len(order) == 1 else order[:-1]
-    while True:
-        changed, pinned_any = set(), False
-        for s in transitions:
+    # Stage by stage: hiding at stage k changes nothing published before it, and only takes away
+    # what bounds an earlier stage's decisions, so a stage once protected stays protected.
+    for s in transitions:
+        while True:
             pinned, owners = _pinned(tables, fine_reach, s, order)
             if not pinned:
-                continue
-            pinned_any = True
+                break
             # For each pinned cell hide one shown row that holds it: the deepest (an intersection
             # before a single column, which the headline needs), then the smallest; never a reference.
+            changed = set()
             for f in pinned:
                 holding = [(-len(tb.combo), tb.n(s)[cell], k, tb, cell) for k, (tb, cell, members) in enumerate(owners)
                            if members[f] and not tb.keep[s][cell] and not tb.hidden[s][cell]]
@@ -840,17 +841,14 @@ def _protect(groups: pd.DataFrame, tables: list, columns: list[str], fine, publi
                 tb.hidden[s][cell] = True
                 _close(tb.hidden, published)
                 changed.add(id(tb))
-            break  # protect again from the first stage, with the cells hidden now
-        if not pinned_any:
-            break
-        if not changed:  # only references are left to hide: hide everything
+            if not changed:  # only references are left to hide: hide everything from this stage on
+                for tb in tables:
+                    tb.hidden[s][:] = True
+                    _close(tb.hidden, published)
+                break
             for tb in tables:
-                for h in tb.hidden.values():
-                    h[:] = True
-            break
-        for tb in tables:
-            if id(tb) in changed:
-                _line_rule(tb, order)
+                if id(tb) in changed:
+                    _line_rule(tb, order)
     for tb in tables:
         for s in order:
             row = tb.rows[s]
