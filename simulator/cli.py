@@ -119,28 +119,10 @@ def _group_json(row, stage=None, attribute_label=None, group_label=None) -> dict
 
 
 def _note(row, lang: str) -> str:
-    """The last column of a rates table: why a row is special."""
-    from .core.grouptable import STATUS_FEW, STATUS_NOT_ENOUGH, STATUS_SUPPRESSED, STATUS_UNKNOWN
+    """The last column of a rates table: why a row is special (shared with the audit window)."""
+    from .core.audit_view import row_note
 
-    status = row["status"]
-    if status == STATUS_UNKNOWN:
-        return t("cli.note.unknown", lang) + (" · " + t("cli.note.hidden", lang) if row["hidden"] else "")
-    if row["hidden"]:
-        if status == STATUS_NOT_ENOUGH:
-            return t("cli.note.not_enough", lang)
-        if status == STATUS_SUPPRESSED:
-            return t("cli.note.suppressed", lang)
-        return t("cli.note.complementary", lang)
-    if row["reference"]:
-        return t("cli.note.reference", lang)
-    if row["significant_lower"]:
-        note = t("cli.note.significant", lang)
-        return note + (" · " + t("cli.note.below_08", lang) if row["below_four_fifths"] else "")
-    if row["below_four_fifths"]:
-        return t("cli.note.below_08", lang)
-    if status == STATUS_FEW:
-        return t("cli.note.too_few", lang)
-    return ""
+    return row_note(row, lang)
 
 
 def _rates_table(frame, lang: str, by_attribute: bool) -> str:

@@ -57,6 +57,8 @@ def test_suggestion_finds_the_columns_of_a_dutch_export():
     assert mapping.group_columns == ["Geslacht", "Leeftijdsgroep"]
     assert mapping.strata_column == "Vacature"
     assert mapping.outcome_values == {"Uitgenodigd": "yes", "Afgewezen": "no"}  # "In behandeling" left to the user
+    # "vrouw" differs from "Vrouw" only in capitals; "Onbekend" says it is unknown. "V" is left to the user.
+    assert mapping.group_values == {"Geslacht": {"vrouw": "Vrouw", "Onbekend": ""}}
 
 
 def test_mapped_audit_counts_equal_a_count_by_hand():

@@ -46,6 +46,11 @@ MORE_YES = frozenset({"uitgenodigd", "invited", "aangenomen", "hired", "door", "
 MORE_NO = frozenset({"niet uitgenodigd", "not invited", "afgewezen", "rejected", "declined", "negatief",
                      "negative", "niet door", "failed", "not selected", "niet geselecteerd", "afwijzing"})
 
+# Group values that say the group is not known (compared lower-case): suggested as unknown.
+UNKNOWN_WORDS = frozenset({"onbekend", "unknown", "niet bekend", "not known", "wil ik niet zeggen", "zeg ik liever niet",
+                           "prefer not to say", "not disclosed", "niet opgegeven", "not stated", "n.v.t.", "nvt",
+                           "n/a", "geen antwoord", "no answer", "?"})
+
 # Column-name hints for a first guess (lower-case words inside the name).
 OUTCOME_HINTS = ("selected", "geselecteerd", "uitgenodigd", "invited", "outcome", "uitkomst", "besluit", "decision",
                  "resultaat", "result", "status", "fase", "stage", "hired", "aangenomen")
@@ -53,6 +58,7 @@ GROUP_HINTS = ("geslacht", "gender", "sex", "leeftijd", "age", "herkomst", "orig
                "nationality", "beperking", "disability", "etniciteit", "ethnicity", "race")
 STRATA_HINTS = ("vacature", "vacancy", "functie", "job", "position", "ronde", "round", "requisition")
 MAX_GROUP_VALUES = 30  # a column with more distinct values is unlikely to be a group (an id, a date)
+MAX_LISTED_VALUES = 1000  # values listed for a column; more, and it is neither outcome nor group
 
 
 @dataclass
@@ -88,10 +94,14 @@ class AuditMapping:
 # Values and counts
 # ---------------------------------------------------------------------------------------------
 
-def value_counts(values: pd.Series) -> list[tuple[str | None, int]]:
+def value_counts(values: pd.Series, limit: int | None = None) -> list[tuple[str | None, int]] | None:
     """The distinct values of a column, stripped, with how many rows hold each, most frequent first
-    (ties in text order); ``None`` stands for a missing value (empty, NA, null, …)."""
+    (ties in text order); ``None`` stands for a missing value (empty, NA, null, …). With ``limit``,
+    a column of more distinct values than that (an id, a date, a free text) gives None: it is no
+    outcome or group column, and listing a million values would only cost time."""
     codes, raw = _distinct(values)
+    if limit is not None and len(raw) - 1 > limit:
+        return None
     counts = np.bincount(np.where(codes < 0, len(raw) - 1, codes), minlength=len(raw))
     merged: dict[str | None, int] = {}
     for value, count in zip(raw, counts):
@@ -107,6 +117,12 @@ def outcome_of(value: str | None, mapping: AuditMapping) -> str | None:
     if value is None:
         return NOT_A_DECISION
     return mapping.outcome_values.get(value)
+
+
+def column_values(frame: pd.DataFrame, limit: int = MAX_LISTED_VALUES) -> dict[str, list | None]:
+    """``value_counts`` of every column named once (None for a column of more than ``limit`` values)."""
+    names = [str(c).strip() for c in frame.columns]
+    return {name: value_counts(frame.iloc[:, i], limit) for i, name in enumerate(names) if names.count(name) == 1}
 
 
 @dataclass
@@ -184,12 +200,7 @@ def suggest_mapping(frame: pd.DataFrame, sheet: str | None = None) -> AuditMappi
     or round. Outcome values that read as yes or no are placed; anything else is left for the user.
     """
     names = [str(c).strip() for c in frame.columns]
-    counted = {}
-    for name in names:
-        if names.count(name) > 1:
-            continue
-        counts = value_counts(frame[name])
-        counted[name] = counts if len(counts) <= 5 * MAX_GROUP_VALUES else None
+    counted = column_values(frame)
     binary = [n for n, c in counted.items() if c and 2 <= len([v for v, _ in c if v is not None]) <= 3
               and all(v is None or _yes_no(v) for v, _ in c)]
     hinted = [n for n in counted if _hinted(n, OUTCOME_HINTS)]
@@ -203,7 +214,26 @@ def suggest_mapping(frame: pd.DataFrame, sheet: str | None = None) -> AuditMappi
     for value, _ in counted.get(outcome) or []:
         if value is not None and _yes_no(value):
             values[value] = _yes_no(value)
-    return AuditMapping(outcome, groups, strata, values, [], {}, sheet)
+    return AuditMapping(outcome, groups, strata, values, [], {g: _suggest_names(counted[g]) for g in groups
+                                                              if _suggest_names(counted[g])}, sheet)
+
+
+def _suggest_names(counts) -> dict[str, str]:
+    """Spellings of one value that differ only in capitals are merged under the most frequent one;
+    a value that says it is unknown ("onbekend", "prefer not to say") is marked unknown."""
+    names, first = {}, {}
+    for value, _ in counts:  # most frequent first
+        if value is None:
+            continue
+        if value.lower() in UNKNOWN_WORDS:
+            names[value] = UNKNOWN_GROUP
+            continue
+        key = value.casefold()
+        if key in first:
+            names[value] = first[key]
+        else:
+            first[key] = value
+    return names
 
 
 # ---------------------------------------------------------------------------------------------
