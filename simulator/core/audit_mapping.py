@@ -138,15 +138,20 @@ class MappingCounts:
     groups: dict[str, dict[str, int]]  # group column → name in the audit → rows ("" = unknown)
 
 
-def mapping_counts(frame: pd.DataFrame, mapping: AuditMapping) -> MappingCounts:
-    """Count what ``mapping`` makes of ``frame`` (columns it names that are absent are skipped)."""
+def mapping_counts(frame: pd.DataFrame, mapping: AuditMapping, values: dict | None = None) -> MappingCounts:
+    """Count what ``mapping`` makes of ``frame`` (columns it names that are absent are skipped).
+    ``values``: the columns' ``value_counts`` when they are known already (``column_values``)."""
     present = {str(c).strip() for c in frame.columns}
+
+    def counts_of(column):
+        known = values.get(column) if values is not None else None
+        return known if known is not None else value_counts(frame[column])
     targets = mapping.stages if mapping.stages else [YES, NO]
     by_outcome = {s: 0 for s in targets}
     not_a_decision = unmapped = 0
     unmapped_values = []
     if mapping.outcome_column in present:
-        for value, count in value_counts(frame[mapping.outcome_column]):
+        for value, count in counts_of(mapping.outcome_column):
             meaning = outcome_of(value, mapping)
             if meaning == NOT_A_DECISION:
                 not_a_decision += count
@@ -160,7 +165,7 @@ def mapping_counts(frame: pd.DataFrame, mapping: AuditMapping) -> MappingCounts:
         if column not in present:
             continue
         named: dict[str, int] = {}
-        for value, count in value_counts(frame[column]):
+        for value, count in counts_of(column):
             name = UNKNOWN_GROUP if value is None else (_text(mapping.group_name(column, value)) or UNKNOWN_GROUP)
             named[name] = named.get(name, 0) + count
         groups[column] = named
@@ -191,16 +196,17 @@ def _hinted(name: str, hints) -> bool:
     return any(h in low for h in hints)
 
 
-def suggest_mapping(frame: pd.DataFrame, sheet: str | None = None) -> AuditMapping:
+def suggest_mapping(frame: pd.DataFrame, sheet: str | None = None, values: dict | None = None) -> AuditMapping:
     """A first mapping for a new file: the user checks and corrects it in the window.
 
     The outcome column is one whose values all read as yes/no (preferring a name that says so),
     else one whose name says outcome, stage or status; group columns have a name that says gender,
     age, origin or disability and a handful of values; the stratum column a name that says vacancy
     or round. Outcome values that read as yes or no are placed; anything else is left for the user.
+    ``values``: ``column_values(frame)`` when it is known already.
     """
     names = [str(c).strip() for c in frame.columns]
-    counted = column_values(frame)
+    counted = values if values is not None else column_values(frame)
     binary = [n for n, c in counted.items() if c and 2 <= len([v for v, _ in c if v is not None]) <= 3
               and all(v is None or _yes_no(v) for v, _ in c)]
     hinted = [n for n in counted if _hinted(n, OUTCOME_HINTS)]

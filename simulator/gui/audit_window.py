@@ -472,7 +472,7 @@ class AuditWindow(QDialog):
         if not keep and self.mapping is not None and all(c in columns for c in self.mapping.columns()):
             keep = True  # next quarter's export with the same columns: the mapping still applies
         if not keep:
-            self.mapping = suggest_mapping(frame, self.sheet)
+            self.mapping = suggest_mapping(frame, self.sheet, values)
         self.mapping.sheet = self.sheet
         self._show_message("")
         self.retranslate()
@@ -645,7 +645,7 @@ class AuditWindow(QDialog):
             return
         from ..core.audit_mapping import suggest_mapping
 
-        guess = suggest_mapping(self.frame[[column]], self.sheet)
+        guess = suggest_mapping(self.frame[[column]], self.sheet, {column: self.values.get(column)})
         self.mapping.outcome_column = column
         self.mapping.outcome_values = guess.outcome_values if not self.mapping.stages else {}
         if self.mapping.stages:
@@ -749,14 +749,14 @@ class AuditWindow(QDialog):
         m = self.mapping
         mapping = AuditMapping(m.outcome_column, list(m.group_columns), m.strata_column, dict(m.outcome_values),
                                list(m.stages), {c: dict(v) for c, v in m.group_values.items()}, m.sheet)
-        frame, path, signals = self.frame, self.path, self._signals
+        frame, path, signals, values = self.frame, self.path, self._signals, self.values
         self.status.setText(t("gui.audit.measuring", self.lang))
 
         def work():
             audit = counts = None
             error = ""
             try:
-                counts = mapping_counts(frame, mapping)
+                counts = mapping_counts(frame, mapping, values)
                 audit = audit_mapped(frame, mapping, path)
                 audit.findings.compute()
             except Exception as exc:  # noqa: BLE001 - one line in the window, never a crash
