@@ -24,7 +24,7 @@ def export(path, n=3000, seed=5):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def opened(qtbot, tmp_path):
     win = AuditWindow("en")
     qtbot.addWidget(win)
     frame = export(tmp_path / "export.csv")
@@ -39,9 +39,9 @@ def wait_audit(qtbot, win):
         pass
 
 
-def test_opening_an_export_guesses_the_mapping_and_measures_it(window):
+def test_opening_an_export_guesses_the_mapping_and_measures_it(opened):
     """The window reads the file, proposes the mapping and shows counts that add up to the file."""
-    win, frame, _ = window
+    win, frame, _ = opened
     assert win.error == ""
     assert win.mapping.outcome_column == "Status"
     assert win.mapping.group_columns == ["Geslacht", "Leeftijd"]
@@ -50,9 +50,9 @@ def test_opening_an_export_guesses_the_mapping_and_measures_it(window):
     assert win.audit.rows == int(frame["Status"].isin(["Uitgenodigd", "Afgewezen"]).sum())
 
 
-def test_the_rate_chart_draws_core_numbers(window):
+def test_the_rate_chart_draws_core_numbers(opened):
     """Each bar's label and rate, and the "rate · x of n" text, are the audit's own numbers."""
-    win, frame, _ = window
+    win, frame, _ = opened
     win.tabs.setCurrentIndex(list(win.pages).index("rates"))
     win.rates_column.setCurrentIndex(win.rates_column.findData("Geslacht"))
     win.draw_rates()
@@ -67,9 +67,9 @@ def test_the_rate_chart_draws_core_numbers(window):
     assert f"{picked:,} of {len(women):,}" in text
 
 
-def test_marking_a_value_unknown_in_the_table_changes_the_counts(qtbot, window):
+def test_marking_a_value_unknown_in_the_table_changes_the_counts(qtbot, opened):
     """Ticking 'unknown' for a group value takes its rows out of the comparison, live."""
-    win, frame, _ = window
+    win, frame, _ = opened
     win.values_column.setCurrentIndex(win.values_column.findData("Geslacht"))
     win._fill_group_values()
     table = win.values_table
@@ -82,9 +82,9 @@ def test_marking_a_value_unknown_in_the_table_changes_the_counts(qtbot, window):
     assert "V" not in set(win.audit.groups.loc[win.audit.groups["attribute"] == "Geslacht", "group"])
 
 
-def test_renaming_merges_two_values(qtbot, window):
+def test_renaming_merges_two_values(qtbot, opened):
     """Typing an existing name for a value merges the two groups in the audit."""
-    win, frame, _ = window
+    win, frame, _ = opened
     win.values_column.setCurrentIndex(win.values_column.findData("Geslacht"))
     win._fill_group_values()
     table = win.values_table
@@ -97,9 +97,9 @@ def test_renaming_merges_two_values(qtbot, window):
     assert int(women["n"].iloc[0]) == int((frame["Geslacht"].isin(["Vrouw", "vrouw", "V"]) & decided).sum())
 
 
-def test_placing_an_outcome_value_with_its_combo(qtbot, window):
+def test_placing_an_outcome_value_with_its_combo(qtbot, opened):
     """Choosing 'not selected' for an unplaced outcome value brings its rows into the audit."""
-    win, frame, _ = window
+    win, frame, _ = opened
     table = win.outcome_table
     row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "In behandeling")
     combo = table.cellWidget(row, 2)
@@ -110,9 +110,9 @@ def test_placing_an_outcome_value_with_its_combo(qtbot, window):
     assert win.audit.rows == len(frame)
 
 
-def test_a_saved_mapping_round_trips_and_a_bad_one_keeps_the_current(qtbot, window):
+def test_a_saved_mapping_round_trips_and_a_bad_one_keeps_the_current(qtbot, opened):
     """Save mapping… writes what the window used; a damaged mapping is one line and changes nothing."""
-    win, frame, tmp_path = window
+    win, frame, tmp_path = opened
     assert win.save_mapping(str(tmp_path / "m.json"))
     assert load_mapping(tmp_path / "m.json") == win.mapping
     (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
@@ -122,9 +122,9 @@ def test_a_saved_mapping_round_trips_and_a_bad_one_keeps_the_current(qtbot, wind
     assert win.mapping is before
 
 
-def test_a_mapping_opened_from_file_is_applied(qtbot, window):
+def test_a_mapping_opened_from_file_is_applied(qtbot, opened):
     """Open mapping… applies a saved mapping: the audit equals core's audit with that mapping."""
-    win, frame, tmp_path = window
+    win, frame, tmp_path = opened
     mapping = load_mapping_from(win)
     mapping.group_columns = ["Leeftijd"]
     save_mapping(mapping, tmp_path / "age.json")
@@ -142,9 +142,9 @@ def load_mapping_from(win):
     return mapping_from_dict(win.mapping.as_dict(), "copy")
 
 
-def test_a_bad_file_is_one_line_and_the_window_keeps_its_audit(qtbot, window):
+def test_a_bad_file_is_one_line_and_the_window_keeps_its_audit(qtbot, opened):
     """Opening an unreadable file shows one line naming it; the mapping and the audit stay."""
-    win, frame, tmp_path = window
+    win, frame, tmp_path = opened
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     mapping, audit = win.mapping, win.audit
     with qtbot.waitSignal(win.audit_ready, timeout=60000):
@@ -153,19 +153,32 @@ def test_a_bad_file_is_one_line_and_the_window_keeps_its_audit(qtbot, window):
     assert win.mapping is mapping and win.audit is audit
 
 
-def test_no_group_column_is_a_message_not_a_crash(qtbot, window):
+def test_no_group_column_is_a_message_not_a_crash(qtbot, opened):
     """Unticking every group column says what is missing in one line."""
-    win, _, _ = window
+    win, _, _ = opened
     for i in range(win.group_list.count()):
         win.group_list.item(i).setCheckState(Qt.CheckState.Unchecked)
     qtbot.waitUntil(lambda: "no group column" in win.error, timeout=60000)
     assert win.audit is None
 
 
-def test_the_window_speaks_dutch(qtbot, window):
+def test_the_window_speaks_dutch(qtbot, opened):
     """Switching the language retranslates the window and the counts line."""
-    win, _, _ = window
+    win, _, _ = opened
     win.set_language("nl")
     assert win.tabs.tabText(0) == "Het bestand"
     assert "rijen" in win.status.text()
     assert "computer" in win.privacy.text()
+
+
+def test_the_file_menu_opens_the_audit_and_it_follows_the_language(qtbot, window, tmp_path):
+    """File → Audit my decisions… opens the window on a file; switching the app to Dutch switches it."""
+    main = window
+    export(tmp_path / "q1.csv", n=400)
+    action = next(a for a in main.file_menu.actions() if a.data() == "gui.audit.menu")
+    assert action.text() == "Audit my decisions…"
+    audit_window = main.open_audit(str(tmp_path / "q1.csv"))
+    qtbot.waitUntil(lambda: audit_window.audit is not None, timeout=60000)
+    main.controller.set_language("nl")
+    qtbot.waitUntil(lambda: audit_window.lang == "nl", timeout=10000)
+    assert audit_window.windowTitle().startswith("Mijn eigen beslissingen toetsen")
