@@ -603,7 +603,7 @@ def _audit_from_args(args):
     from .core.audit import AuditInputError, audit_file, read_decisions
 
     if args.mapping:
-        if args.group or args.selected or args.strata:
+        if args.group is not None or args.selected is not None or args.strata is not None:
             raise AuditInputError("--mapping names the columns itself; leave out --group, --selected and --strata")
         from .core.audit_mapping import audit_mapped, load_mapping
 
@@ -611,7 +611,7 @@ def _audit_from_args(args):
         sheet = args.sheet if args.sheet is not None else mapping.sheet
         frame = read_decisions(args.file, mapping.columns(), sheet)
         return audit_mapped(frame, mapping, args.file)
-    missing = [flag for flag, value in (("--group", args.group), ("--selected", args.selected)) if not value]
+    missing = [flag for flag, value in (("--group", args.group), ("--selected", args.selected)) if value is None]
     if missing:
         raise AuditInputError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} needed "
                               "(or --mapping FILE, a column mapping saved in the window)")
