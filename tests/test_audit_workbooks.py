@@ -242,3 +242,90 @@ def test_the_text_report_names_the_sheet_and_blank_rows(capsys, tmp_path):
     assert "Werkblad ‘Besluiten’; lege rijen overgeslagen: 1." in out
 
 
+
+
+def _both_readers(monkeypatch, path, **kwargs):
+    """read_decisions of ``path`` with python-calamine and again with openpyxl alone."""
+    from simulator.core import audit
+
+    fast = read_decisions(str(path), **kwargs)
+    monkeypatch.setattr(audit, "_calamine", lambda: None)
+    slow = read_decisions(str(path), **kwargs)
+    monkeypatch.undo()
+    return fast, slow
+
+
+def test_calamine_and_openpyxl_read_a_sheet_alike(monkeypatch, tmp_path):
+    """The fast reader and openpyxl agree: header = first non-blank row, texts (dates, TRUE, 30.0, -2.5), row numbers, blank rows."""
+    import datetime
+
+    path = tmp_path / "export.xlsx"
+    rows = [[None], ["Toelichting boven de kop"], [None, None],
+            ["geslacht", "datum", "score", "uitgenodigd", "leeg"],
+            ["man", datetime.datetime(2024, 3, 1), 30.0, True, None],
+            [None, None, None, None, None],
+            ["vrouw", datetime.datetime(2024, 3, 1, 9, 30), -2.5, False, None],
+            ["=1+1", datetime.date(2024, 3, 2), 1, 1, None],
+            ["X", None, "30", "ja", "  "]]
+    write_book(path, {"Data": rows})
+    _with_cached(path, {"A8": "2"})
+    fast, slow = _both_readers(monkeypatch, path)
+    assert {k: fast.attrs[k] for k in ("row_numbers", "blank_rows", "sheet")} == \
+        {k: slow.attrs[k] for k in ("row_numbers", "blank_rows", "sheet")} == \
+        {"row_numbers": (4, 5, 7, 8, 9), "blank_rows": 2, "sheet": "Data"}
+    assert list(fast.columns) == list(slow.columns) == ["Toelichting boven de kop", "", "", "", ""]
+    as_text = lambda frame: frame.astype(str).to_numpy().tolist()  # noqa: E731
+    assert as_text(fast) == as_text(slow)
+    assert as_text(fast)[1:4] == [["man", "2024-03-01", "30", "True", ""], ["vrouw", "2024-03-01 09:30:00", "-2.5", "False", ""],
+                                  ["2", "2024-03-02", "1", "1", ""]]
+
+
+def test_true_and_one_stay_apart_in_one_column(tmp_path):
+    """A column holding both TRUE and 1 keeps them as two texts (Python counts True == 1)."""
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Data": [["g", "s"], [True, 1], [1, 0], [False, True], [0, False]]})
+    frame = read_decisions(str(path))
+    assert frame["g"].astype(str).tolist() == ["True", "1", "False", "0"]
+    assert frame["s"].astype(str).tolist() == ["1", "0", "True", "False"]
+
+
+def test_preview_reads_the_first_rows_and_lists_the_sheets(tmp_path):
+    """preview gives the first rows of every column below the header; sheet_names lists a workbook's sheets, [] for CSV."""
+    from simulator.core.audit import preview, sheet_names
+
+    path = tmp_path / "export.xlsx"
+    body = export_rows(300, 5)
+    write_book(path, {"Uitleg": [["lees mij"]], "Besluiten": [["geslacht", "leeftijd", "uitgenodigd"], [None] * 3, *body]})
+    assert sheet_names(str(path)) == ["Uitleg", "Besluiten"]
+    frame = preview(str(path), sheet="Besluiten", rows=20)
+    assert list(frame.columns) == ["geslacht", "leeftijd", "uitgenodigd"] and len(frame) == 20
+    assert frame["uitgenodigd"].astype(str).tolist() == [r[2] for r in body[:20]]
+    assert frame.attrs["row_numbers"][0] == 3 and frame.attrs["blank_rows"] == 1
+    csv_path = tmp_path / "export.csv"
+    csv_path.write_text("a;b\n" + "x;1\n" * 100, encoding="utf-8")
+    assert sheet_names(str(csv_path)) == [] and len(preview(str(csv_path), rows=7)) == 7
+    with pytest.raises(AuditInputError, match="no sheet 'Q9'"):
+        preview(str(path), sheet="Q9")
+
+
+def test_a_header_only_sheet_is_refused_by_preview_too(tmp_path):
+    """preview gives the same one-line message as the full read for a sheet with a header but no rows."""
+    from simulator.core.audit import preview
+
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Kop": [["geslacht", "uitgenodigd"]]})
+    with pytest.raises(AuditInputError, match="sheet 'Kop': has a header but no rows"):
+        preview(str(path))
+
+
+def test_progress_is_reported_and_ends_at_one(tmp_path):
+    """read_decisions calls progress with rising fractions between 0 and 1, the last one 1.0, for CSV and XLSX."""
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Data": [["geslacht", "leeftijd", "uitgenodigd"], *export_rows(200, 6)]})
+    csv_path = tmp_path / "export.csv"
+    csv_path.write_text("g;s\n" + "a;ja\nb;nee\n" * 200_000, encoding="utf-8")
+    for file in (path, csv_path):
+        seen = []
+        read_decisions(str(file), progress=seen.append)
+        assert seen == sorted(seen) and seen[-1] == 1.0 and all(0 <= f <= 1 for f in seen)
+    assert len(seen) > 5  # the CSV of 2.4 MB reports on the way, not only at the end
