@@ -436,12 +436,12 @@ def _read_with_calamine(calamine, file: Path, name: str, columns, sheet, limit: 
         progress(0.8)
     if not rows:
         raise AuditInputError(f"{where}: the sheet has no rows")
-    width = max(len(row) for row in rows)
-    if any(len(row) != width for row in rows):
-        rows = [row + [""] * (width - len(row)) for row in rows]
-    cells = np.empty((len(rows), width), dtype=object)
-    cells[:] = rows
+    cells = np.array(rows, dtype=object)  # calamine's rows are all as wide as the sheet
+    if cells.ndim != 2:  # should they ever not be
+        width = max(len(row) for row in rows)
+        cells = np.array([row + [""] * (width - len(row)) for row in rows], dtype=object)
     del rows
+    width = cells.shape[1]
     # Each column as codes into its distinct texts (-1: empty): every distinct value is made text once.
     coded = [_column_texts(cells[:, j]) for j in range(width)]
     del cells
@@ -527,7 +527,8 @@ def _uncalculated_formulas(file: Path, title: str) -> bool:
             tail = b""
             with archive.open(part) as fh:
                 while chunk := fh.read(1 << 20):
-                    if _FORMULA_START.search(tail + chunk):
+                    text = tail + chunk
+                    if (b"<f" in text or b":f" in text) and _FORMULA_START.search(text):
                         break
                     tail = chunk[-16:]
                 else:
