@@ -329,3 +329,67 @@ def test_progress_is_reported_and_ends_at_one(tmp_path):
         read_decisions(str(file), progress=seen.append)
         assert seen == sorted(seen) and seen[-1] == 1.0 and all(0 <= f <= 1 for f in seen)
     assert len(seen) > 5  # the CSV of 2.4 MB reports on the way, not only at the end
+
+
+def test_a_chart_sheet_is_named_and_skipped_by_default(capsys, tmp_path):
+    """A chart sheet chosen with --sheet is one line; without --sheet the first sheet of rows is read,
+    and sheet_names lists only sheets of rows."""
+    from openpyxl.chart import BarChart, Reference
+
+    from simulator.core.audit import sheet_names
+
+    path = tmp_path / "export.xlsx"
+    book = openpyxl.Workbook()
+    data = book.active
+    data.title = "Data"
+    for row in [["geslacht", "leeftijd", "uitgenodigd"], *export_rows(60, 7)]:
+        data.append(row)
+    chart = book.create_chartsheet("Grafiek", 0)
+    bars = BarChart()
+    bars.add_data(Reference(data, min_col=2, min_row=1, max_row=10))
+    chart.add_chart(bars)
+    book.save(path)
+    assert "sheet 'Grafiek': is a chart, not a sheet of rows" in refused(capsys, path, *ARGS, "--sheet", "Grafiek")
+    assert audit_json(capsys, path, *ARGS)["sheet"] == "Data"
+    assert sheet_names(str(path)) == ["Data"]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("geslacht,uitgenodigd\n", None),
+    ("geslacht\tuitgenodigd\nman\tja\nvrouw\tnee\n", "it looks separated by tabs"),
+    ("geslacht|uitgenodigd\nman|ja\nvrouw|nee\n", "separated by commas or semicolons"),
+    ("geslacht\nman\nvrouw\n", "separated by commas or semicolons"),
+])
+def test_a_file_of_one_column_says_so(capsys, tmp_path, text, words):
+    """A CSV that reads as one column (tabs, pipes, or truly one column) is one line saying so and why;
+    a header without rows says that instead."""
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    err = refused(capsys, path, "--group", "geslacht", "--selected", "uitgenodigd")
+    assert ("has only one column" in err and words in err) if words else "has a header but no rows" in err
+
+
+def test_a_sheet_of_one_column_says_so(capsys, tmp_path):
+    """A sheet with one column names the sheet and the column, in one line."""
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Data": [["geslacht"], ["man"], ["vrouw"]]})
+    err = refused(capsys, path, *ARGS)
+    assert "sheet 'Data': has only one column ('geslacht'); an audit needs a group column and a decision column" in err
+
+
+def test_a_selected_column_with_three_values_names_the_sheet_row(capsys, tmp_path):
+    """ja / nee / onbekend in a workbook's selected column: one line naming sheet, column and the row of the third value."""
+    path = tmp_path / "export.xlsx"
+    rows = [["geslacht", "leeftijd", "uitgenodigd"]] + [["man", 25, "ja"], ["vrouw", 35, "nee"]] * 10 + \
+        [["man", 45, "onbekend"]]
+    write_book(path, {"Besluiten": rows})
+    err = refused(capsys, path, *ARGS)
+    assert "sheet 'Besluiten': column 'uitgenodigd' must be binary" in err and "row 22 has 'onbekend'" in err
+
+
+def test_one_group_only_in_a_workbook_names_the_column(capsys, tmp_path):
+    """A group column with one value in a workbook is one line naming the sheet, the column and the value."""
+    path = tmp_path / "export.xlsx"
+    write_book(path, {"Data": [["geslacht", "leeftijd", "uitgenodigd"]] + [["vrouw", 25, "ja"], ["vrouw", 35, "nee"]] * 5})
+    err = refused(capsys, path, *ARGS)
+    assert "sheet 'Data': column 'geslacht' has only one value ('vrouw')" in err

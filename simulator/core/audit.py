@@ -168,7 +168,7 @@ def _sheet_names(file: Path, name: str) -> list[str]:
     if calamine is not None:
         try:
             with calamine.CalamineWorkbook.from_path(str(file)) as book:
-                return list(book.sheet_names)
+                return [m.name for m in book.sheets_metadata if not _is_chart(m.typ)]
         except Exception:  # noqa: BLE001 - openpyxl below gives the established message
             pass
     openpyxl = _openpyxl(name)
@@ -177,7 +177,7 @@ def _sheet_names(file: Path, name: str) -> list[str]:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(file, read_only=True, data_only=True)
             try:
-                return list(book.sheetnames)
+                return [ws.title for ws in book.worksheets]
             finally:
                 book.close()
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
@@ -300,7 +300,7 @@ def _read_csv(file: Path, name: str, columns, sep: str, header: str, encoding: s
     try:
         # The header as it is written (pandas would rename a second "gender" to "gender.1").
         names = [str(c).strip() for c in pd.read_csv(file, header=None, nrows=1, **options).iloc[0]]
-        wanted = _check_columns(names, columns, name)
+        wanted = _check_columns(names, columns, name, text=True)
         if limit is not None:
             return pd.read_csv(file, usecols=wanted, nrows=limit, **options), names, wanted
         if wanted is not None:  # the columns an audit counts by: read straight into categories
@@ -389,13 +389,21 @@ def _read_workbook(file: Path, name: str, columns: list[str] | None, sheet: str 
     return _read_with_openpyxl(file, name, columns, sheet, limit, progress)
 
 
-def _pick_sheet(names: list[str], sheet: str | None, name: str) -> str:
-    if not names:
-        raise AuditInputError(f"{name}: the workbook has no sheets")
-    title = names[0] if sheet is None else sheet
+def _pick_sheet(names: list[str], sheet: str | None, name: str, charts=frozenset()) -> str:
+    """``sheet``, or the first sheet of rows (a chart sheet is skipped); one line when there is none."""
+    rows = [n for n in names if n not in charts]
+    if not rows:
+        raise AuditInputError(f"{name}: the workbook has no sheets" if not names else
+                              f"{name}: the workbook holds only charts, no sheet of rows")
+    title = rows[0] if sheet is None else sheet
     if title not in names:
-        raise AuditInputError(f"{name}: no sheet {_quoted(title)} (sheets: {_listing(names)})")
+        raise AuditInputError(f"{name}: no sheet {_quoted(title)} (sheets: {_listing(rows)})")
     return title
+
+
+def _is_chart(kind) -> bool:
+    """Whether calamine's sheet type is anything but a sheet of rows (a chart sheet, a macro sheet)."""
+    return str(kind).rsplit(".", 1)[-1] not in ("WorkSheet", "None")
 
 
 def _read_with_calamine(calamine, file: Path, name: str, columns, sheet, limit: int | None,
@@ -408,12 +416,12 @@ def _read_with_calamine(calamine, file: Path, name: str, columns, sheet, limit: 
     with book:
         try:
             names = list(book.sheet_names)
-            kinds = {m.name: m.typ for m in book.sheets_metadata}
+            charts = {m.name for m in book.sheets_metadata if _is_chart(m.typ)}
         except Exception:  # noqa: BLE001
             return None
-        title = _pick_sheet(names, sheet, name)
+        title = _pick_sheet(names, sheet, name, charts)
         where = f"{name}, sheet {_quoted(title)}"
-        if str(kinds.get(title)).rsplit(".", 1)[-1] not in ("WorkSheet", "None"):
+        if title in charts:
             raise AuditInputError(f"{where}: is a chart, not a sheet of rows")
         if _uncalculated_formulas(file, title):
             return None
@@ -548,7 +556,8 @@ def _read_with_openpyxl(file: Path, name: str, columns, sheet, limit: int | None
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(file, read_only=True, data_only=False)
             try:
-                title = _pick_sheet(list(book.sheetnames), sheet, name)
+                charts = set(book.sheetnames) - {ws.title for ws in book.worksheets}
+                title = _pick_sheet(list(book.sheetnames), sheet, name, charts)
                 where = f"{name}, sheet {_quoted(title)}"
                 ws = book[title]
                 if not hasattr(ws, "iter_rows"):
@@ -686,11 +695,19 @@ def _cached_values(openpyxl, file: Path, title: str, rows, formulas, where: str)
     return rows
 
 
-def _check_columns(present, wanted: list[str] | None, file: str) -> list[int] | None:
-    """The position of each wanted column, in file order; an error if one is absent or appears twice."""
+def _check_columns(present, wanted: list[str] | None, file: str, text: bool = False) -> list[int] | None:
+    """The position of each wanted column, in file order; an error if one is absent or appears twice.
+
+    A file of one column is named as such (``text``: a CSV, where it mostly means another separator)."""
     if wanted is None:
         return None
     present = [str(c).strip() for c in present]
+    if len(present) == 1 and any(col != present[0] for col in wanted):
+        hint = "an audit needs a group column and a decision column"
+        if text:
+            hint = ("it looks separated by tabs; save it as CSV with commas or semicolons" if "\t" in present[0]
+                    else "columns must be separated by commas or semicolons")
+        raise AuditInputError(f"{file}: has only one column ({_quoted(present[0])}); {hint}")
     return sorted(_position(present, col, file) for col in dict.fromkeys(wanted))
 
 
