@@ -393,3 +393,55 @@ def test_one_group_only_in_a_workbook_names_the_column(capsys, tmp_path):
     write_book(path, {"Data": [["geslacht", "leeftijd", "uitgenodigd"]] + [["vrouw", 25, "ja"], ["vrouw", 35, "nee"]] * 5})
     err = refused(capsys, path, *ARGS)
     assert "sheet 'Data': column 'geslacht' has only one value ('vrouw')" in err
+
+
+class _Cancelled(Exception):
+    """What a window's progress callback raises to stop a read."""
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "xlsx-openpyxl"])
+def test_what_progress_raises_stops_the_read_unchanged(monkeypatch, tmp_path, kind):
+    """An exception raised by the progress callback (a cancel) comes out of read_decisions as it was raised."""
+    from simulator.core import audit
+
+    if kind == "csv":
+        path = tmp_path / "export.csv"
+        path.write_text("g;s\n" + "a;ja\nb;nee\n" * 200_000, encoding="utf-8")
+    else:
+        path = tmp_path / "export.xlsx"
+        write_book(path, {"Data": [["geslacht", "leeftijd", "uitgenodigd"], *export_rows(12_000, 8)]})
+        if kind == "xlsx-openpyxl":
+            monkeypatch.setattr(audit, "_calamine", lambda: None)
+    seen = []
+
+    def cancel(fraction):
+        seen.append(fraction)
+        if fraction > 0:
+            raise _Cancelled("stop")
+    with pytest.raises(_Cancelled, match="stop"):
+        read_decisions(str(path), progress=cancel)
+    assert seen[-1] < 1.0
+
+
+def test_saved_formula_values_are_read_by_the_fast_reader(monkeypatch, tmp_path):
+    """A sheet whose formulas all have saved values is read by python-calamine (openpyxl is not needed),
+    shared formulas with a namespace prefix included; one without a saved value goes to openpyxl."""
+    from simulator.core import audit
+
+    path = tmp_path / "export.xlsx"
+    rows = [["geslacht", "leeftijd", "uitgenodigd", "score"], ["man", 25, "=IF(D2>5,1,0)", 7]] + \
+        [["vrouw", 35, "nee", 3], ["man", 45, "ja", 8]] * 6
+    write_book(path, {"Data": rows})
+    _with_cached(path, {"C2": "1"})
+    monkeypatch.setattr(audit, "_read_with_openpyxl", lambda *a: pytest.fail("openpyxl was asked"))
+    assert read_decisions(str(path), ["uitgenodigd"])["uitgenodigd"].tolist()[0] == "1"
+    assert not audit._uncalculated_formulas(path, "Data")
+    with zipfile.ZipFile(path) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace('<v>1</v>', '<x:v></x:v>').replace("<f>", '<x:f t="shared" si="0">') \
+        .replace("</f>", "</x:f>").replace("<worksheet ", '<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ').encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+    assert audit._uncalculated_formulas(path, "Data")

@@ -110,15 +110,43 @@ def read_decisions(path: str, columns: list[str] | None = None, sheet: str | Non
     a million rows of a wide export read in a fraction of the time and memory. Without, every column
     is read; a column with few distinct values (judged on the file's first 64 KB) as a pandas
     category, which is faster to read and to count. Column names are stripped. ``progress``, when
-    given, is called now and then with the fraction of the file read (0.0 … 1.0), from the thread
-    that reads. Whatever is wrong with the file (missing, a folder, unreadable, binary, damaged) is
+    given, is called now and then with the fraction of the file read (0.0 … 1.0, never going back),
+    from the thread that reads; what it raises (to cancel) comes out of ``read_decisions`` as it was
+    raised. Whatever is wrong with the file (missing, a folder, unreadable, binary, damaged) is
     an ``AuditInputError`` with a one-line message naming the file, never another exception.
     """
     name = shown(path, None)
-    frame = _guarded(name, lambda: _read(Path(path), name, columns, sheet, progress=progress))
+    report = None if progress is None else _Reporter(progress)
+    try:
+        frame = _guarded(name, lambda: _read(Path(path), name, columns, sheet, progress=report))
+    except _Interrupted as stop:  # what ``progress`` raised (to cancel a read), as it raised it
+        raise stop.raised from None
     if progress is not None:
         progress(1.0)
     return frame
+
+
+class _Interrupted(Exception):
+    """Carries what a progress callback raised past the readers' own error handling."""
+
+    def __init__(self, raised: BaseException):
+        super().__init__(repr(raised))
+        self.raised = raised
+
+
+class _Reporter:
+    """``progress`` as the readers call it: fractions that never go back, anything it raises carried out."""
+
+    def __init__(self, progress):
+        self.progress, self.last = progress, 0.0
+
+    def __call__(self, fraction: float) -> None:
+        fraction = min(max(float(fraction), self.last), 1.0)
+        self.last = fraction
+        try:
+            self.progress(fraction)
+        except BaseException as exc:  # noqa: BLE001 - handed back unchanged by read_decisions
+            raise _Interrupted(exc) from None
 
 
 def preview(path: str, sheet: str | None = None, rows: int = 50) -> pd.DataFrame:
@@ -312,7 +340,7 @@ def _read_csv(file: Path, name: str, columns, sep: str, header: str, encoding: s
         else:
             with _Reporting(file, progress) as fh:
                 frame = pd.read_csv(fh, usecols=wanted, **options)
-    except (AuditInputError, UnicodeDecodeError):  # ValueErrors too: not to be taken for pandas' own
+    except (AuditInputError, UnicodeDecodeError, _Interrupted):  # ValueErrors too: not to be taken for pandas' own
         raise
     except (ValueError, OverflowError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError among them
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -580,9 +608,7 @@ def _read_with_openpyxl(file: Path, name: str, columns, sheet, limit: int | None
                 rows = _cached_values(openpyxl, file, title, rows, formulas, where)
             for _, row in rows:
                 row[:] = [None if v is _FORMULA_CELL else v for v in row]
-    except AuditInputError:
-        raise
-    except MemoryError:
+    except (AuditInputError, _Interrupted, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
