@@ -545,6 +545,8 @@ def cmd_audit(args) -> int:
         audit = _audit_from_args(args)
     except AuditInputError as exc:
         raise InputError(str(exc)) from None
+    if getattr(args, "csv", None):
+        _write_audit_table(audit, args.file, args.csv, lang)
     findings = audit.findings
     groups = public_groups(audit.groups)
     sentences = findings.sentences(lang)
@@ -593,6 +595,8 @@ def cmd_audit(args) -> int:
         for st in audit.stratified:
             print("  " + shown(stratified_sentence(st, lang, st["group"], st["reference_group"], audit.strata_column),
                                None))
+    if getattr(args, "csv", None):
+        print(t("audit.export.written", lang, path=shown(args.csv, None)))
     print()
     print(t("cli.run.legend", lang))
     return 0
@@ -616,6 +620,28 @@ def _audit_from_args(args):
         raise AuditInputError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} needed "
                               "(or --mapping FILE, a column mapping saved in the window)")
     return audit_file(args.file, args.group, args.selected, args.strata, args.sheet)
+
+
+def _write_audit_table(audit, source: str, target: str, lang: str) -> None:
+    """`audit --csv FILE`: the group table as CSV (core.audit_export); never over the file audited."""
+    import os
+
+    from .core.audit import shown
+    from .core.audit_export import write_audit_csv
+    from .core.limits import os_reason
+
+    try:
+        out = Path(target)
+        itself = out.resolve() == Path(source).resolve() or (
+            out.is_file() and Path(source).is_file() and os.path.samefile(out, source))
+    except OSError:  # a path that cannot be looked at: writing it reports why
+        itself = False
+    if itself:
+        raise InputError(f"{shown(target, None)}: this is the file being audited; write the table to another file")
+    try:
+        write_audit_csv(audit, target, lang)
+    except OSError as exc:
+        raise InputError(f"{shown(target, None)}: cannot write the CSV file ({os_reason(exc)})") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -989,6 +1015,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "--selected and --strata): which columns to read and what their values mean")
     p.add_argument("--strata", help="a column of strata (vacancy, round) for the Cochran–Mantel–Haenszel test")
     p.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: the first)")
+    p.add_argument("--csv", help="write the group table (hidden cells without their numbers) to this CSV file")
     p.add_argument("--json", help="write all numbers as JSON to this file ('-' for standard output)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
     p = sub.add_parser("session", help="summarise or export a review session file")
