@@ -401,12 +401,7 @@ class AuditWindow(QDialog):
                                                   t("gui.audit.filter", self.lang))
         if not path:
             return
-        from ..core.audit import read_decisions
-        try:
-            from ..core.audit import sheet_names
-        except ImportError:
-            def sheet_names(_):
-                return []
+        from ..core.audit import read_decisions, sheet_names
 
         self._requests += 1
         token = self._requests
@@ -419,11 +414,8 @@ class AuditWindow(QDialog):
             error = ""
             try:
                 names = sheet_names(str(path))
-                import inspect
-
-                extra = {"progress": lambda f: signals.progress.emit(f, token)} if "progress" in \
-                    inspect.signature(read_decisions).parameters else {}
-                frame = read_decisions(str(path), None, sheet if sheet else None, **extra)
+                frame = read_decisions(str(path), None, sheet if sheet else None,
+                                       progress=lambda f: signals.progress.emit(f, token))
                 frame.attrs["sheets"] = names
                 values = _column_values(frame)
                 preview = frame.head(PREVIEW_ROWS)
@@ -431,8 +423,6 @@ class AuditWindow(QDialog):
                 error = _one_line(exc)
                 frame = None
             signals.read.emit(frame, preview, values, error, token)
-            if frame is not None:
-                frame.attrs["path"] = str(path)
         self._pending_path = str(path)
         threading.Thread(target=work, name="audit-read", daemon=True).start()
 
