@@ -22,7 +22,7 @@ from .handout import FunnelChart, FunnelGroup, Table, date_text
 from .law import fact
 from .limits import shown
 from .texts import integer, number, percent, t
-from .thresholds import ALPHA, MIN_N
+from .thresholds import ALPHA, FEW_N, MIN_N
 from .verdict import format_p, format_ratio
 
 # A table or chart longer than this is split into parts (a block never runs off the page).
@@ -76,7 +76,7 @@ class AuditReport:
     stratified: list[str]
     hidden: list[str]
     charts: list[RateChart]
-    tables: list[tuple[str, Table]]  # (heading, table) per group column (long ones in parts)
+    tables: list[tuple[str, list[Table]]]  # (heading, parts) per group column, in the order of ``charts``
     funnels: list[FunnelChart]
     lens_title: str
     lens_sentences: list[str]
@@ -91,8 +91,10 @@ class AuditReport:
         parts = [self.title, self.meta, self.local]
         parts += [x for pair in self.summary for x in pair] + self.mapping
         parts += self.findings + self.stratified + self.hidden
-        for heading, table in self.tables:
-            parts += [heading, *table.headers] + [c for r in table.rows for c in r] + table.notes
+        for heading, tables in self.tables:
+            parts.append(heading)
+            for table in tables:
+                parts += [*table.headers] + [c for r in table.rows for c in r] + table.notes
         parts += [self.lens_title, *self.lens_sentences]
         for heading, table in self.lens_tables:
             parts += [heading, *table.headers] + [c for r in table.rows for c in r]
@@ -191,6 +193,7 @@ def numbers_table(audit, column: str, lang: str) -> Table:
     """The numbers behind the chart: n, selected, rate with its interval, impact ratio with its
     interval and Fisher's p per group (hidden groups: dashes; people without a value: n only)."""
     rows, notes = [], []
+    few = False
     for row in _column_rows(audit, column).to_dict("records"):
         if row["status"] == STATUS_UNKNOWN:
             continue
@@ -199,15 +202,17 @@ def numbers_table(audit, column: str, lang: str) -> Table:
             rows.append([name] + ["—"] * 7)
             notes.append(t("audit.report.table.hidden_row", lang, group=name))
             continue
-        if row["reference"]:
-            ratio, interval, p = t("handout.reference", lang), "—", "—"
+        if row["status"] == STATUS_FEW:  # marked, and said once under the table
+            name += " *"
+            few = True
+        if row["reference"]:  # named in the first column: the word is too long for a column of numbers
+            name = t("audit.report.table.reference", lang, group=name)
+            ratio, interval, p = number(1.0, lang, 2), "—", "—"
         else:
             ratio = format_ratio(row["impact_ratio"], lang) if _finite(row["impact_ratio"]) else "—"
             interval = (f"{format_ratio(row['impact_ratio_ci_low'], lang)}–{format_ratio(row['impact_ratio_ci_high'], lang)}"
                         if _finite(row["impact_ratio_ci_low"]) and _finite(row["impact_ratio_ci_high"]) else "—")
             p = format_p(row["p_value"], lang) if _finite(row["p_value"]) else "—"
-            if row["status"] == STATUS_FEW and p != "—":
-                p += " · " + t("cli.note.too_few", lang)
         rate_ci = (f"{percent(row['rate_ci_low'], lang)}–{percent(row['rate_ci_high'], lang)}"
                    if _finite(row["rate_ci_low"]) else "—")
         rows.append([name, integer(int(row["n"]), lang), integer(int(row["selected"]), lang),
@@ -218,6 +223,8 @@ def numbers_table(audit, column: str, lang: str) -> Table:
                      t("cli.note.unknown", lang)])
     headers = [t("audit.report.table.group", lang), "n", t("cli.col.selected", lang), t("cli.col.rate", lang),
                t("cli.col.rate_ci", lang), t("cli.col.ir", lang), t("cli.col.ir_ci", lang), t("cli.col.p", lang)]
+    if few:
+        notes.append(t("audit.report.table.few", lang, few=FEW_N))
     notes.append(t("audit.report.table.note", lang))
     return Table(headers, rows, notes)
 
@@ -297,8 +304,8 @@ def audit_report(audit, lang: str, lens: str = "nl", mapping=None, today: _dt.da
     charts, tables = [], []
     for column in audit.group_columns:
         charts.append(rate_chart(audit, column, lang))
-        for part in _parts(numbers_table(audit, column, lang)):
-            tables.append((t("audit.report.table.title", lang, column=_name(column)), part))
+        tables.append((t("audit.report.table.title", lang, column=_name(column)),
+                       _parts(numbers_table(audit, column, lang))))
     lens_tables = []
     table = lens_table(audit, lens)
     if table is not None:
