@@ -278,13 +278,23 @@ def lens_rows(table: pd.DataFrame, attribute: str, lang: str) -> list[list[str]]
     return out
 
 
+def _plain(key: str, value):
+    """A table cell for JSON: NaN (a hidden or left-out number) as null, counts as whole numbers."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        if key in ("n", "selected", "depth"):
+            return int(value)
+    return value
+
+
 def lens_json(audit, lens: str, lang: str) -> dict:
     """The lens as plain data for the JSON export (hidden rows carry null numbers)."""
     table = lens_table(audit, lens)
     records = None
     if table is not None:
-        records = [{k: (None if isinstance(v, float) and not math.isfinite(v) else
-                        (v.item() if hasattr(v, "item") else v)) for k, v in row.items()}
-                   for row in table.to_dict("records")]
+        records = [{k: _plain(k, v) for k, v in row.items()} for row in table.to_dict("records")]
     return {"name": lens, "table": records, "sentences": lens_sentences(audit, lens, lang),
             "notes": lens_notes(lens, lang)}
