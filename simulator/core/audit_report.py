@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .audit_lens import lens_headers, lens_notes, lens_rows, lens_sentences, lens_table, lens_title
 from .findings import INTERVALS, public_groups, stratified_sentence
@@ -218,9 +219,9 @@ def numbers_table(audit, column: str, lang: str) -> Table:
         rows.append([name, integer(int(row["n"]), lang), integer(int(row["selected"]), lang),
                      percent(row["rate"], lang), rate_ci, ratio, interval, p])
     unknown = audit.unknown.get(column, 0)
-    if unknown:
-        rows.append([t("cli.audit.missing_value", lang), integer(unknown, lang), "—", "—", "—", "—", "—",
-                     t("cli.note.unknown", lang)])
+    if unknown:  # counted, never compared (the words go under the table: a cell this long squeezes the numbers)
+        rows.append([t("cli.audit.missing_value", lang), integer(unknown, lang)] + ["—"] * 6)
+        notes.append(t("audit.report.table.unknown", lang, missing=t("cli.audit.missing_value", lang)))
     headers = [t("audit.report.table.group", lang), "n", t("cli.col.selected", lang), t("cli.col.rate", lang),
                t("cli.col.rate_ci", lang), t("cli.col.ir", lang), t("cli.col.ir_ci", lang), t("cli.col.p", lang)]
     if few:
@@ -293,7 +294,7 @@ def audit_report(audit, lang: str, lens: str = "nl", mapping=None, today: _dt.da
     ``mapping``: the lines describing the mapping used, or a mapping for ``describe_mapping``, or None."""
     day = today or _dt.date.today()
     date = date_text(day, lang)
-    file = shown(audit.file or "—", 80)
+    file = shown(Path(audit.file).name if audit.file else "—", 80)  # the whole path is in the data summary
     findings = audit.findings
     sentences = [_name(s) for s in findings.sentences(lang)]
     stratified = []
@@ -318,7 +319,8 @@ def audit_report(audit, lang: str, lens: str = "nl", mapping=None, today: _dt.da
     return AuditReport(
         lang=lang, lens=lens, title=t("audit.report.title", lang, file=file),
         meta=t("audit.report.meta", lang, date=date, lens=lens_title(lens, lang)),
-        footer=t("audit.report.footer", lang, file=shown(audit.file or "—", 50), date=date), date=date,
+        footer=t("audit.report.footer", lang, file=shown(Path(audit.file).name if audit.file else "—", 50), date=date),
+        date=date,
         local=t("audit.report.local", lang), headings=headings, summary=data_summary(audit, lang, lens, day),
         mapping=mapping_lines(audit, mapping, lang), findings=sentences, stratified=stratified,
         hidden=[_name(s) for s in findings.hidden_lines(lang)], charts=charts, tables=tables,
