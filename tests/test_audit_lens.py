@@ -162,7 +162,10 @@ def test_every_category_under_two_percent_gives_no_impact_ratio():
     shown = table[table["kind"] != HIDDEN]
     assert len(shown) > 0 and set(shown["kind"]) == {EXCLUDED}
     assert table["impact_ratio"].isna().all()
-    assert "“g”: no impact ratios: every category shown is under 2% of the data, or hidden." in lens_sentences(audit, "nyc", "en")
+    sentences = lens_sentences(audit, "nyc", "en")
+    assert "“g”: no impact ratios: every category shown is under 2% of the data, or hidden." in sentences
+    assert (f"“g”: {len(shown)} categories are under 2% of the data and left out of the impact ratios; the table gives "
+            "each one's n and selection rate.") in sentences
 
 
 def test_nobody_selected_gives_no_impact_ratio_and_says_so():

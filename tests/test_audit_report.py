@@ -197,3 +197,44 @@ def test_cli_report_write_failure_is_one_line(capsys, export, tmp_path, monkeypa
     code = main(["audit", str(export), "--group", "Geslacht", "--selected", "Uitgenodigd", "--report", str(target)])
     _, err = capsys.readouterr()
     assert code == 2 and err.strip() == f"recruitsim: {target}: cannot write the PDF file (No space left on device)"
+
+
+def test_a_funnel_page_when_the_audit_has_stages(qapp, tmp_path, monkeypatch):
+    """With stages (and audit.audit_funnel), the report draws a funnel per column; a hidden group is named under it without numbers."""
+    import simulator.core.audit as core_audit
+
+    audit = audit_frame(pd.DataFrame({"g": ["a"] * 60 + ["b"] * 40 + ["c"] * 3, "s": [1, 0] * 51 + [1]}), ["g"], "s")
+    audit.stages = ["applied", "interview", "offer"]
+
+    def funnel(a, attribute):
+        return pd.DataFrame({0: [60, 40, 3], 1: [30, 15, 2], 2: [10, 4, 1], "group": ["a", "b", "c"],
+                             "hidden": [False, False, True]}, index=["a", "b", "c"])
+
+    monkeypatch.setattr(core_audit, "audit_funnel", funnel, raising=False)
+    charts = funnel_charts(audit, "en")
+    assert len(charts) == 1 and charts[0].steps == ["applied", "interview", "offer"]
+    assert [g.label for g in charts[0].groups] == ["a", "b"] and charts[0].groups[1].counts == [40, 15, 4]
+    assert charts[0].note == "Not shown, to protect individuals: c."
+    from simulator.gui.audit_report import write_audit_report
+
+    path = tmp_path / "funnel.pdf"
+    write_audit_report(audit, path, "nl", "nl")
+    text = pdf_text(path)
+    assert same("Wie elke fase bereikte, naar ‘g’") in text and same("applied → interview → offer") in text
+
+
+def test_many_groups_come_in_parts_that_fit_the_page(qapp, tmp_path):
+    """A column with 75 groups gives charts and tables in parts of at most 30 rows, each on the page (every n is in the PDF)."""
+    from simulator.core.audit_report import ROWS_PER_PART
+    from simulator.gui.audit_report import build_audit_report
+
+    rng = np.random.default_rng(5)
+    groups = np.repeat([f"vestiging {k:02d}" for k in range(75)], 40)
+    audit = audit_frame(pd.DataFrame({"g": groups, "s": (rng.random(len(groups)) < 0.3).astype(int)}), ["g"], "s")
+    content = audit_report(audit, "en", "nyc")
+    assert [len(p.rows) for p in content.tables[0][1]] == [30, 30, 15]
+    doc = build_audit_report(content)
+    assert all(y + block.height <= doc.height + 1e-6 for page in doc._pages() for block, y in page)
+    path = tmp_path / "many.pdf"
+    doc.write(path)
+    assert pdf_text(path).count(same("n = 40")) == 75 and ROWS_PER_PART == 30

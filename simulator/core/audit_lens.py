@@ -52,6 +52,10 @@ NO_RATIO = "no_ratio"  # nobody selected in the categories that count: no impact
 NL_FACTS = ("equal_treatment", "burden_of_proof", "ai_act_high_risk", "deployer_duties", "gdpr_automated",
             "right_to_explanation")
 
+# Excluded categories named one by one in the sentences; more are counted in one sentence (the
+# table lists each with its n and rate).
+EXCLUDED_NAMED = 3
+
 NYC_COLUMNS = ["attribute", "depth", "category", "kind", "n", "share", "selected", "rate", "impact_ratio"]
 
 
@@ -150,9 +154,13 @@ def _nyc_sentences(audit, lang: str) -> list[str]:
             out.append(t("audit.lens.nyc.none_selected", lang, table=label))
         else:
             out.append(t("audit.lens.nyc.no_reference", lang, table=label))
-        for r in rows[rows["kind"] == EXCLUDED].to_dict("records"):
-            out.append(t("audit.lens.nyc.excluded", lang, table=label, group=_name(r["category"]),
-                         n=integer(r["n"], lang), share=percent(r["share"], lang, 2), rate=percent(r["rate"], lang)))
+        excluded = rows[rows["kind"] == EXCLUDED]
+        if len(excluded) > EXCLUDED_NAMED:  # the table lists each with its n and rate
+            out.append(t("audit.lens.nyc.excluded_many", lang, table=label, count=len(excluded)))
+        else:
+            for r in excluded.to_dict("records"):
+                out.append(t("audit.lens.nyc.excluded", lang, table=label, group=_name(r["category"]),
+                             n=integer(r["n"], lang), share=percent(r["share"], lang, 2), rate=percent(r["rate"], lang)))
         hidden = int((rows["kind"] == HIDDEN).sum())
         if hidden:
             out.append(t("audit.lens.nyc.hidden", lang, table=label, count=hidden))

@@ -168,16 +168,15 @@ def build_audit_report(r: AuditReport) -> PdfPages:
         doc.heading(h["mapping"])
         doc.text("".join(f"<p>{_esc(line)}</p>" for line in r.mapping))
     doc.heading(h["findings"])
-    if r.findings:
-        doc.text(f"<p class='headline'>{_esc(r.findings[0])}</p>"
-                 + "".join(f"<p style='margin-top:3px'>{_esc(s)}</p>" for s in r.findings[1:]))
-    if r.stratified:
-        doc.space(1)
-        doc.text("".join(f"<p style='margin-top:2px'>{_esc(s)}</p>" for s in r.stratified))
-    if r.hidden:
-        doc.space(1)
-        doc.text(f"<p class='small'>{_esc(r.hidden[0])}</p>"
-                 + "".join(f"<p class='small' style='margin-left:10px'>{_esc(s)}</p>" for s in r.hidden[1:]))
+    # One block per paragraph: a block never runs off a page, however many sentences there are.
+    for k, sentence in enumerate(r.findings):
+        doc.text(f"<p class='headline'>{_esc(sentence)}</p>" if k == 0 else f"<p>{_esc(sentence)}</p>")
+        doc.space(0.8)
+    for sentence in r.stratified:
+        doc.text(f"<p>{_esc(sentence)}</p>")
+        doc.space(0.6)
+    for k, line in enumerate(r.hidden):
+        doc.text(f"<p class='small'>{_esc(line)}</p>" if k == 0 else f"<p class='small' style='margin-left:10px'>{_esc(line)}</p>")
     doc.heading(h["rates"])
     for chart, (heading, parts) in zip(r.charts, r.tables):
         for start in range(0, max(len(chart.bars), 1), ROWS_PER_PART):
@@ -197,16 +196,22 @@ def build_audit_report(r: AuditReport) -> PdfPages:
                 doc.text(f"<p class='small'>{_esc(funnel.note)}</p>")
             doc.space(3)
     doc.heading(r.lens_title)
-    doc.text("".join(f"<p style='margin-top:2px'>{_esc(s)}</p>" for s in r.lens_sentences))
+    for sentence in r.lens_sentences:
+        doc.text(f"<p>{_esc(sentence)}</p>")
+        doc.space(0.6)
     for name, table in r.lens_tables:
         doc.space(1.5)
         doc.text(f"<p><b>{_esc(name)}</b></p>", keep_with_next=True)
         _table(doc, table)
     if r.lens_notes:
         doc.space(1.5)
-        doc.text("".join(f"<p class='small' style='margin-top:3px'>{_esc(n)}</p>" for n in r.lens_notes))
+    for note in r.lens_notes:
+        doc.text(f"<p class='small'>{_esc(note)}</p>")
+        doc.space(0.6)
     doc.heading(h["method"])
-    doc.text("".join(f"<p style='margin-top:3px'>{_esc(m)}</p>" for m in r.method))
+    for note in r.method:
+        doc.text(f"<p>{_esc(note)}</p>")
+        doc.space(0.8)
     doc.heading(h["next"])
     doc.text(f"<p>{_esc(r.next_intro)}</p>", keep_with_next=True)
     doc.space(1, keep=True)
