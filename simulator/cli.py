@@ -119,28 +119,10 @@ def _group_json(row, stage=None, attribute_label=None, group_label=None) -> dict
 
 
 def _note(row, lang: str) -> str:
-    """The last column of a rates table: why a row is special."""
-    from .core.grouptable import STATUS_FEW, STATUS_NOT_ENOUGH, STATUS_SUPPRESSED, STATUS_UNKNOWN
+    """The last column of a rates table: why a row is special (shared with the audit window)."""
+    from .core.audit_view import row_note
 
-    status = row["status"]
-    if status == STATUS_UNKNOWN:
-        return t("cli.note.unknown", lang) + (" · " + t("cli.note.hidden", lang) if row["hidden"] else "")
-    if row["hidden"]:
-        if status == STATUS_NOT_ENOUGH:
-            return t("cli.note.not_enough", lang)
-        if status == STATUS_SUPPRESSED:
-            return t("cli.note.suppressed", lang)
-        return t("cli.note.complementary", lang)
-    if row["reference"]:
-        return t("cli.note.reference", lang)
-    if row["significant_lower"]:
-        note = t("cli.note.significant", lang)
-        return note + (" · " + t("cli.note.below_08", lang) if row["below_four_fifths"] else "")
-    if row["below_four_fifths"]:
-        return t("cli.note.below_08", lang)
-    if status == STATUS_FEW:
-        return t("cli.note.too_few", lang)
-    return ""
+    return row_note(row, lang)
 
 
 def _rates_table(frame, lang: str, by_attribute: bool) -> str:
@@ -553,7 +535,7 @@ def _print_replay(replay, outcome, lang: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 def cmd_audit(args) -> int:
-    from .core.audit import AuditInputError, audit_file, shown
+    from .core.audit import AuditInputError, shown
     from .core.findings import public_groups, stratified_sentence
 
     # No background import here (unlike `run`): reading a CSV holds the interpreter lock, so
@@ -562,7 +544,7 @@ def cmd_audit(args) -> int:
     if args.report:  # C: the PDF report — say before any work is done when it cannot be written
         _check_output(args.report)
     try:
-        audit = audit_file(args.file, args.group, args.selected, args.strata, args.sheet)
+        audit = _audit_from_args(args)
     except AuditInputError as exc:
         raise InputError(str(exc)) from None
     findings = audit.findings
@@ -570,9 +552,11 @@ def cmd_audit(args) -> int:
     sentences = findings.sentences(lang)
     if args.json:
         _write_json({"file": args.file, "sheet": audit.sheet, "blank_rows": audit.blank_rows, "encoding": audit.encoding,
-                     "rows_read": audit.rows + audit.no_decision, "no_decision": audit.no_decision,
-                     "rows": audit.rows, "selected": audit.selected,
-                     "selected_column": args.selected, "group_columns": args.group, "strata_column": args.strata,
+                     "rows_read": audit.rows + audit.no_decision + audit.unmapped, "no_decision": audit.no_decision,
+                     "unmapped": audit.unmapped, "unmapped_values": [list(v) for v in audit.unmapped_values],
+                     "mapping": audit.mapping.as_dict() if audit.mapping is not None else None,
+                     "rows": audit.rows, "selected": audit.selected, "selected_column": audit.selected_column,
+                     "group_columns": audit.group_columns, "strata_column": audit.strata_column,
                      "unknown": audit.unknown, "verdict": sentences, "findings": findings.as_dict(lang),
                      "groups": [_group_json(row) for row in groups.to_dict("records")],
                      "stratified": audit.stratified,
@@ -589,7 +573,16 @@ def cmd_audit(args) -> int:
         print(t("cli.audit.sheet", lang, sheet=shown(audit.sheet, None), blank=integer(audit.blank_rows, lang)))
     if audit.no_decision:
         print(t("cli.audit.no_decision", lang, count=integer(audit.no_decision, lang),
-                column=shown(args.selected, None)))
+                column=shown(audit.selected_column, None)))
+    if audit.unmapped:
+        values = ", ".join(f"'{shown(v, None)}' ({integer(c, lang)})" for v, c in audit.unmapped_values[:10])
+        print(t("cli.audit.unmapped", lang, count=integer(audit.unmapped, lang),
+                column=shown(audit.selected_column, None), values=values))
+    if audit.mapping is not None:
+        from .core.audit_mapping import describe_mapping
+
+        for line in describe_mapping(audit.mapping, lang):
+            print("  " + line)
     print()
     _print_verdict([shown(s, None) for s in sentences], lang)
     display = groups.copy()
@@ -603,7 +596,8 @@ def cmd_audit(args) -> int:
     if audit.stratified:
         print()
         for st in audit.stratified:
-            print("  " + shown(stratified_sentence(st, lang, st["group"], st["reference_group"], args.strata), None))
+            print("  " + shown(stratified_sentence(st, lang, st["group"], st["reference_group"], audit.strata_column),
+                               None))
     print()
     print(t("cli.run.legend", lang))
     _print_lens(audit, args.lens, lang)  # C: the legal lens
@@ -656,6 +650,26 @@ def _print_lens(audit, lens: str, lang: str) -> None:
     print()
     for note in lens_notes(lens, lang):
         print("  " + note)
+
+
+def _audit_from_args(args):
+    """The audit the arguments ask for: columns named on the command line, or a saved mapping."""
+    from .core.audit import AuditInputError, audit_file, read_decisions
+
+    if args.mapping:
+        if args.group or args.selected or args.strata:
+            raise AuditInputError("--mapping names the columns itself; leave out --group, --selected and --strata")
+        from .core.audit_mapping import audit_mapped, load_mapping
+
+        mapping = load_mapping(args.mapping)
+        sheet = args.sheet if args.sheet is not None else mapping.sheet
+        frame = read_decisions(args.file, mapping.columns(), sheet)
+        return audit_mapped(frame, mapping, args.file)
+    missing = [flag for flag, value in (("--group", args.group), ("--selected", args.selected)) if not value]
+    if missing:
+        raise AuditInputError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} needed "
+                              "(or --mapping FILE, a column mapping saved in the window)")
+    return audit_file(args.file, args.group, args.selected, args.strata, args.sheet)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1023,8 +1037,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the scenario's 'after' (its before/after change) and say how the focus measure changed")
     p = sub.add_parser("audit", help="audit your own selection decisions from a CSV or XLSX file")
     p.add_argument("file")
-    p.add_argument("--group", action="append", required=True, help="a column with group membership (repeatable)")
-    p.add_argument("--selected", required=True, help="the column saying whether the person was selected (1/0, yes/no)")
+    p.add_argument("--group", action="append", help="a column with group membership (repeatable)")
+    p.add_argument("--selected", help="the column saying whether the person was selected (1/0, yes/no)")
+    p.add_argument("--mapping", metavar="FILE", help="a column mapping saved in the window (instead of --group, "
+                   "--selected and --strata): which columns to read and what their values mean")
     p.add_argument("--strata", help="a column of strata (vacancy, round) for the Cochran–Mantel–Haenszel test")
     p.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: the first)")
     p.add_argument("--json", help="write all numbers as JSON to this file ('-' for standard output)")

@@ -16,7 +16,7 @@ import itertools
 import re
 import warnings
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -407,6 +407,9 @@ class Audit:
     blank_rows: int = 0  # blank rows skipped in a workbook (counted, never audited)
     encoding: str | None = None  # how a CSV was decoded: "UTF-8" or "Windows-1252"
     no_decision: int = 0  # rows without a decision in the selected column: left out of the audit, counted
+    mapping: object = None  # the AuditMapping the file was read with (core.audit_mapping), or None
+    unmapped: int = 0  # rows whose outcome value the mapping does not place: left out, counted
+    unmapped_values: list = field(default_factory=list)  # those values with their row counts
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
