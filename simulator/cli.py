@@ -541,6 +541,8 @@ def cmd_audit(args) -> int:
     # No background import here (unlike `run`): reading a CSV holds the interpreter lock, so
     # loading the statistics libraries beside it only adds CPU time (measured in bench_audit.py).
     lang = args.lang
+    if args.report:  # C: the PDF report — say before any work is done when it cannot be written
+        _check_output(args.report)
     try:
         audit = _audit_from_args(args)
     except AuditInputError as exc:
@@ -559,8 +561,11 @@ def cmd_audit(args) -> int:
                      "group_columns": audit.group_columns, "strata_column": audit.strata_column,
                      "unknown": audit.unknown, "verdict": sentences, "findings": findings.as_dict(lang),
                      "groups": [_group_json(row) for row in groups.to_dict("records")],
-                     "stratified": audit.stratified}, args.json)
+                     "stratified": audit.stratified,
+                     "lens": _lens_json(audit, args.lens, lang)}, args.json)
         if args.json == "-":
+            if args.report:  # C: the PDF too; standard output holds only the JSON
+                _write_audit_report(audit, args.lens, args.report, lang)
             return 0
     # The text report keeps one line per line: names and values from the file are printed with line
     # breaks and other control characters escaped (the JSON holds them as they are).
@@ -599,7 +604,56 @@ def cmd_audit(args) -> int:
         print(t("audit.export.written", lang, path=shown(args.csv, None)))
     print()
     print(t("cli.run.legend", lang))
+    _print_lens(audit, args.lens, lang)  # C: the legal lens
+    if args.report:  # C: the PDF report
+        pages = _write_audit_report(audit, args.lens, args.report, lang)
+        print(t("audit.report.written", lang, path=args.report, count=pages))
     return 0
+
+
+# C: the legal lens and the report of an audit (core/audit_lens.py, gui/audit_report.py) ----------
+
+def _lens_json(audit, lens: str, lang: str) -> dict:
+    from .core.audit_lens import lens_json
+
+    return lens_json(audit, lens, lang)
+
+
+def _write_audit_report(audit, lens: str, target: str, lang: str) -> int:
+    """Write the audit's PDF report (gui.audit_report, offscreen Qt); the number of pages. One line when
+    Qt is missing or the file cannot be written."""
+    try:
+        from .gui import handout as pdf
+        from .gui.audit_report import write_audit_report
+    except ImportError:
+        raise InputError(t("cli.no_pdf", lang)) from None
+    pdf.ensure_gui_application()
+    try:
+        return write_audit_report(audit, target, lang, lens)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the PDF file ({exc.strerror or exc})") from None
+
+
+def _print_lens(audit, lens: str, lang: str) -> None:
+    """The lens section of the text report: its sentences, its table per column (NYC) and its notes;
+    names from the file escaped to one line as everywhere in this report."""
+    from .core.audit import shown
+    from .core.audit_lens import lens_headers, lens_notes, lens_rows, lens_sentences, lens_table, lens_title
+
+    print()
+    print(t("audit.lens.heading", lang, title=lens_title(lens, lang)))
+    for sentence in lens_sentences(audit, lens, lang):
+        print("  " + shown(sentence, None))
+    table = lens_table(audit, lens)
+    if table is not None:
+        for attribute in dict.fromkeys(table["attribute"]):
+            print()
+            print("  " + shown(attribute, None))
+            rows = [[shown(c, None) for c in row] for row in lens_rows(table, attribute, lang)]
+            print(_table(lens_headers(lang), rows))
+    print()
+    for note in lens_notes(lens, lang):
+        print("  " + note)
 
 
 def _audit_from_args(args):
@@ -1018,6 +1072,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", help="write the group table (hidden cells without their numbers) to this CSV file")
     p.add_argument("--json", help="write all numbers as JSON to this file ('-' for standard output)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--lens", choices=("nl", "nyc"), default="nl",
+                   help="the legal lens: Dutch/EU law (nl, default) or NYC Local Law 144 impact ratios (nyc)")
+    p.add_argument("--report", metavar="FILE.pdf", help="write the audit report (A4, PDF) to this file")
     p = sub.add_parser("session", help="summarise or export a review session file")
     session_sub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
     q = session_sub.add_parser("summary", help="participant, scenario, counts and the before/after metrics")
