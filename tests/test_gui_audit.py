@@ -182,3 +182,41 @@ def test_the_file_menu_opens_the_audit_and_it_follows_the_language(qtbot, window
     main.controller.set_language("nl")
     qtbot.waitUntil(lambda: audit_window.lang == "nl", timeout=10000)
     assert audit_window.windowTitle().startswith("Mijn eigen beslissingen toetsen")
+
+
+def test_export_report_and_table_from_the_window(qtbot, opened):
+    """Export audit report… writes a PDF with the audit's numbers; Export table… a CSV of the same table."""
+    from pypdf import PdfReader
+
+    win, frame, tmp_path = opened
+    with qtbot.waitSignal(win.exported, timeout=120000) as report:
+        assert win.export_report(str(tmp_path / "report.pdf"))
+    assert report.args == [str(tmp_path / "report.pdf"), ""]
+    text = "\n".join(page.extract_text() for page in PdfReader(tmp_path / "report.pdf").pages)
+    assert "export.csv" in text
+    assert f"{win.audit.rows:,}" in text
+    with qtbot.waitSignal(win.exported, timeout=60000) as table:
+        assert win.export_table(str(tmp_path / "table.csv"))
+    assert table.args[1] == ""
+    written = pd.read_csv(tmp_path / "table.csv", dtype=str)
+    assert len(written) >= 5
+
+
+def test_a_formula_looking_group_name_is_escaped_in_the_exported_table(qtbot, tmp_path):
+    """A group called '=HYPERLINK(…)' in the file never reaches the exported CSV as a formula."""
+    win = AuditWindow("en")
+    qtbot.addWidget(win)
+    n = 400
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"gender": rng.choice(["=HYPERLINK(\"http://x\")", "+1", "man"], n),
+                          "selected": rng.choice(["yes", "no"], n)})
+    frame.to_csv(tmp_path / "f.csv", index=False)
+    with qtbot.waitSignal(win.audit_ready, timeout=60000):
+        win.open_file(str(tmp_path / "f.csv"))
+    qtbot.waitUntil(lambda: win.audit is not None, timeout=60000)
+    with qtbot.waitSignal(win.exported, timeout=60000):
+        win.export_table(str(tmp_path / "table.csv"))
+    text = (tmp_path / "table.csv").read_text(encoding="utf-8-sig")
+    cells = [cell.strip('"') for line in text.splitlines() for cell in line.split(",")]
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert "'=HYPERLINK" in text

@@ -852,21 +852,18 @@ class AuditWindow(QDialog):
         if audit is None:
             return
         lens = self.lens_combo.currentData()
-        try:
-            from ..core.audit_lens import lens_notes, lens_sentences, lens_table
-        except ImportError:  # the lens arrives with the report
-            self.lens_text.setPlainText("")
-            return
-        text = "\n".join(["• " + s for s in lens_sentences(audit, lens, lang)] + [""] + lens_notes(lens, lang))
-        self.lens_text.setPlainText(text)
+        from ..core.audit_lens import lens_headers, lens_notes, lens_rows, lens_sentences, lens_table, lens_title
+
+        lines = [lens_title(lens, lang), ""] + ["• " + s for s in lens_sentences(audit, lens, lang)]
+        self.lens_text.setPlainText("\n".join(lines + [""] + lens_notes(lens, lang)))
         table = lens_table(audit, lens)
+        self.lens_table.setVisible(table is not None and not table.empty)
         if table is None or table.empty:
-            fill_table(self.lens_table, [], [])
-            self.lens_table.setVisible(False)
             return
-        self.lens_table.setVisible(True)
-        fill_table(self.lens_table, [str(c) for c in table.columns],
-                   [[_cell(v, lang) for v in row] for row in table.itertuples(index=False)])
+        from ..core.limits import shown
+
+        rows = [[shown(a, None)] + row for a in dict.fromkeys(table["attribute"]) for row in lens_rows(table, a, lang)]
+        fill_table(self.lens_table, [t("gui.audit.lens_column", lang)] + lens_headers(lang), rows)
 
     # -- saving ------------------------------------------------------------------------------------
     def save_mapping(self, path: str | None = None) -> bool:
