@@ -119,28 +119,10 @@ def _group_json(row, stage=None, attribute_label=None, group_label=None) -> dict
 
 
 def _note(row, lang: str) -> str:
-    """The last column of a rates table: why a row is special."""
-    from .core.grouptable import STATUS_FEW, STATUS_NOT_ENOUGH, STATUS_SUPPRESSED, STATUS_UNKNOWN
+    """The last column of a rates table: why a row is special (shared with the audit window)."""
+    from .core.audit_view import row_note
 
-    status = row["status"]
-    if status == STATUS_UNKNOWN:
-        return t("cli.note.unknown", lang) + (" · " + t("cli.note.hidden", lang) if row["hidden"] else "")
-    if row["hidden"]:
-        if status == STATUS_NOT_ENOUGH:
-            return t("cli.note.not_enough", lang)
-        if status == STATUS_SUPPRESSED:
-            return t("cli.note.suppressed", lang)
-        return t("cli.note.complementary", lang)
-    if row["reference"]:
-        return t("cli.note.reference", lang)
-    if row["significant_lower"]:
-        note = t("cli.note.significant", lang)
-        return note + (" · " + t("cli.note.below_08", lang) if row["below_four_fifths"] else "")
-    if row["below_four_fifths"]:
-        return t("cli.note.below_08", lang)
-    if status == STATUS_FEW:
-        return t("cli.note.too_few", lang)
-    return ""
+    return row_note(row, lang)
 
 
 def _rates_table(frame, lang: str, by_attribute: bool) -> str:
@@ -553,32 +535,41 @@ def _print_replay(replay, outcome, lang: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 def cmd_audit(args) -> int:
-    from .core.audit import AuditInputError, audit_file, shown
+    from .core.audit import AuditInputError, shown
     from .core.findings import public_groups, stratified_sentence
     from .core.grouptable import OVERALL
 
     # No background import here (unlike `run`): reading a CSV holds the interpreter lock, so
     # loading the statistics libraries beside it only adds CPU time (measured in bench_audit.py).
     lang = args.lang
+    if args.report:  # C: the PDF report — say before any work is done when it cannot be written
+        _check_output(args.report)
     try:
-        audit = audit_file(args.file, args.group, args.selected, args.strata, args.sheet)
+        audit = _audit_from_args(args)
     except AuditInputError as exc:
         raise InputError(str(exc)) from None
+    if getattr(args, "csv", None):
+        _write_audit_table(audit, args.file, args.csv, lang)
     findings = audit.findings
     groups = public_groups(audit.groups)
     sentences = findings.sentences(lang)
     if args.json:
         data = {"file": args.file, "sheet": audit.sheet, "blank_rows": audit.blank_rows, "encoding": audit.encoding,
-                "rows_read": audit.rows + audit.no_decision, "no_decision": audit.no_decision,
-                "rows": audit.rows, "selected": audit.selected,
-                "selected_column": args.selected, "group_columns": args.group, "strata_column": args.strata,
+                "rows_read": audit.rows + audit.no_decision + audit.unmapped, "no_decision": audit.no_decision,
+                "unmapped": audit.unmapped, "unmapped_values": [list(v) for v in audit.unmapped_values],
+                "mapping": audit.mapping.as_dict() if audit.mapping is not None else None,
+                "rows": audit.rows, "selected": audit.selected, "selected_column": audit.selected_column,
+                "group_columns": audit.group_columns, "strata_column": audit.strata_column,
                 "unknown": audit.unknown, "verdict": sentences, "findings": findings.as_dict(lang),
                 "groups": [_group_json(row, int(row["stage"]) if audit.stages is not None else None)
                            for row in groups.to_dict("records")],
-                "stratified": audit.stratified}
+                "stratified": audit.stratified,
+                "lens": _lens_json(audit, args.lens, lang)}
         data.update(audit_stages_json(audit))
         _write_json(data, args.json)
         if args.json == "-":
+            if args.report:  # C: the PDF too; standard output holds only the JSON
+                _write_audit_report(audit, args.lens, args.report, lang)
             return 0
     # The text report keeps one line per line: names and values from the file are printed with line
     # breaks and other control characters escaped (the JSON holds them as they are).
@@ -588,7 +579,16 @@ def cmd_audit(args) -> int:
         print(t("cli.audit.sheet", lang, sheet=shown(audit.sheet, None), blank=integer(audit.blank_rows, lang)))
     if audit.no_decision:
         print(t("cli.audit.no_decision", lang, count=integer(audit.no_decision, lang),
-                column=shown(args.selected, None)))
+                column=shown(audit.selected_column, None)))
+    if audit.unmapped:
+        values = ", ".join(f"'{shown(v, None)}' ({integer(c, lang)})" for v, c in audit.unmapped_values[:10])
+        print(t("cli.audit.unmapped", lang, count=integer(audit.unmapped, lang),
+                column=shown(audit.selected_column, None), values=values))
+    if audit.mapping is not None:
+        from .core.audit_mapping import describe_mapping
+
+        for line in describe_mapping(audit.mapping, lang):
+            print("  " + line)
     print()
     _print_verdict([shown(s, None) for s in sentences], lang)
     display = groups[groups["stage"] == OVERALL].copy()
@@ -605,9 +605,16 @@ def cmd_audit(args) -> int:
     if audit.stratified:
         print()
         for st in audit.stratified:
-            print("  " + shown(stratified_sentence(st, lang, st["group"], st["reference_group"], args.strata), None))
+            print("  " + shown(stratified_sentence(st, lang, st["group"], st["reference_group"], audit.strata_column),
+                               None))
+    if getattr(args, "csv", None):
+        print(t("audit.export.written", lang, path=shown(args.csv, None)))
     print()
     print(t("cli.run.legend", lang))
+    _print_lens(audit, args.lens, lang)  # C: the legal lens
+    if args.report:  # C: the PDF report
+        pages = _write_audit_report(audit, args.lens, args.report, lang)
+        print(t("audit.report.written", lang, path=args.report, count=pages))
     return 0
 
 
@@ -690,6 +697,93 @@ def print_audit_stages(audit, lang: str) -> None:
     """Print ``audit_stages_lines`` (nothing for a yes/no audit)."""
     for line in audit_stages_lines(audit, lang):
         print(line)
+
+
+# C: the legal lens and the report of an audit (core/audit_lens.py, gui/audit_report.py) ----------
+
+def _lens_json(audit, lens: str, lang: str) -> dict:
+    from .core.audit_lens import lens_json
+
+    return lens_json(audit, lens, lang)
+
+
+def _write_audit_report(audit, lens: str, target: str, lang: str) -> int:
+    """Write the audit's PDF report (gui.audit_report, offscreen Qt); the number of pages. One line when
+    Qt is missing or the file cannot be written."""
+    try:
+        from .gui import handout as pdf
+        from .gui.audit_report import write_audit_report
+    except ImportError:
+        raise InputError(t("cli.no_pdf", lang)) from None
+    pdf.ensure_gui_application()
+    try:
+        return write_audit_report(audit, target, lang, lens)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the PDF file ({exc.strerror or exc})") from None
+
+
+def _print_lens(audit, lens: str, lang: str) -> None:
+    """The lens section of the text report: its sentences, its table per column (NYC) and its notes;
+    names from the file escaped to one line as everywhere in this report."""
+    from .core.audit import shown
+    from .core.audit_lens import lens_headers, lens_notes, lens_rows, lens_sentences, lens_table, lens_title
+
+    print()
+    print(t("audit.lens.heading", lang, title=lens_title(lens, lang)))
+    for sentence in lens_sentences(audit, lens, lang):
+        print("  " + shown(sentence, None))
+    table = lens_table(audit, lens)
+    if table is not None:
+        for attribute in dict.fromkeys(table["attribute"]):
+            print()
+            print("  " + shown(attribute, None))
+            rows = [[shown(c, None) for c in row] for row in lens_rows(table, attribute, lang)]
+            print(_table(lens_headers(lang), rows))
+    print()
+    for note in lens_notes(lens, lang):
+        print("  " + note)
+
+
+def _audit_from_args(args):
+    """The audit the arguments ask for: columns named on the command line, or a saved mapping."""
+    from .core.audit import AuditInputError, audit_file, read_decisions
+
+    if args.mapping:
+        if args.group is not None or args.selected is not None or args.strata is not None:
+            raise AuditInputError("--mapping names the columns itself; leave out --group, --selected and --strata")
+        from .core.audit_mapping import audit_mapped, load_mapping
+
+        mapping = load_mapping(args.mapping)
+        sheet = args.sheet if args.sheet is not None else mapping.sheet
+        frame = read_decisions(args.file, mapping.columns(), sheet)
+        return audit_mapped(frame, mapping, args.file)
+    missing = [flag for flag, value in (("--group", args.group), ("--selected", args.selected)) if value is None]
+    if missing:
+        raise AuditInputError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} needed "
+                              "(or --mapping FILE, a column mapping saved in the window)")
+    return audit_file(args.file, args.group, args.selected, args.strata, args.sheet)
+
+
+def _write_audit_table(audit, source: str, target: str, lang: str) -> None:
+    """`audit --csv FILE`: the group table as CSV (core.audit_export); never over the file audited."""
+    import os
+
+    from .core.audit import shown
+    from .core.audit_export import write_audit_csv
+    from .core.limits import os_reason
+
+    try:
+        out = Path(target)
+        itself = out.resolve() == Path(source).resolve() or (
+            out.is_file() and Path(source).is_file() and os.path.samefile(out, source))
+    except OSError:  # a path that cannot be looked at: writing it reports why
+        itself = False
+    if itself:
+        raise InputError(f"{shown(target, None)}: this is the file being audited; write the table to another file")
+    try:
+        write_audit_csv(audit, target, lang)
+    except OSError as exc:
+        raise InputError(f"{shown(target, None)}: cannot write the CSV file ({os_reason(exc)})") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1057,12 +1151,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run the scenario's 'after' (its before/after change) and say how the focus measure changed")
     p = sub.add_parser("audit", help="audit your own selection decisions from a CSV or XLSX file")
     p.add_argument("file")
-    p.add_argument("--group", action="append", required=True, help="a column with group membership (repeatable)")
-    p.add_argument("--selected", required=True, help="the column saying whether the person was selected (1/0, yes/no)")
+    p.add_argument("--group", action="append", help="a column with group membership (repeatable)")
+    p.add_argument("--selected", help="the column saying whether the person was selected (1/0, yes/no)")
+    p.add_argument("--mapping", metavar="FILE", help="a column mapping saved in the window (instead of --group, "
+                   "--selected and --strata): which columns to read and what their values mean")
     p.add_argument("--strata", help="a column of strata (vacancy, round) for the Cochran–Mantel–Haenszel test")
     p.add_argument("--sheet", help="the sheet of an .xlsx workbook to read (default: the first)")
+    p.add_argument("--csv", help="write the group table (hidden cells without their numbers) to this CSV file")
     p.add_argument("--json", help="write all numbers as JSON to this file ('-' for standard output)")
     p.add_argument("--lang", choices=LANGUAGES, default="en")
+    p.add_argument("--lens", choices=("nl", "nyc"), default="nl",
+                   help="the legal lens: Dutch/EU law (nl, default) or NYC Local Law 144 impact ratios (nyc)")
+    p.add_argument("--report", metavar="FILE.pdf", help="write the audit report (A4, PDF) to this file")
     p = sub.add_parser("session", help="summarise or export a review session file")
     session_sub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
     q = session_sub.add_parser("summary", help="participant, scenario, counts and the before/after metrics")

@@ -12,11 +12,14 @@ million rows is counted in a fraction of a second and nothing grows with groups 
 from __future__ import annotations
 
 import csv
+import datetime
+import io
 import itertools
+import os
 import re
 import warnings
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -95,18 +98,74 @@ def _text(value) -> str | None:
 # Reading
 # ---------------------------------------------------------------------------------------------
 
-def read_decisions(path: str, columns: list[str] | None = None, sheet: str | None = None) -> pd.DataFrame:
+PROGRESS_STEP = 0.02  # progress is reported at most every 2% of the file
+
+
+def read_decisions(path: str, columns: list[str] | None = None, sheet: str | None = None,
+                   progress=None) -> pd.DataFrame:
     """Read a CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file of decisions, as text.
 
     With ``columns``, only those are read (after checking that the file has each of them exactly
     once: a name that appears twice, after stripping, is refused rather than one of them guessed):
-    a million rows of a wide export read in a fraction of the time and memory. Column names are
-    stripped. Whatever is wrong with the file (missing, a folder, unreadable, binary, damaged) is an
-    ``AuditInputError`` with a one-line message naming the file, never another exception.
+    a million rows of a wide export read in a fraction of the time and memory. Without, every column
+    is read; a column with few distinct values (judged on the file's first 64 KB) as a pandas
+    category, which is faster to read and to count. Column names are stripped. ``progress``, when
+    given, is called now and then with the fraction of the file read (0.0 … 1.0, never going back),
+    from the thread that reads; what it raises (to cancel) comes out of ``read_decisions`` as it was
+    raised. Whatever is wrong with the file (missing, a folder, unreadable, binary, damaged) is
+    an ``AuditInputError`` with a one-line message naming the file, never another exception.
     """
     name = shown(path, None)
+    report = None if progress is None else _Reporter(progress)
     try:
-        return _read(Path(path), name, columns, sheet)
+        frame = _guarded(name, lambda: _read(Path(path), name, columns, sheet, progress=report))
+    except _Interrupted as stop:  # what ``progress`` raised (to cancel a read), as it raised it
+        raise stop.raised from None
+    if progress is not None:
+        progress(1.0)
+    return frame
+
+
+class _Interrupted(Exception):
+    """Carries what a progress callback raised past the readers' own error handling."""
+
+    def __init__(self, raised: BaseException):
+        super().__init__(repr(raised))
+        self.raised = raised
+
+
+class _Reporter:
+    """``progress`` as the readers call it: fractions that never go back, anything it raises carried out."""
+
+    def __init__(self, progress):
+        self.progress, self.last = progress, 0.0
+
+    def __call__(self, fraction: float) -> None:
+        fraction = min(max(float(fraction), self.last), 1.0)
+        self.last = fraction
+        try:
+            self.progress(fraction)
+        except BaseException as exc:  # noqa: BLE001 - handed back unchanged by read_decisions
+            raise _Interrupted(exc) from None
+
+
+def preview(path: str, sheet: str | None = None, rows: int = 50) -> pd.DataFrame:
+    """The first ``rows`` rows of every column, read and checked as ``read_decisions`` reads them
+    (same messages), without reading the rest of the file: for a preview before the mapping."""
+    name = shown(path, None)
+    return _guarded(name, lambda: _read(Path(path), name, None, sheet, limit=max(int(rows), 1)))
+
+
+def sheet_names(path: str) -> list[str]:
+    """The sheets of a workbook, in order ([] for a CSV file); a file that cannot be read is one line."""
+    name = shown(path, None)
+    return _guarded(name, lambda: _sheet_names(Path(path), name))
+
+
+def _guarded(name: str, work):
+    """``work()``, with the operating system's refusals as one-line ``AuditInputError``s."""
+    try:
+        return work()
     except IsADirectoryError:
         raise AuditInputError(f"{name}: is a folder, not a file") from None
     except OSError as exc:
@@ -115,16 +174,51 @@ def read_decisions(path: str, columns: list[str] | None = None, sheet: str | Non
         raise AuditInputError(f"{name}: is too large to read into memory") from None
 
 
-def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = None) -> pd.DataFrame:
+def _regular_file(file: Path, name: str) -> None:
     if not file.exists():
         raise AuditInputError(f"{name}: file not found")
     if file.is_dir():
         raise AuditInputError(f"{name}: is a folder, not a file")
     if not file.is_file():
         raise AuditInputError(f"{name}: is not a regular file")
+
+
+def _is_workbook(file: Path) -> bool:
+    return file.suffix.lower() in (".xlsx", ".xlsm")
+
+
+def _sheet_names(file: Path, name: str) -> list[str]:
+    _regular_file(file, name)
+    if not _is_workbook(file):
+        return []
+    _check_workbook_file(file, name)
+    calamine = _calamine()
+    if calamine is not None:
+        try:
+            with calamine.CalamineWorkbook.from_path(str(file)) as book:
+                return [m.name for m in book.sheets_metadata if not _is_chart(m.typ)]
+        except Exception:  # noqa: BLE001 - openpyxl below gives the established message
+            pass
+    openpyxl = _openpyxl(name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(file, read_only=True, data_only=True)
+            try:
+                return [ws.title for ws in book.worksheets]
+            finally:
+                book.close()
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise AuditInputError(f"{name}: cannot be read as an Excel workbook ({shown(first, 100)})") from None
+
+
+def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = None, *,
+          limit: int | None = None, progress=None) -> pd.DataFrame:
+    _regular_file(file, name)
     suffix = file.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_workbook(file, name, columns, sheet)
+    if _is_workbook(file):
+        return _read_workbook(file, name, columns, sheet, limit=limit, progress=progress)
     if sheet is not None:
         raise AuditInputError(f"{name}: is not a workbook, so it has no sheet {_quoted(sheet)} "
                               "(--sheet is for .xlsx files)")
@@ -150,15 +244,16 @@ def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = 
         raise AuditInputError(f"{name}: the file is empty")
     header = text.lstrip().split("\n")[0]  # a quoted carriage return does not end the header here
     sep = ";" if header.count(";") > header.count(",") else ","
+    reading = dict(limit=limit, progress=progress, sample=text if len(head) == 65536 else text + "\n")
     try:
-        frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding)
+        frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding, **reading)
     except UnicodeDecodeError:
         if encoding != "utf-8":
             raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text (save the file as CSV UTF-8)") from None
         # The first 64 KB were UTF-8 but a later byte is not: an export in the Windows code page.
         encoding = _fallback(file.read_bytes(), name)
         try:
-            frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding)
+            frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding, **reading)
         except UnicodeDecodeError:
             raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text "
                                   "(save the file as CSV UTF-8)") from None
@@ -183,7 +278,47 @@ def _fallback(data: bytes, name: str) -> str:
     return "cp1252"
 
 
-def _read_csv(file: Path, name: str, columns, sep: str, header: str, encoding: str):
+class _Reporting(io.FileIO):
+    """A file that says how far it has been read (``report(fraction)``), at most every ``PROGRESS_STEP``:
+    pandas reads it in blocks of a few hundred KB, so this costs nothing measurable."""
+
+    def __init__(self, path: Path, report):
+        super().__init__(path, "rb")
+        self._report, self._size = report, max(os.fstat(self.fileno()).st_size, 1)
+        self._next = 0
+
+    def _advanced(self) -> None:
+        done = self.tell()
+        if done >= self._next:
+            self._next = done + int(self._size * PROGRESS_STEP)
+            self._report(min(done / self._size, 1.0))
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self._advanced()
+        return data
+
+    def readinto(self, buffer):
+        count = super().readinto(buffer)
+        self._advanced()
+        return count
+
+
+def _category_positions(sample: str, sep: str, options: dict) -> dict[int, str]:
+    """Columns to read as categories, judged on the file's first 64 KB: those where at most a
+    quarter of the rows bring a new value (a million ids as categories would be slower than text)."""
+    lines = sample[:sample.rfind("\n") + 1]  # whole lines only
+    try:
+        head = pd.read_csv(io.StringIO(lines), header=None, skiprows=1, **{**options, "encoding": None, "sep": sep})
+    except Exception:  # noqa: BLE001 - the real read reports what is wrong with the file
+        return {}
+    if head.empty:
+        return {}
+    return {j: "category" for j in range(head.shape[1]) if head.iloc[:, j].nunique() * 4 <= len(head)}
+
+
+def _read_csv(file: Path, name: str, columns, sep: str, header: str, encoding: str, *, sample: str = "",
+              limit: int | None = None, progress=None):
     """(frame, column names as written, positions read) of a CSV in ``encoding``; UnicodeDecodeError passes."""
     # Values are stripped when they are counted, so spaces after the separator only matter before a
     # quoted value; skipping them costs a third of the read, so only files that have them pay it.
@@ -193,11 +328,19 @@ def _read_csv(file: Path, name: str, columns, sep: str, header: str, encoding: s
     try:
         # The header as it is written (pandas would rename a second "gender" to "gender.1").
         names = [str(c).strip() for c in pd.read_csv(file, header=None, nrows=1, **options).iloc[0]]
-        wanted = _check_columns(names, columns, name)
+        wanted = _check_columns(names, columns, name, text=True)
+        if limit is not None:
+            return pd.read_csv(file, usecols=wanted, nrows=limit, **options), names, wanted
         if wanted is not None:  # the columns an audit counts by: read straight into categories
             options["dtype"] = "category"
-        frame = pd.read_csv(file, usecols=wanted, **options)
-    except (AuditInputError, UnicodeDecodeError):  # ValueErrors too: not to be taken for pandas' own
+        else:  # every column: those with few values as categories (faster), the others as text
+            options["dtype"] = {j: str for j in range(len(names))} | _category_positions(sample, sep, options)
+        if progress is None:
+            frame = pd.read_csv(file, usecols=wanted, **options)
+        else:
+            with _Reporting(file, progress) as fh:
+                frame = pd.read_csv(fh, usecols=wanted, **options)
+    except (AuditInputError, UnicodeDecodeError, _Interrupted):  # ValueErrors too: not to be taken for pandas' own
         raise
     except (ValueError, OverflowError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError among them
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -205,15 +348,15 @@ def _read_csv(file: Path, name: str, columns, sep: str, header: str, encoding: s
     return frame, names, wanted
 
 
-def _read_workbook(file: Path, name: str, columns: list[str] | None, sheet: str | None = None) -> pd.DataFrame:
-    """One sheet of an .xlsx as text (the first, or ``sheet``), read with openpyxl.
+# ---------------------------------------------------------------------------------------------
+# Reading a workbook
+# ---------------------------------------------------------------------------------------------
 
-    The first non-blank row is the header; later blank rows are skipped and counted
-    (``frame.attrs["blank_rows"]``), and each row keeps its number in the sheet
-    (``frame.attrs["row_numbers"]``) for messages. A formula is read as the value Excel saved with it;
-    a formula without one (a file written by a program that never calculated it) is refused naming
-    the sheet, row and column. An encrypted (password-protected) workbook is named as such.
-    """
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _check_workbook_file(file: Path, name: str) -> None:
+    """Refuse, in one line, what is not an .xlsx: an encrypted workbook, an old .xls, a damaged file."""
     with open(file, "rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:  # an OLE compound file: an encrypted workbook, or an old .xls renamed
@@ -230,31 +373,228 @@ def _read_workbook(file: Path, name: str, columns: list[str] | None, sheet: str 
         raise AuditInputError(damaged) from None
     if not workbook:
         raise AuditInputError(damaged)
+
+
+def _calamine():
+    """The python-calamine module (a fast reader of .xlsx, in Rust), or None when it is not installed."""
+    try:
+        import python_calamine
+    except ImportError:
+        return None
+    return python_calamine
+
+
+def _openpyxl(name: str):
     try:
         import openpyxl
     except ImportError:
         raise AuditInputError(f"{name}: reading .xlsx needs the 'openpyxl' package; "
                               "install it or save the sheet as CSV") from None
+    return openpyxl
+
+
+def _read_workbook(file: Path, name: str, columns: list[str] | None, sheet: str | None = None, *,
+                   limit: int | None = None, progress=None) -> pd.DataFrame:
+    """One sheet of an .xlsx as text (the first, or ``sheet``).
+
+    The first non-blank row is the header; later blank rows are skipped and counted
+    (``frame.attrs["blank_rows"]``), and each row keeps its number in the sheet
+    (``frame.attrs["row_numbers"]``) for messages. A formula is read as the value Excel saved with it;
+    a formula without one (a file written by a program that never calculated it) is refused naming
+    the sheet, row and column. An encrypted (password-protected) workbook is named as such.
+
+    The sheet is read by python-calamine (100,000 rows in about a second); openpyxl reads it when
+    calamine is not installed, when calamine cannot read the file (openpyxl then gives its one-line
+    message) and when the sheet holds a formula without a saved value (calamine reads that as an
+    empty cell; openpyxl names it). With ``limit``, only the first rows are made into a frame.
+    """
+    _check_workbook_file(file, name)
+    calamine = _calamine()
+    if calamine is not None:
+        frame = _read_with_calamine(calamine, file, name, columns, sheet, limit, progress)
+        if frame is not None:
+            return frame
+    return _read_with_openpyxl(file, name, columns, sheet, limit, progress)
+
+
+def _pick_sheet(names: list[str], sheet: str | None, name: str, charts=frozenset()) -> str:
+    """``sheet``, or the first sheet of rows (a chart sheet is skipped); one line when there is none."""
+    rows = [n for n in names if n not in charts]
+    if not rows:
+        raise AuditInputError(f"{name}: the workbook has no sheets" if not names else
+                              f"{name}: the workbook holds only charts, no sheet of rows")
+    title = rows[0] if sheet is None else sheet
+    if title not in names:
+        raise AuditInputError(f"{name}: no sheet {_quoted(title)} (sheets: {_listing(rows)})")
+    return title
+
+
+def _is_chart(kind) -> bool:
+    """Whether calamine's sheet type is anything but a sheet of rows (a chart sheet, a macro sheet)."""
+    return str(kind).rsplit(".", 1)[-1] not in ("WorkSheet", "None")
+
+
+def _read_with_calamine(calamine, file: Path, name: str, columns, sheet, limit: int | None,
+                        progress) -> pd.DataFrame | None:
+    """The sheet read by python-calamine, or None where openpyxl is to read it (see ``_read_workbook``)."""
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(file))
+    except Exception:  # noqa: BLE001 - openpyxl gives the established one-line message
+        return None
+    with book:
+        try:
+            names = list(book.sheet_names)
+            charts = {m.name for m in book.sheets_metadata if _is_chart(m.typ)}
+        except Exception:  # noqa: BLE001
+            return None
+        title = _pick_sheet(names, sheet, name, charts)
+        where = f"{name}, sheet {_quoted(title)}"
+        if title in charts:
+            raise AuditInputError(f"{where}: is a chart, not a sheet of rows")
+        if _uncalculated_formulas(file, title):
+            return None
+        if progress is not None:
+            progress(0.0)
+        try:
+            found = book.get_sheet_by_name(title)
+            if limit is None:
+                rows = found.to_python(skip_empty_area=False)
+            else:  # enough rows for ``limit`` below the header, blank rows among them
+                wanted_rows = 2 * limit + 20
+                while True:
+                    rows = found.to_python(skip_empty_area=False, nrows=wanted_rows)
+                    if len(rows) < wanted_rows or sum(any(v != "" for v in row) for row in rows) > limit:
+                        break
+                    wanted_rows *= 4
+        except Exception:  # noqa: BLE001
+            return None
+    if progress is not None:
+        progress(0.8)
+    if not rows:
+        raise AuditInputError(f"{where}: the sheet has no rows")
+    cells = np.array(rows, dtype=object)  # calamine's rows are all as wide as the sheet
+    if cells.ndim != 2:  # should they ever not be
+        width = max(len(row) for row in rows)
+        cells = np.array([row + [""] * (width - len(row)) for row in rows], dtype=object)
+    del rows
+    width = cells.shape[1]
+    # Each column as codes into its distinct texts (-1: empty): every distinct value is made text once.
+    coded = [_column_texts(cells[:, j]) for j in range(width)]
+    del cells
+    filled = np.zeros(len(coded[0][0]) if coded else 0, dtype=bool)
+    for codes, _ in coded:
+        filled |= codes >= 0
+    numbers = np.flatnonzero(filled)
+    if not len(numbers):
+        raise AuditInputError(f"{where}: the sheet has no rows")
+    header_at = int(numbers[0])
+    header = [None if codes[header_at] < 0 else texts[codes[header_at]] for codes, texts in coded]
+    names_ = _names(header)
+    wanted = _check_columns(names_, columns, where)
+    kept = numbers[1:] if limit is None else numbers[1:limit + 1]
+    if not len(kept):
+        raise AuditInputError(f"{where}: has a header but no rows")
+    positions = range(width) if wanted is None else wanted
+    data = {}
+    for j in positions:
+        codes, texts = coded[j]
+        codes = codes[kept]
+        empty = codes < 0
+        if empty.any():  # an empty cell reads "", as in a CSV
+            texts = [*texts, ""]
+            codes = np.where(empty, len(texts) - 1, codes)
+        data[j] = pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object),
+                                            validate=False).remove_unused_categories()
+    frame = pd.DataFrame(data)
+    frame.columns = [names_[j] for j in positions]
+    last = len(filled) if limit is None else int(kept[-1]) + 1
+    frame.attrs["blank_rows"] = int(last - header_at - 1 - len(kept))
+    frame.attrs["row_numbers"] = tuple((kept + 1).tolist())
+    frame.attrs["sheet"] = title
+    return frame
+
+
+def _column_texts(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """(code per cell, -1 when empty; the distinct texts) of a column of workbook values."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    # True == 1 and False == 0 in Python, so factorize may have put TRUE and 1 together (under either):
+    # where a 0 or 1 is among the values and a TRUE or FALSE among the cells, cell by cell.
+    if any(type(u) is not str and u in (0, 1) for u in uniques) and any(type(v) is bool for v in values):
+        codes, uniques = pd.factorize(np.array([_cell_text(v) for v in values], dtype=object))
+    texts = [_cell_text(u) for u in uniques]
+    # Different values may read as one text (30.0 and "30"), and an empty text is no value.
+    inverse, distinct = pd.factorize(np.array(texts + [None], dtype=object), use_na_sentinel=True)
+    remap = inverse.astype(np.int64)
+    return remap[codes], list(distinct)
+
+
+_FORMULA_START = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_FORMULA = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)")
+_SAVED_VALUE = re.compile(rb"\s*<(?:\w+:)?v(?:\s[^>]*)?>[^<]+</(?:\w+:)?v>")
+
+
+def _sheet_part(archive: zipfile.ZipFile, title: str) -> str | None:
+    """The ZIP member holding sheet ``title`` (through the workbook and its relationships), or None."""
+    import xml.etree.ElementTree as ET
+
+    relations = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        target = next(s.get(relations) for s in workbook.iter() if s.tag.rsplit("}", 1)[-1] == "sheet" and s.get("name") == title)
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        path = next(r.get("Target") for r in rels.iter() if r.get("Id") == target)
+    except (KeyError, StopIteration, ET.ParseError, ValueError):
+        return None
+    path = path.lstrip("/") if path.startswith("/") else "xl/" + path
+    return path if path in archive.namelist() else None
+
+
+def _uncalculated_formulas(file: Path, title: str) -> bool:
+    """Whether the sheet may hold a formula without a saved value (calamine reads it as an empty cell).
+
+    The sheet's XML is scanned as it is unpacked (a tenth of a second for 100,000 rows); only when
+    it holds a formula at all is each formula checked for the value saved after it. When the sheet
+    cannot be found, the answer is yes (and openpyxl reads the sheet)."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            part = _sheet_part(archive, title)
+            if part is None:
+                return True
+            tail = b""
+            with archive.open(part) as fh:
+                while chunk := fh.read(1 << 20):
+                    text = tail + chunk
+                    if (b"<f" in text or b":f" in text) and _FORMULA_START.search(text):
+                        break
+                    tail = chunk[-16:]
+                else:
+                    return False
+            data = archive.read(part)
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, OSError, KeyError):
+        return True
+    return any(_SAVED_VALUE.match(data, m.end()) is None for m in _FORMULA.finditer(data))
+
+
+def _read_with_openpyxl(file: Path, name: str, columns, sheet, limit: int | None, progress) -> pd.DataFrame:
+    """The sheet read cell by cell with openpyxl (see ``_read_workbook``); ``limit``: the first rows only."""
+    openpyxl = _openpyxl(name)
     where = name
     try:
         with warnings.catch_warnings():  # openpyxl warns about styles and extensions it does not read
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(file, read_only=True, data_only=False)
             try:
-                names = list(book.sheetnames)
-                if not names:
-                    raise AuditInputError(f"{name}: the workbook has no sheets")
-                title = names[0] if sheet is None else sheet
-                if title not in names:
-                    raise AuditInputError(f"{name}: no sheet {_quoted(title)} (sheets: {_listing(names)})")
+                charts = set(book.sheetnames) - {ws.title for ws in book.worksheets}
+                title = _pick_sheet(list(book.sheetnames), sheet, name, charts)
                 where = f"{name}, sheet {_quoted(title)}"
                 ws = book[title]
                 if not hasattr(ws, "iter_rows"):
                     raise AuditInputError(f"{where}: is a chart, not a sheet of rows")
+                claimed = ws.max_row if progress is not None else None
                 # Trust the rows, not the size the file claims (often missing or wrong in exports;
                 # without it openpyxl would read the whole sheet once more to work it out).
                 ws.reset_dimensions()
-                rows, formulas = _sheet_rows(ws)
+                rows, formulas = _sheet_rows(ws, limit, progress, claimed)
             finally:
                 book.close()
             numbers = [r for r, row in rows if any(v is not None for v in row)]
@@ -267,10 +607,8 @@ def _read_workbook(file: Path, name: str, columns: list[str] | None, sheet: str 
             if formulas:
                 rows = _cached_values(openpyxl, file, title, rows, formulas, where)
             for _, row in rows:
-                row[:] = [None if v is _FORMULA else v for v in row]
-    except AuditInputError:
-        raise
-    except MemoryError:
+                row[:] = [None if v is _FORMULA_CELL else v for v in row]
+    except (AuditInputError, _Interrupted, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -296,14 +634,11 @@ def _read_workbook(file: Path, name: str, columns: list[str] | None, sheet: str 
     return frame
 
 
-_FORMULA = object()  # a formula cell before its saved value is looked up
+_FORMULA_CELL = object()  # a formula cell before its saved value is looked up
 
 
 def _names(header: list) -> list[str]:
-    return ["" if v is None or v is _FORMULA else str(v).strip() for v in header]
-
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    return ["" if v is None or v is _FORMULA_CELL else str(v).strip() for v in header]
 
 
 def _encrypted(file: Path) -> bool:
@@ -319,27 +654,44 @@ def _encrypted(file: Path) -> bool:
 
 
 def _cell_text(value) -> str | None:
-    """A workbook cell as text: None when empty; a whole float without its '.0' (30.0 → '30')."""
+    """A workbook cell as text: None when empty; a whole float without its '.0' (30.0 → '30'); a
+    date as 2024-03-01, a date with a time of day as 2024-03-01 09:30:00."""
     if value is None:
         return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return None
+        if value.is_integer():
+            return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
     text = str(value)
     return text if text.strip() else None
 
 
-def _sheet_rows(ws) -> tuple[list[tuple[int, list]], list[tuple[int, int]]]:
-    """(sheet row number, cell texts) per row; and where a formula is (row index, column index)."""
+def _sheet_rows(ws, limit: int | None = None, progress=None,
+                claimed: int | None = None) -> tuple[list[tuple[int, list]], list[tuple[int, int]]]:
+    """(sheet row number, cell texts) per row; and where a formula is (row index, column index).
+    With ``limit``, reading stops after that many non-blank rows below the header."""
     rows, formulas = [], []
+    filled = 0
     for r, cells in enumerate(ws.iter_rows(), start=1):
         row = []
         for c, cell in enumerate(cells):
             if getattr(cell, "data_type", None) == "f":
                 formulas.append((len(rows), c))
-                row.append(_FORMULA)
+                row.append(_FORMULA_CELL)
             else:
                 row.append(_cell_text(cell.value))
         rows.append((r, row))
+        if limit is not None and any(v is not None for v in row):
+            filled += 1
+            if filled > limit:
+                break
+        if progress is not None and claimed and r % 5000 == 0:
+            progress(min(r / claimed, 0.99))
     return rows, formulas
 
 
@@ -349,9 +701,12 @@ def _cached_values(openpyxl, file: Path, title: str, rows, formulas, where: str)
     try:
         values = {}
         wanted = {i for i, _ in formulas}
+        last = max(wanted)
         for i, cells in enumerate(book[title].iter_rows()):
             if i in wanted:
                 values[i] = [cell.value for cell in cells]
+            if i >= last:
+                break
     finally:
         book.close()
     for i, c in formulas:
@@ -366,11 +721,19 @@ def _cached_values(openpyxl, file: Path, title: str, rows, formulas, where: str)
     return rows
 
 
-def _check_columns(present, wanted: list[str] | None, file: str) -> list[int] | None:
-    """The position of each wanted column, in file order; an error if one is absent or appears twice."""
+def _check_columns(present, wanted: list[str] | None, file: str, text: bool = False) -> list[int] | None:
+    """The position of each wanted column, in file order; an error if one is absent or appears twice.
+
+    A file of one column is named as such (``text``: a CSV, where it mostly means another separator)."""
     if wanted is None:
         return None
     present = [str(c).strip() for c in present]
+    if len(present) == 1 and any(col != present[0] for col in wanted):
+        hint = "an audit needs a group column and a decision column"
+        if text:
+            hint = ("it looks separated by tabs; save it as CSV with commas or semicolons" if "\t" in present[0]
+                    else "columns must be separated by commas or semicolons")
+        raise AuditInputError(f"{file}: has only one column ({_quoted(present[0])}); {hint}")
     return sorted(_position(present, col, file) for col in dict.fromkeys(wanted))
 
 
@@ -408,6 +771,9 @@ class Audit:
     encoding: str | None = None  # how a CSV was decoded: "UTF-8" or "Windows-1252"
     no_decision: int = 0  # rows without a decision in the selected column: left out of the audit, counted
     stages: list[str] | None = None  # the stages reached, in order (None: a yes/no decision); see audit_coded
+    mapping: object = None  # the AuditMapping the file was read with (core.audit_mapping), or None
+    unmapped: int = 0  # rows whose outcome value the mapping does not place: left out, counted
+    unmapped_values: list = field(default_factory=list)  # those values with their row counts
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

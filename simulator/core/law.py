@@ -108,6 +108,15 @@ FACTS: tuple[LegalFact, ...] = (
         "objectief gerechtvaardigd is.",
         "AWGB; WGB m/v; WGBH/CZ; WGBL"),
     LegalFact(
+        "burden_of_proof",
+        "When a candidate brings facts that make discrimination plausible (such as a clear gap in selection rates), "
+        "the employer must prove that it did not discriminate (AWGB art. 10; the same rule in the WGB m/v, the "
+        "WGBH/CZ and the WGBL).",
+        "Als een kandidaat feiten aanvoert die discriminatie kunnen doen vermoeden (zoals een duidelijk verschil in "
+        "selectiepercentages), moet de werkgever bewijzen dat hij niet heeft gediscrimineerd (AWGB art. 10; dezelfde "
+        "regel staat in de WGB m/v, de WGBH/CZ en de WGBL).",
+        "AWGB art. 10; WGB m/v art. 12a; WGBH/CZ art. 10; WGBL art. 12"),
+    LegalFact(
         "age_justification",
         "For age, even direct discrimination can be lawful when it is objectively justified (WGBL art. 7): a "
         "legitimate aim, with appropriate and necessary means. The other grounds allow only a few narrow exceptions, "

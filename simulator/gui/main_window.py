@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         self._action(self.file_menu, "gui.menu.open_session", self.open_session)
         self._action(self.file_menu, "gui.facilitator.menu", self.save_for_facilitator)
         self._action(self.file_menu, "gui.class.menu", self.open_class)
+        self._action(self.file_menu, "gui.audit.menu", self.open_audit)
         self.file_menu.addSeparator()
         self._action(self.file_menu, "gui.menu.export_png", self.export_png, "Ctrl+P")
         self._action(self.file_menu, "gui.menu.export_csv", self.export_csv, "Ctrl+Shift+E")
@@ -251,6 +252,12 @@ class MainWindow(QMainWindow):
         self.language_menu.setTitle(t("gui.menu.language", lang))
         self.help_menu.setTitle(t("gui.menu.help", lang))
         self.language_actions[lang].setChecked(True)
+        audit_window = getattr(self, "audit_window", None)
+        if audit_window is not None:
+            try:
+                audit_window.set_language(lang)
+            except RuntimeError:  # the window was closed (deleted on close)
+                self.audit_window = None
         self.editor_tabs.setTabText(0, t("gui.editor.pipeline", lang))
         self.editor_tabs.setTabText(1, t("gui.editor.pool", lang))
         self.editor_tabs.setTabText(2, t("gui.editor.practice", lang))
@@ -537,6 +544,18 @@ class MainWindow(QMainWindow):
         if paths:
             view.open_paths(paths)
         self.class_view = view
+        return view
+
+    def open_audit(self, path=None):
+        """File → Audit my decisions…: a recruiter's own export, mapped and measured."""
+        from .audit_window import AuditWindow
+
+        view = AuditWindow(self.controller.lang, self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
+        if path:
+            view.open_file(path)
+        self.audit_window = view
         return view
 
     def open_file(self) -> None:
