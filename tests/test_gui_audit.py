@@ -220,3 +220,51 @@ def test_a_formula_looking_group_name_is_escaped_in_the_exported_table(qtbot, tm
     cells = [cell.strip('"') for line in text.splitlines() for cell in line.split(",")]
     assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
     assert "'=HYPERLINK" in text
+
+
+STAGES = ["Sollicitatie", "Eerste gesprek", "Tweede gesprek", "Aanbod"]
+
+
+def stage_export(path, n=4000, seed=8):
+    """An ATS export whose status column holds the furthest stage each applicant reached."""
+    rng = np.random.default_rng(seed)
+    gender = rng.choice(["Vrouw", "Man"], n)
+    reached = np.zeros(n, dtype=int)
+    for k, chance in enumerate((0.4, 0.5, 0.6)):
+        go = (reached == k) & (rng.random(n) < np.where(gender == "Vrouw", chance * 0.8, chance))
+        reached[go] = k + 1
+    frame = pd.DataFrame({"Geslacht": gender, "Fase": np.array(STAGES, dtype=object)[reached]})
+    frame.to_csv(path, sep=";", index=False)
+    return frame
+
+
+def test_stages_chosen_in_the_window_draw_the_funnel_of_core(qtbot, tmp_path):
+    """Choosing 'the stage reached' and ordering the stages gives core's funnel, and the chart draws it."""
+    from simulator.core.audit import audit_funnel
+
+    win = AuditWindow("en")
+    qtbot.addWidget(win)
+    frame = stage_export(tmp_path / "ats.csv")
+    with qtbot.waitSignal(win.audit_ready, timeout=60000):
+        win.open_file(str(tmp_path / "ats.csv"))
+    win.outcome_combo.setCurrentIndex(win.outcome_combo.findData("Fase"))
+    win.outcome_combo.activated.emit(win.outcome_combo.currentIndex())
+    win.kind_stages.setChecked(True)
+    table = win.outcome_table
+    for stage_number, name in enumerate(STAGES):
+        row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == name)
+        combo = table.cellWidget(row, 2)
+        combo.setCurrentIndex(combo.findData(stage_number))
+        combo.activated.emit(combo.currentIndex())
+        table = win.outcome_table  # the table is filled again after each choice
+    qtbot.waitUntil(lambda: win.audit is not None and win.audit.stages == STAGES, timeout=60000)
+    assert win.tabs.isTabEnabled(list(win.pages).index("funnel"))
+    win.funnel_column.setCurrentIndex(win.funnel_column.findData("Geslacht"))
+    win.draw_funnel()
+    funnel = audit_funnel(win.audit, "Geslacht")
+    for group, share in zip(win.funnel_chart.drawn["groups"], win.funnel_chart.drawn["shares"]):
+        counts = funnel.loc[funnel["group"] == group, list(range(len(STAGES)))].to_numpy(dtype=float)[0]
+        assert np.allclose(share, counts / counts[0], equal_nan=True)
+        rows = frame[frame["Geslacht"] == group]
+        assert counts[0] == len(rows)
+        assert counts[-1] == int((rows["Fase"] == "Aanbod").sum())

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .audit import FALSE_VALUES, TRUE_VALUES, Audit, AuditInputError, _distinct, _quoted, _text, audit_frame
+from .audit import FALSE_VALUES, TRUE_VALUES, Audit, AuditInputError, _distinct, _quoted, _text, audit_coded
 from .limits import os_reason, shown
 from .texts import integer, t
 
@@ -302,11 +302,6 @@ def audit_mapped(frame: pd.DataFrame, mapping: AuditMapping, file: str = "") -> 
     """Measure ``frame`` as ``mapping`` reads it: ``audit.audit_coded`` on the renamed group columns
     and the outcome as stages reached. Rows whose outcome the mapping does not place are left out
     and counted in ``Audit.unmapped``; rows without a decision in ``Audit.no_decision``."""
-    try:
-        from .audit import audit_coded
-    except ImportError:  # until stages land: the yes/no path through audit_frame
-        audit_coded = _yes_no_audit
-
     check_mapping(mapping, frame.columns, file)
     present = [str(c).strip() for c in frame.columns]
     column = {c: frame.iloc[:, present.index(c)] for c in mapping.columns()}
@@ -319,23 +314,14 @@ def audit_mapped(frame: pd.DataFrame, mapping: AuditMapping, file: str = "") -> 
     groups = {c: _renamed(column[c], c, mapping) for c in mapping.group_columns}
     if mapping.strata_column:
         groups[mapping.strata_column] = column[mapping.strata_column]
-    attrs = dict(frame.attrs)
+    attrs = {**frame.attrs, "selected_column": mapping.outcome_column}
     audit = audit_coded(groups, list(mapping.group_columns), reached, list(mapping.stages) or None,
                         mapping.strata_column, file, attrs=attrs)
-    audit.selected_column = mapping.outcome_column
     audit.mapping = mapping
     audit.unmapped = unmapped
     audit.unmapped_values = unmapped_values
     audit.no_decision -= unmapped  # audit_coded counts every -1; those the mapping did not place are apart
     return audit
-
-
-def _yes_no_audit(columns, group_columns, reached, stages, strata_column, file, attrs=None):
-    if stages:
-        raise AuditInputError("stages are not supported yet")
-    frame = pd.DataFrame({**columns, "\0selected": np.where(reached < 0, "", reached.astype(str))})
-    frame.attrs.update(attrs or {})
-    return audit_frame(frame, group_columns, "\0selected", strata_column, file)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,6 +335,8 @@ def describe_mapping(mapping: AuditMapping, lang: str) -> list[str]:
         lines.append(t("audit.mapping.line.stages", lang, stages=" → ".join(shown(s, None) for s in mapping.stages)))
     for meaning in (YES, NO, NOT_A_DECISION) if not mapping.stages else (*mapping.stages, NOT_A_DECISION):
         values = [shown(v, None) for v, m in mapping.outcome_values.items() if m == meaning]
+        if mapping.stages and values == [shown(meaning, None)]:
+            continue  # a stage named by its only value: the stages line says it already
         if values:
             label = t(f"audit.mapping.outcome.{meaning}", lang) if meaning in OUTCOMES else shown(meaning, None)
             lines.append(t("audit.mapping.line.values", lang, meaning=label, values=", ".join(values)))

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDial
                                QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser,
                                QVBoxLayout, QWidget)
 
-from ..core.audit_mapping import (NO, NOT_A_DECISION, UNKNOWN_GROUP, YES, AuditMapping, summary_line)
+from ..core.audit_mapping import NO, NOT_A_DECISION, UNKNOWN_GROUP, YES, AuditMapping, summary_line
+from ..core.grouptable import OVERALL
 from ..core.texts import integer, percent, t
 from .style import GREY, STYLE, compact_combo, group_colour, plot_widget, set_axis_language, style_plot, two_lines
 from .views.base import caption, fill_table, plain_label, read_only_table
@@ -124,19 +125,23 @@ class FunnelChart(QWidget):
         self.legend.clear()
         set_axis_language(self.plot, lang)
         steps = list(range(len(stages)))
-        shown = [g for g in table.index if not table.loc[g, "hidden"] and table.loc[g, steps[0]] > 0]
+        # A count withheld to protect individuals is NaN, from some stage on: the group's bars stop
+        # there. A group withheld from the start is not drawn.
+        first = table[steps[0]].to_numpy(dtype=float)
+        shown = [g for g, n in zip(table.index, first) if np.isfinite(n) and n > 0]
         width = 0.8 / max(len(shown), 1)
         self.drawn = {"groups": [], "shares": []}
         for k, g in enumerate(shown):
             counts = table.loc[g, steps].to_numpy(dtype=float)
             share = counts / counts[0]
             x = np.array(steps) - 0.4 + width * (k + 0.5)
+            known = np.isfinite(share)
             colour = group_colour(k)
-            bars = pg.BarGraphItem(x=x, height=100 * share, width=width * 0.92, brush=colour,
+            bars = pg.BarGraphItem(x=x[known], height=100 * share[known], width=width * 0.92, brush=colour,
                                    pen=pg.mkPen(colour.darker(130)))
             self.plot.addItem(bars)
             self.legend.addItem(bars, str(table.loc[g, "group"]))
-            for xi, s, n in zip(x, share, counts):
+            for xi, s, n in zip(x[known], share[known], counts[known]):
                 label = pg.TextItem(integer(int(n), lang), color="#222222", anchor=(0.5, 1.0))
                 label.setFont(STYLE.font(8.5))
                 label.setPos(xi, 100 * s + 1)
@@ -545,6 +550,8 @@ class AuditWindow(QDialog):
         m, lang = self.mapping, self.lang
         values = [(v, n) for v, n in (self.values.get(m.outcome_column) or []) if v is not None]
         missing = sum(n for v, n in (self.values.get(m.outcome_column) or []) if v is None)
+        if m.stages:  # in funnel order, then the values not (yet) a stage
+            values.sort(key=lambda vn: (s if isinstance(s := self._stage_of(vn[0]), int) else len(values) + 1))
         shown = values[:MAX_VALUES_SHOWN]
         table = self.outcome_table
         table.blockSignals(True)
@@ -791,7 +798,7 @@ class AuditWindow(QDialog):
             sentence = stratified_sentence(st, lang, st["group"], st["reference_group"], audit.strata_column)
             if sentence:
                 lines.append("• " + sentence)
-        hidden = audit.findings.hidden_lines(lang)
+        hidden = audit.findings.hidden_lines(lang, OVERALL)
         if hidden:
             lines += ["", *hidden]
         lines += ["", t("gui.audit.data_title", lang), *data_lines(audit, lang)]
