@@ -40,7 +40,7 @@ NOT_PLACED = None  # an outcome value the mapping does not place (its rows are l
 class _Signals(QObject):
     read = Signal(object, object, object, str, int)  # frame, preview, value counts, error, request
     progress = Signal(float, int)
-    audited = Signal(object, object, str, int)  # audit, counts, error, request
+    audited = Signal(object, object, object, str, int)  # audit, counts, prepared texts, error, request
     exported = Signal(str, str)  # what was written, or "" and the problem
 
 
@@ -176,6 +176,7 @@ class AuditWindow(QDialog):
         self.mapping: AuditMapping | None = None
         self.audit = None
         self.counts = None
+        self._prepared: dict = {}  # (lang, what…) → what a tab shows, formatted in the worker
         self.error = ""
         self._requests = 0
         self._signals = _Signals(self)
@@ -746,27 +747,30 @@ class AuditWindow(QDialog):
         m = self.mapping
         mapping = AuditMapping(m.outcome_column, list(m.group_columns), m.strata_column, dict(m.outcome_values),
                                list(m.stages), {c: dict(v) for c, v in m.group_values.items()}, m.sheet)
-        frame, path, signals, values = self.frame, self.path, self._signals, self.values
+        frame, path, signals, values, lang = self.frame, self.path, self._signals, self.values, self.lang
         self.status.setText(t("gui.audit.measuring", self.lang))
 
         def work():
             audit = counts = None
+            prepared = {}
             error = ""
             try:
                 counts = mapping_counts(frame, mapping, values)
                 audit = audit_mapped(frame, mapping, path)
                 audit.findings.compute()
+                prepared = _prepare(audit, lang)
             except Exception as exc:  # noqa: BLE001 - one line in the window, never a crash
                 error = _one_line(exc)
                 audit = None
-            signals.audited.emit(audit, counts, error, token)
+            signals.audited.emit(audit, counts, prepared, error, token)
         threading.Thread(target=work, name="audit-measure", daemon=True).start()
 
-    def _audited(self, audit, counts, error: str, token: int) -> None:
+    def _audited(self, audit, counts, prepared: dict, error: str, token: int) -> None:
         if token != self._requests:
             return
         self.counts = counts
         self.audit = audit
+        self._prepared = prepared
         self._show_message(error)
         self._show_group_summary()
         self.draw()
@@ -789,24 +793,9 @@ class AuditWindow(QDialog):
         if audit is None:
             self.findings_text.setPlainText(self.error)
             return
-        from ..core.audit_view import attributes, data_lines, table_rows
-        from ..core.findings import stratified_sentence
+        from ..core.audit_view import attributes
 
-        lines = [t("gui.audit.findings_title", lang), ""]
-        lines += ["• " + s for s in audit.findings.sentences(lang)]
-        for st in audit.stratified:
-            sentence = stratified_sentence(st, lang, st["group"], st["reference_group"], audit.strata_column)
-            if sentence:
-                lines.append("• " + sentence)
-        hidden = audit.findings.hidden_lines(lang, OVERALL)
-        if hidden:
-            lines += ["", *hidden]
-        lines += ["", t("gui.audit.data_title", lang), *data_lines(audit, lang)]
-        if audit.mapping is not None:
-            from ..core.audit_mapping import describe_mapping
-
-            lines += ["", t("gui.audit.mapping_title", lang), *describe_mapping(audit.mapping, lang)]
-        self.findings_text.setPlainText("\n".join(lines))
+        self.findings_text.setPlainText("\n".join(self._text(lang, "findings")))
         singles = attributes(audit, 1)
         for combo in (self.rates_column, self.funnel_column):
             current = combo.currentData()
@@ -818,10 +807,9 @@ class AuditWindow(QDialog):
                 combo.setCurrentIndex(singles.index(current))
             combo.blockSignals(False)
         self.draw_rates()
-        crosses = attributes(audit, 2)
-        headers, rows = table_rows(audit, lang, crosses) if crosses else ([], [])
+        headers, rows = self._text(lang, "cross")
         fill_table(self.cross_table, headers, rows)
-        self.cross_note.setText(t("gui.audit.cross_note", lang) if crosses else t("gui.audit.no_cross", lang))
+        self.cross_note.setText(t("gui.audit.cross_note", lang) if rows else t("gui.audit.no_cross", lang))
         self.draw_funnel()
         self.draw_lens()
 
@@ -858,19 +846,19 @@ class AuditWindow(QDialog):
         audit, lang = self.audit, self.lang
         if audit is None:
             return
-        lens = self.lens_combo.currentData()
-        from ..core.audit_lens import lens_headers, lens_notes, lens_rows, lens_sentences, lens_table, lens_title
+        lines, headers, rows = self._text(lang, "lens", self.lens_combo.currentData())
+        self.lens_text.setPlainText("\n".join(lines))
+        self.lens_table.setVisible(bool(rows))
+        if rows:
+            fill_table(self.lens_table, headers, rows)
 
-        lines = [lens_title(lens, lang), ""] + ["• " + s for s in lens_sentences(audit, lens, lang)]
-        self.lens_text.setPlainText("\n".join(lines + [""] + lens_notes(lens, lang)))
-        table = lens_table(audit, lens)
-        self.lens_table.setVisible(table is not None and not table.empty)
-        if table is None or table.empty:
-            return
-        from ..core.limits import shown
-
-        rows = [[shown(a, None)] + row for a in dict.fromkeys(table["attribute"]) for row in lens_rows(table, a, lang)]
-        fill_table(self.lens_table, [t("gui.audit.lens_column", lang)] + lens_headers(lang), rows)
+    def _text(self, lang: str, *what):
+        """What a tab shows, prepared in the worker (``_prepare``) for the language of the request;
+        made here only after the language changed."""
+        key = (lang, *what)
+        if key not in self._prepared:
+            self._prepared[key] = _prepared(self.audit, key)
+        return self._prepared[key]
 
     # -- saving ------------------------------------------------------------------------------------
     def save_mapping(self, path: str | None = None) -> bool:
@@ -964,6 +952,53 @@ class AuditWindow(QDialog):
         else:
             self.status.setText(t("gui.audit.written", self.lang, path=path))
         self.exported.emit(path, problem)
+
+
+def _prepare(audit, lang: str) -> dict:
+    """Every text and table row the tabs show, formatted in the worker so that drawing only sets them."""
+    from ..core.audit_lens import LENSES
+
+    keys = [(lang, "findings"), (lang, "cross")] + [(lang, "lens", lens) for lens in LENSES]
+    return {key: _prepared(audit, key) for key in keys}
+
+
+def _prepared(audit, key: tuple):
+    """One entry of ``_prepare``: the findings tab's lines, the intersections table, or a lens."""
+    from ..core.audit_view import attributes, data_lines, table_rows
+    from ..core.limits import shown
+
+    lang, what = key[0], key[1]
+    if what == "findings":
+        from ..core.findings import stratified_sentence
+
+        lines = [t("gui.audit.findings_title", lang), ""]
+        lines += ["• " + s for s in audit.findings.sentences(lang)]
+        for st in audit.stratified:
+            sentence = stratified_sentence(st, lang, st["group"], st["reference_group"], audit.strata_column)
+            if sentence:
+                lines.append("• " + sentence)
+        hidden = audit.findings.hidden_lines(lang, OVERALL)
+        if hidden:
+            lines += ["", *hidden]
+        lines += ["", t("gui.audit.data_title", lang), *data_lines(audit, lang)]
+        if audit.mapping is not None:
+            from ..core.audit_mapping import describe_mapping
+
+            lines += ["", t("gui.audit.mapping_title", lang), *describe_mapping(audit.mapping, lang)]
+        return lines
+    if what == "cross":
+        crosses = attributes(audit, 2)
+        return table_rows(audit, lang, crosses) if crosses else ([], [])
+    from ..core.audit_lens import lens_headers, lens_notes, lens_rows, lens_sentences, lens_table, lens_title
+
+    lens = key[2]
+    lines = [lens_title(lens, lang), ""] + ["• " + s for s in lens_sentences(audit, lens, lang)]
+    lines += [""] + lens_notes(lens, lang)
+    table = lens_table(audit, lens)
+    if table is None or table.empty:
+        return lines, [], []
+    rows = [[shown(a, None)] + row for a in dict.fromkeys(table["attribute"]) for row in lens_rows(table, a, lang)]
+    return lines, [t("gui.audit.lens_column", lang)] + lens_headers(lang), rows
 
 
 def _write_report(audit, path: str, lang: str, lens: str) -> None:
