@@ -323,7 +323,7 @@ def audit_report(audit, lang: str, lens: str = "nl", mapping=None, today: _dt.da
         date=date,
         local=t("audit.report.local", lang), headings=headings, summary=data_summary(audit, lang, lens, day),
         mapping=mapping_lines(audit, mapping, lang), findings=sentences, stratified=stratified,
-        hidden=[_name(s) for s in findings.hidden_lines(lang)], charts=charts, tables=tables,
+        hidden=[_name(s) for s in findings.hidden_lines(lang, OVERALL)], charts=charts, tables=tables,
         funnels=funnel_charts(audit, lang), lens_title=t("audit.lens.heading", lang, title=lens_title(lens, lang)),
         lens_sentences=[_name(s) for s in lens_sentences(audit, lens, lang)], lens_tables=lens_tables,
         lens_notes=lens_notes(lens, lang), method=method_notes(audit, lang),
