@@ -71,7 +71,7 @@ def test_nyc_impact_ratios_reproduce_the_dcwp_worked_example(r3):
 def test_nyc_sentences_name_the_reference_and_the_lowest_ratio(r3):
     """The lens's sentences give each column's most-selected category and its lowest impact ratio, in both languages."""
     en = lens_sentences(r3, "nyc", "en")
-    assert "“sex”: the most-selected category is “Male” (54.3%); the lowest impact ratio is 0.82 (“Female”)." in en
+    assert "“sex”: the category with the highest selection rate is “Male” (54.3%); the lowest impact ratio is 0.82 (“Female”)." in en
     assert any("“race”" in s and "0.58 (“White”)" in s for s in en)
     nl = lens_sentences(r3, "nyc", "nl")
     assert any("‘sex’" in s and "0,82 (‘Female’)" in s for s in nl)
@@ -245,7 +245,7 @@ def test_nyc_notes_set_no_threshold_and_name_four_fifths_only_as_the_eeoc_rule_o
     """The NYC lens says LL144 sets no pass/fail threshold and mentions 0.8 only as the EEOC's rule of thumb; no sentence gives a verdict."""
     notes = " ".join(lens_notes("nyc", "en"))
     assert "sets no pass or fail threshold" in notes and "EEOC's four-fifths rule of thumb" in notes
-    assert "geen grens voor goed of fout" in " ".join(lens_notes("nyc", "nl"))
+    assert "geen grens voor geslaagd of gezakt" in " ".join(lens_notes("nyc", "nl"))
 
 
 def test_dutch_eu_lens_names_the_clear_gap_and_the_dated_law():

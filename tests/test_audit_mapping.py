@@ -182,8 +182,8 @@ def test_nothing_placed_is_refused_in_one_line():
         audit_mapped(ats_export(100), mapping, "e.csv")
 
 
-@pytest.mark.parametrize("lang, words", [("en", ["read as 'Vrouw'", "counted as unknown", "Compared within"]),
-                                         ("nl", ["gelezen als 'Vrouw'", "geteld als onbekend", "Vergeleken binnen"])])
+@pytest.mark.parametrize("lang, words", [("en", ["read as “Vrouw”", "counted as unknown", "Compared within"]),
+                                         ("nl", ["gelezen als ‘Vrouw’", "geteld als onbekend", "Vergeleken binnen"])])
 def test_the_mapping_is_described_for_the_report(lang, words):
     """The report's lines name every merge, every unknown and the stratum, in both languages."""
     text = "\n".join(describe_mapping(women_merged(), lang))

@@ -423,8 +423,10 @@ def test_one_group_only_at_a_stage():
     assert at2["impact_ratio"].notna().sum() == 1  # the reference alone
     assert audit.findings.kind == GAP
     sentences = audit.findings.sentences("en")
-    assert "The gap is widest at “Eerste gesprek → Tweede gesprek” (0.00 times the rate)." in sentences
-    assert "Het verschil is het grootst bij ‘Eerste gesprek → Tweede gesprek’ (0,00 keer zo vaak)." in \
+    assert ("The ratio is lowest at “Eerste gesprek → Tweede gesprek” (0.00 times the reference group's rate at that "
+            "step); this compares point estimates and is not tested against the other steps.") in sentences
+    assert ("De ratio is het laagst bij ‘Eerste gesprek → Tweede gesprek’ (0,00 keer zo vaak als de vergelijkingsgroep "
+            "bij die stap); dit vergelijkt puntschattingen, zonder toets tegen de andere stappen.") in \
         audit.findings.sentences("nl")
 
 
@@ -453,7 +455,7 @@ def test_two_stages_are_a_yes_no_audit_with_one_step():
     g = audit.groups
     overall, step = g[g["stage"] == OVERALL].reset_index(drop=True), g[g["stage"] == 0].reset_index(drop=True)
     pd.testing.assert_frame_equal(overall.drop(columns="stage"), step.drop(columns="stage"))
-    assert not any("widest" in s for s in audit.findings.sentences("en"))
+    assert not any("lowest at" in s for s in audit.findings.sentences("en"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,8 +474,10 @@ def test_sentences_name_the_step_where_the_gap_is_widest(ats):
     worst = steps.loc[steps["impact_ratio"].idxmin()]
     name = f"{STAGES[int(worst['stage'])]} → {STAGES[int(worst['stage']) + 1]}"
     ratio = f"{worst['impact_ratio']:.2f}"
-    assert f"The gap is widest at “{name}” ({ratio} times the rate)." in f.sentences("en")
-    assert f"Het verschil is het grootst bij ‘{name}’ ({ratio.replace('.', ',')} keer zo vaak)." in f.sentences("nl")
+    assert (f"The ratio is lowest at “{name}” ({ratio} times the reference group's rate at that step); this compares "
+            "point estimates and is not tested against the other steps.") in f.sentences("en")
+    assert (f"De ratio is het laagst bij ‘{name}’ ({ratio.replace('.', ',')} keer zo vaak als de vergelijkingsgroep bij "
+            "die stap); dit vergelijkt puntschattingen, zonder toets tegen de andere stappen.") in f.sentences("nl")
 
 
 def test_cli_funnel_section_and_json(ats):

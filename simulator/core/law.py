@@ -60,9 +60,10 @@ FACTS: tuple[LegalFact, ...] = (
     LegalFact(
         "right_to_explanation",
         "A candidate affected by a decision based on a high-risk AI system can ask for a clear explanation of the "
-        "AI's role and the main elements of the decision (AI Act art. 86).",
+        "AI's role and the main elements of the decision (AI Act art. 86), once the high-risk obligations apply.",
         "Een kandidaat over wie een besluit is genomen op basis van een hoogrisico-AI-systeem kan vragen om een "
-        "duidelijke uitleg van de rol van de AI en de belangrijkste elementen van het besluit (AI-verordening art. 86).",
+        "duidelijke uitleg van de rol van de AI en de belangrijkste elementen van het besluit (AI-verordening art. 86), "
+        "zodra de hoogrisicoverplichtingen gelden.",
         "Regulation (EU) 2024/1689 art. 86"),
     LegalFact(
         "gdpr_automated",
@@ -109,13 +110,16 @@ FACTS: tuple[LegalFact, ...] = (
         "AWGB; WGB m/v; WGBH/CZ; WGBL"),
     LegalFact(
         "burden_of_proof",
-        "When a candidate brings facts that make discrimination plausible (such as a clear gap in selection rates), "
-        "the employer must prove that it did not discriminate (AWGB art. 10; the same rule in the WGB m/v, the "
-        "WGBH/CZ and the WGBL).",
-        "Als een kandidaat feiten aanvoert die discriminatie kunnen doen vermoeden (zoals een duidelijk verschil in "
-        "selectiepercentages), moet de werkgever bewijzen dat hij niet heeft gediscrimineerd (AWGB art. 10; dezelfde "
-        "regel staat in de WGB m/v, de WGBH/CZ en de WGBL).",
-        "AWGB art. 10; WGB m/v art. 12a; WGBH/CZ art. 10; WGBL art. 12"),
+        "When a candidate puts forward facts, in a procedure, from which discrimination can be presumed (a clear "
+        "gap in selection rates can be such a fact), the employer must prove that it did not break the law — for "
+        "instance that the gap has another cause, or that the rule behind it is objectively justified (AWGB art. 10; "
+        "the same rule in the WGBH/CZ and the WGBL, and for sex at work in the Civil Code).",
+        "Als een kandidaat in een procedure feiten aanvoert die onderscheid kunnen doen vermoeden (een duidelijk "
+        "verschil in selectiepercentages kan zo'n feit zijn), moet de werkgever bewijzen dat hij niet in strijd met "
+        "de wet heeft gehandeld, bijvoorbeeld dat het verschil een andere oorzaak heeft of dat de regel erachter "
+        "objectief gerechtvaardigd is (AWGB art. 10; dezelfde regel staat in de WGBH/CZ en de WGBL, en voor geslacht "
+        "in de arbeid in het Burgerlijk Wetboek).",
+        "AWGB art. 10; WGBH/CZ art. 10; WGBL art. 12; BW art. 7:646"),
     LegalFact(
         "age_justification",
         "For age, even direct discrimination can be lawful when it is objectively justified (WGBL art. 7): a "

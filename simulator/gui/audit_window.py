@@ -823,7 +823,7 @@ class AuditWindow(QDialog):
         self.rates_chart.draw(chart_rows(audit, attribute), lang)
         hidden = hidden_count(audit, attribute)
         self.rates_note.setText(t("gui.audit.rates_note", lang) + (
-            " " + t("gui.audit.hidden_note", lang, count=integer(hidden, lang)) if hidden else ""))
+            " " + t("gui.audit.hidden_note", lang, count=hidden) if hidden else ""))
         headers, rows = table_rows(audit, lang, [attribute])
         fill_table(self.rates_table, headers, rows)
 
@@ -840,7 +840,7 @@ class AuditWindow(QDialog):
         self.funnel_chart.draw(table, stages, lang)
         hidden = int(table["hidden"].sum())
         self.funnel_note.setText(t("gui.audit.funnel_note", lang) + (
-            " " + t("gui.audit.hidden_note", lang, count=integer(hidden, lang)) if hidden else ""))
+            " " + t("gui.audit.hidden_note", lang, count=hidden) if hidden else ""))
 
     def draw_lens(self) -> None:
         audit, lang = self.audit, self.lang
