@@ -220,8 +220,10 @@ def numbers_table(audit, column: str, lang: str) -> Table:
                      percent(row["rate"], lang), rate_ci, ratio, interval, p])
     unknown = audit.unknown.get(column, 0)
     if unknown:  # counted, never compared (the words go under the table: a cell this long squeezes the numbers)
-        rows.append([t("cli.audit.missing_value", lang), integer(unknown, lang)] + ["—"] * 6)
-        notes.append(t("audit.report.table.unknown", lang, missing=t("cli.audit.missing_value", lang)))
+        from .audit_view import unknown_label
+
+        rows.append([unknown_label(audit, lang), integer(unknown, lang)] + ["—"] * 6)
+        notes.append(t("audit.report.table.unknown", lang, missing=unknown_label(audit, lang)))
     headers = [t("audit.report.table.group", lang), "n", t("cli.col.selected", lang), t("cli.col.rate", lang),
                t("cli.col.rate_ci", lang), t("cli.col.ir", lang), t("cli.col.ir_ci", lang), t("cli.col.p", lang)]
     if few:

@@ -42,6 +42,14 @@ def row_note(row, lang: str) -> str:
     return ""
 
 
+def unknown_label(audit, lang: str) -> str:
+    """How the row of people without a group is named: with a mapping that marks values unknown,
+    those values are in it too ("Onbekend" marked unknown is not "no value")."""
+    marks = audit.mapping is not None and any(not str(n).strip() for v in audit.mapping.group_values.values()
+                                               for n in v.values())
+    return t("audit.view.unknown_label" if marks else "cli.audit.missing_value", lang)
+
+
 def _finite(x) -> bool:
     return x is not None and isinstance(x, (int, float, np.floating, np.integer)) and math.isfinite(x)
 
@@ -59,7 +67,7 @@ def table_rows(audit, lang: str, attributes: list[str] | None = None, stage: int
     rows = []
     several = attributes is None or len(attributes) > 1
     for row in groups.to_dict("records"):
-        label = shown(row["group"], None) if row["status"] != STATUS_UNKNOWN else t("cli.audit.missing_value", lang)
+        label = shown(row["group"], None) if row["status"] != STATUS_UNKNOWN else unknown_label(audit, lang)
         if several:
             label = f"{shown(row['attribute'], None)}: {label}"
         compared = not row["reference"] and row["status"] != STATUS_UNKNOWN
@@ -122,5 +130,7 @@ def data_lines(audit, lang: str) -> list[str]:
                        column=shown(audit.selected_column, None), values=values))
     for column, count in audit.unknown.items():
         if count:
-            lines.append(t("cli.audit.unknown", lang, column=shown(column, None), count=integer(count, lang)))
+            marked = audit.mapping is not None and column in audit.mapping.group_values
+            lines.append(t("audit.view.unknown_mapped" if marked else "cli.audit.unknown", lang,
+                           column=shown(column, None), count=integer(count, lang)))
     return lines

@@ -33,6 +33,7 @@ from .views.base import caption, fill_table, plain_label, read_only_table
 
 PREVIEW_ROWS = 50
 MAX_VALUES_SHOWN = 200  # values listed in a mapping table; the rest are counted in one line
+MAX_STAGES = 12  # an outcome column of more values is no funnel (a score, an id, a date)
 DEBOUNCE_MS = 250  # a burst of mapping edits is measured once
 NOT_PLACED = None  # an outcome value the mapping does not place (its rows are left out and counted)
 
@@ -99,7 +100,7 @@ class RateChart(QWidget):
         self.plot.getAxis("bottom").setTicks([ticks])
         self.plot.setLabel("bottom", t("gui.audit.rate_axis", lang))
         style_plot(self.plot)
-        self.plot.setXRange(0, xmax, padding=0)
+        self.plot.setXRange(-0.02 * xmax, xmax, padding=0)  # room for the "0%" tick label at the left
         self.plot.setYRange(-0.6, max(count, 1) - 0.4, padding=0)
         self.drawn = {"labels": [str(g) for g in rows["group"]], "rates": rates, "texts": texts}
 
@@ -265,7 +266,7 @@ class AuditWindow(QDialog):
         for w in (self.outcome_title, self.outcome_combo):
             form.addWidget(w)
         form.addLayout(kind)
-        form.addWidget(self.outcome_table, 2)
+        form.addWidget(self.outcome_table, 1)
         form.addWidget(self.outcome_more)
         form.addWidget(self.groups_title)
         form.addWidget(self.group_list, 1)
@@ -448,7 +449,6 @@ class AuditWindow(QDialog):
             return
         from ..core.audit_mapping import suggest_mapping
 
-        new_file = self._pending_path != self.path
         self.path = self._pending_path
         self.folder = os.path.dirname(self.path)
         self.frame = frame
@@ -464,9 +464,10 @@ class AuditWindow(QDialog):
         columns = [str(c) for c in frame.columns]
         fill_table(self.preview, columns, [[_cell(v) for v in row] for row in preview.itertuples(index=False)],
                    right_from=len(columns))
-        keep = self.mapping is not None and not new_file
-        if not keep and self.mapping is not None and all(c in columns for c in self.mapping.columns()):
-            keep = True  # next quarter's export with the same columns: the mapping still applies
+        self.preview.resizeColumnsToContents()  # headers and values whole, the table scrolls sideways
+        # The mapping stays when every column it names is here (another sheet of the same layout, or
+        # next quarter's export); otherwise the new table gets a first guess of its own.
+        keep = self.mapping is not None and all(c in columns for c in self.mapping.columns())
         if not keep:
             self.mapping = suggest_mapping(frame, self.sheet, values)
         self.mapping.sheet = self.sheet
@@ -646,7 +647,13 @@ class AuditWindow(QDialog):
         guess = suggest_mapping(self.frame[[column]], self.sheet, {column: self.values.get(column)})
         self.mapping.outcome_column = column
         self.mapping.outcome_values = guess.outcome_values if not self.mapping.stages else {}
-        if self.mapping.stages:
+        listed = self.values.get(column)
+        count = len([v for v, _ in listed or [] if v is not None])
+        if self.mapping.stages and (listed is None or not 2 <= count <= MAX_STAGES):
+            self.mapping.stages = []  # no funnel in this column: back to selected or not
+            self.mapping.outcome_values = guess.outcome_values
+            self._show_message(t("gui.audit.not_stages", self.lang, column=column, most=MAX_STAGES))
+        elif self.mapping.stages:
             self._default_stages()
         self.mapping.group_columns = [c for c in self.mapping.group_columns if c != column]
         if self.mapping.strata_column == column:
@@ -664,6 +671,13 @@ class AuditWindow(QDialog):
         if stages == bool(self.mapping.stages):
             return
         if stages:
+            listed = self.values.get(self.mapping.outcome_column)
+            count = len([v for v, _ in listed or [] if v is not None])
+            if listed is None or count > MAX_STAGES or count < 2:
+                self._show_message(t("gui.audit.not_stages", self.lang, column=self.mapping.outcome_column,
+                                     most=MAX_STAGES))
+                self._fill_mapping()  # back to "selected or not", as the mapping still is
+                return
             self._default_stages()
         else:
             from ..core.audit_mapping import suggest_mapping
@@ -721,13 +735,20 @@ class AuditWindow(QDialog):
             self._edited(refill=True)
             return
         if item.column() == 2:
-            name = item.text().strip()
+            name = " ".join(item.text().split())
+            existing = {n.casefold(): n for n in (self.counts.groups.get(column, {}) if self.counts else {}) if n}
+            name = existing.get(name.casefold(), name)  # "man " merges with "Man", not beside it
             if not name or name == value:
                 renames.pop(value, None)
             else:
                 renames[value] = name
             if not renames:
                 self.mapping.group_values.pop(column, None)
+            if name != item.text():
+                table = self.values_table
+                table.blockSignals(True)
+                item.setText(name or value)
+                table.blockSignals(False)
             self._edited()
 
     def _edited(self, refill: bool = False) -> None:
@@ -790,8 +811,9 @@ class AuditWindow(QDialog):
         audit = self.audit
         funnel_index = list(self.pages).index("funnel")
         self.tabs.setTabEnabled(funnel_index, bool(audit is not None and getattr(audit, "stages", None)))
-        if audit is None:
+        if audit is None:  # nothing measured with this mapping: no tab shows the numbers of an earlier one
             self.findings_text.setPlainText(self.error)
+            self._clear_results()
             return
         from ..core.audit_view import attributes
 
@@ -812,6 +834,21 @@ class AuditWindow(QDialog):
         self.cross_note.setText(t("gui.audit.cross_note", lang) if rows else t("gui.audit.no_cross", lang))
         self.draw_funnel()
         self.draw_lens()
+
+    def _clear_results(self) -> None:
+        import pandas as pd
+
+        empty = pd.DataFrame(columns=["group", "n", "selected", "rate", "rate_ci_low", "rate_ci_high", "reference",
+                                      "status"])
+        self.rates_chart.draw(empty, self.lang)
+        for table in (self.rates_table, self.cross_table, self.lens_table):
+            fill_table(table, [], [])
+        for label in (self.rates_note, self.cross_note, self.funnel_note):
+            label.setText("")
+        self.lens_text.setPlainText("")
+        self.funnel_chart.plot.clear()
+        self.funnel_chart.legend.clear()
+        self.funnel_chart.drawn = {"groups": [], "shares": []}
 
     def draw_rates(self) -> None:
         audit, lang = self.audit, self.lang
