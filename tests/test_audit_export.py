@@ -29,8 +29,10 @@ def decisions(path, groups=RISKY, rows=120, seed=1, column="herkomst", extra=Non
 
 
 def read_back(path) -> list[list[str]]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        return list(csv.reader(fh))
+    """The CSV's rows as a spreadsheet in the file's language splits them (Dutch: semicolons)."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        text = fh.read()
+    return list(csv.reader(text.splitlines(), delimiter=";" if text.split("\n")[0].count(";") else ","))
 
 
 def runs_as_formula(cell: str) -> bool:
@@ -145,3 +147,20 @@ def test_a_missing_value_row_and_intersections_are_listed(tmp_path):
     text = io.StringIO()
     csv.writer(text).writerows(rows)
     assert "a × x" in text.getvalue()
+
+
+def test_dutch_table_opens_in_dutch_excel(tmp_path):
+    """In Dutch the table is written as Dutch Excel opens a CSV: semicolons, a decimal comma and a
+    byte-order mark; in English commas, a decimal point and the mark too."""
+    source, out = tmp_path / "d.csv", tmp_path / "nl.csv"
+    decisions(source, groups=["man", "vrouw"])
+    audit = audit_file(str(source), ["herkomst"], "uitgenodigd")
+    write_audit_csv(audit, out, "nl")
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    header, *rows = read_back(out)
+    rate = rows[0][header.index("selectiepercentage")]
+    assert "," in rate and "." not in rate
+    write_audit_csv(audit, tmp_path / "en.csv", "en")
+    header, *rows = read_back(tmp_path / "en.csv")
+    assert "." in rows[0][header.index("selection rate")]

@@ -16,7 +16,7 @@ import math
 import os
 from pathlib import Path
 
-from .export import _csv_text
+from .export import spreadsheet_safe
 from .findings import public_groups
 from .grouptable import OVERALL, STATUS_NOT_ENOUGH, STATUS_SUPPRESSED, STATUS_UNKNOWN
 from .texts import t
@@ -54,8 +54,22 @@ def _verdict(row, lang: str) -> str:
     return t("audit.export.verdict.compared", lang)
 
 
-def _number(value, whole: bool = False) -> str:
-    """A number as a spreadsheet reads it (point decimal, no thousands separator); empty when missing."""
+# How a spreadsheet in each language opens a CSV by double-click: Dutch Excel splits on semicolons
+# and reads a decimal comma; English Excel splits on commas and reads a decimal point.
+SEPARATOR = {"nl": ";"}
+DECIMAL = {"nl": ","}
+
+
+def _field(text: str, sep: str) -> str:
+    """A text field: formula-safe (``spreadsheet_safe``), quoted where it holds the separator, a
+    quote or a line break; NUL characters dropped."""
+    text = spreadsheet_safe(text.replace("\0", ""))
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in (sep, '"', "\n", "\r")) else text
+
+
+def _number(value, whole: bool = False, decimal: str = ".") -> str:
+    """A number as a spreadsheet reads it (no thousands separator; the language's decimal mark);
+    empty when missing."""
     if value is None:
         return ""
     value = float(value)
@@ -63,7 +77,8 @@ def _number(value, whole: bool = False) -> str:
         return ""
     if whole:
         return str(int(round(value)))
-    return f"{value:.6g}" if abs(value) < 1e-4 and value != 0 else f"{value:.4f}"
+    text = f"{value:.6g}" if abs(value) < 1e-4 and value != 0 else f"{value:.4f}"
+    return text.replace(".", decimal)
 
 
 def _stage_name(stage: int, stages, lang: str) -> str:
@@ -73,7 +88,9 @@ def _stage_name(stage: int, stages, lang: str) -> str:
 
 
 def audit_rows(audit, lang: str) -> list[list[str]]:
-    """The header and one row per shown group, every field as the CSV holds it (text made safe)."""
+    """The header and one row per shown group, every field as the CSV holds it (text made safe;
+    in Dutch separated by semicolons, with a decimal comma)."""
+    sep, decimal = SEPARATOR.get(lang, ","), DECIMAL.get(lang, ".")
     stages = getattr(audit, "stages", None)
     groups = public_groups(audit.groups)
     header = [t("audit.export.column", lang), t("audit.export.group", lang)]
@@ -92,24 +109,26 @@ def audit_rows(audit, lang: str) -> list[list[str]]:
         fields = [str(row["attribute"]), t("audit.export.missing_value", lang) if unknown else str(row["group"])]
         if stages:
             fields.append(_stage_name(int(row.get("stage", OVERALL)), stages, lang))
-        fields = [_csv_text(f) for f in fields]
+        fields = [_field(f, sep) for f in fields]
         for column, _ in NUMBERS:
             value = row.get(column)
             if column in COMPARED_ONLY and not compared:
                 value = None
-            fields.append(_number(value, whole=column in ("n", "selected")))
-        fields.append(_csv_text(_verdict(row, lang)))
+            fields.append(_number(value, whole=column in ("n", "selected"), decimal=decimal))
+        fields.append(_field(_verdict(row, lang), sep))
         out.append(fields)
-    out[0] = [_csv_text(h) for h in header]
+    out[0] = [_field(h, sep) for h in header]
     return out
 
 
 def write_audit_csv(audit, path, lang: str) -> None:
-    """The audit's group table as a UTF-8 CSV at ``path`` (see the module's text); written atomically.
+    """The audit's group table as a UTF-8 CSV with a byte-order mark (so Excel reads "×" and "é") at
+    ``path`` (see the module's text); written atomically.
 
     An ``OSError`` (a folder that does not exist, a full disk, no permission) is passed on; the
     previous file at ``path`` is then as it was and no part file is left behind."""
-    text = "".join(",".join(fields) + "\n" for fields in audit_rows(audit, lang)).encode("utf-8")
+    sep = SEPARATOR.get(lang, ",")
+    text = "".join(sep.join(fields) + "\n" for fields in audit_rows(audit, lang)).encode("utf-8-sig")
     target = Path(path)
     direct = target.exists() and not target.is_file()  # a device or pipe (/dev/stdout): written in place
     part = target if direct else target.with_name(target.name + ".part")
