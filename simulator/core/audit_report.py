@@ -286,7 +286,8 @@ def checklist(lang: str) -> list[CheckItem]:
     """What the employer does next: good practice, with the legal facts that back each step."""
     items = (("before_after", ()), ("cause", ("equal_treatment",)), ("explain", ("right_to_explanation", "gdpr_access")),
              ("human", ("gdpr_automated", "gdpr_human_review")),
-             ("deployer", ("ai_act_high_risk", "deployer_duties", "ai_literacy")), ("records", ()), ("inform", ()))
+             ("deployer", ("ai_act_high_risk", "deployer_duties", "ai_literacy")), ("records", ("ai_act_high_risk",)),
+             ("inform", ("ai_act_high_risk",)))
     return [CheckItem(t(f"audit.report.next.{key}_title", lang), t(f"audit.report.next.{key}", lang),
                       [fact(k, lang) for k in facts]) for key, facts in items]
 
