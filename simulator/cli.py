@@ -750,7 +750,7 @@ def _audit_from_args(args):
 
     if args.mapping:
         if args.group is not None or args.selected is not None or args.strata is not None:
-            raise AuditInputError("--mapping names the columns itself; leave out --group, --selected and --strata")
+            raise AuditInputError("cli_mapping_and_columns")
         from .core.audit_mapping import audit_mapped, load_mapping
 
         mapping = load_mapping(args.mapping)
@@ -759,8 +759,9 @@ def _audit_from_args(args):
         return audit_mapped(frame, mapping, args.file)
     missing = [flag for flag, value in (("--group", args.group), ("--selected", args.selected)) if value is None]
     if missing:
-        raise AuditInputError(f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} needed "
-                              "(or --mapping FILE, a column mapping saved in the window)")
+        if len(missing) == 2:
+            raise AuditInputError("cli_flags_needed")
+        raise AuditInputError("cli_flag_needed", flag=missing[0])
     return audit_file(args.file, args.group, args.selected, args.strata, args.sheet)
 
 

@@ -30,6 +30,7 @@ from .findings import Findings, RawLabels, RunExtras
 from .limits import os_reason, shown
 from .grouptable import OVERALL, STATUS_FEW, STATUS_OK, STATUS_UNKNOWN, TableSpec, compare_tables
 from .stats import stratified_analysis, wilson_interval
+from .texts import DEFAULT_LANGUAGE, has_text, integer, t
 from .thresholds import MIN_N, REFERENCE_SHARE, SUPPRESS_SHARE
 
 # Every two-way intersection; the three-way one when there are three group columns (with more,
@@ -39,8 +40,64 @@ TRUE_VALUES = frozenset({"1", "true", "yes", "ja", "y", "j", "selected", "gesele
 FALSE_VALUES = frozenset({"0", "false", "no", "nee", "n", "rejected", "afgewezen", "onwaar", "0.0"})
 
 
+class Phrase:
+    """Words inside an audit error (``audit.error.KEY`` in the text catalogue, filled in with ``values``),
+    put in the language the message is shown in; ``str()`` is the English."""
+
+    __slots__ = ("key", "values")
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return t(f"audit.error.{self.key}", lang, **{k: _in(v, lang) for k, v in self.values.items()})
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"Phrase({self.key!r}, {self.values!r})"
+
+
+class _Whole(int):
+    """A whole number in a message: 1,234 in English, 1.234 in Dutch."""
+
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return integer(self, lang)
+
+
+def _in(value, lang: str):
+    """A value of a message as the language shows it: words (``Phrase``) and numbers translated, names as they are."""
+    return value.text(lang) if isinstance(value, (Phrase, _Whole)) else value
+
+
 class AuditInputError(ValueError):
-    """A file or column that cannot be audited; the message is one line naming what is wrong."""
+    """A file or column that cannot be audited; the message is one line naming what is wrong.
+
+    ``key`` names the text (``audit.error.KEY``) and ``values`` fill it in: names, paths and numbers
+    as the message shows them. ``str(error)`` is the English message (the command line and logs);
+    ``error.message(lang)`` is the same message in ``lang``, for the window."""
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+        super().__init__(self.message())
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        if not self.values and not has_text(f"audit.error.{self.key}"):
+            return self.key  # a message written out rather than a key (code older than the catalogue): as it is
+        return Phrase(self.key, **self.values).text(lang)
+
+    def __reduce__(self):  # pickled (e.g. to another process) as key and values, not as its English text
+        return _audit_input_error, (type(self), self.key, self.values)
+
+
+def _audit_input_error(cls, key: str, values: dict) -> AuditInputError:
+    return cls(key, **values)
+
+
+def _where(name: str, sheet) -> str | Phrase:
+    """The file and, for a workbook, the sheet a message is about: "data.xlsx, sheet 'Q1'"."""
+    return name if sheet is None else Phrase("part.where_sheet", file=name, sheet=_quoted(sheet))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -65,19 +122,19 @@ def _quoted(name) -> str:
     return f"'{shown(name)}'"
 
 
-def _listing(names, limit: int = LISTED) -> str:
+def _listing(names, limit: int = LISTED) -> str | Phrase:
     """Column names for a message: the first ``limit``, then "… and N more"."""
     names = list(names)
     text = ", ".join(shown(n) for n in names[:limit])
-    return text + (f", … and {len(names) - limit:,} more" if len(names) > limit else "")
+    return Phrase("part.more", names=text, more=_Whole(len(names) - limit)) if len(names) > limit else text
 
 
-def _numbers(positions: list[int]) -> str:
+def _numbers(positions: list[int]) -> str | Phrase:
     """1-based positions as words: "2 and 5", "2, 5 and 7" (at most ``LISTED``)."""
     words = [str(p + 1) for p in positions[:LISTED]]
     if len(positions) > LISTED:
-        return ", ".join(words) + f", … and {len(positions) - LISTED:,} more"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        return Phrase("part.more", names=", ".join(words), more=_Whole(len(positions) - LISTED))
+    return words[0] if len(words) == 1 else Phrase("part.and", first=", ".join(words[:-1]), last=words[-1])
 
 
 def _text(value) -> str | None:
@@ -167,20 +224,20 @@ def _guarded(name: str, work):
     try:
         return work()
     except IsADirectoryError:
-        raise AuditInputError(f"{name}: is a folder, not a file") from None
+        raise AuditInputError("folder", file=name) from None
     except OSError as exc:
-        raise AuditInputError(f"{name}: cannot be read ({os_reason(exc)})") from None
+        raise AuditInputError("unreadable", file=name, reason=os_reason(exc)) from None
     except MemoryError:
-        raise AuditInputError(f"{name}: is too large to read into memory") from None
+        raise AuditInputError("too_large", file=name) from None
 
 
 def _regular_file(file: Path, name: str) -> None:
     if not file.exists():
-        raise AuditInputError(f"{name}: file not found")
+        raise AuditInputError("not_found", file=name)
     if file.is_dir():
-        raise AuditInputError(f"{name}: is a folder, not a file")
+        raise AuditInputError("folder", file=name)
     if not file.is_file():
-        raise AuditInputError(f"{name}: is not a regular file")
+        raise AuditInputError("not_regular", file=name)
 
 
 def _is_workbook(file: Path) -> bool:
@@ -210,7 +267,7 @@ def _sheet_names(file: Path, name: str) -> list[str]:
                 book.close()
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise AuditInputError(f"{name}: cannot be read as an Excel workbook ({shown(first, 100)})") from None
+        raise AuditInputError("workbook_unreadable", file=name, detail=shown(first, 100)) from None
 
 
 def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = None, *,
@@ -220,19 +277,17 @@ def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = 
     if _is_workbook(file):
         return _read_workbook(file, name, columns, sheet, limit=limit, progress=progress)
     if sheet is not None:
-        raise AuditInputError(f"{name}: is not a workbook, so it has no sheet {_quoted(sheet)} "
-                              "(--sheet is for .xlsx files)")
+        raise AuditInputError("sheet_of_text", file=name, sheet=_quoted(sheet))
     if suffix == ".xls":
-        raise AuditInputError(f"{name}: is an old Excel (.xls) workbook; save it as .xlsx or as CSV UTF-8")
+        raise AuditInputError("old_xls", file=name)
     with open(file, "rb") as fh:
         head = fh.read(65536)
     if head.startswith(b"PK\x03\x04"):
-        raise AuditInputError(f"{name}: is a ZIP archive or Excel workbook, not CSV text "
-                              "(a workbook needs the .xlsx extension)")
+        raise AuditInputError("zip", file=name)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise AuditInputError(f"{name}: is UTF-16 text (save the file as CSV UTF-8)")
+        raise AuditInputError("utf16", file=name)
     if b"\x00" in head:
-        raise AuditInputError(f"{name}: is a binary file, not CSV text (save the file as CSV UTF-8)")
+        raise AuditInputError("binary", file=name)
     encoding = "utf-8"
     try:
         head.decode("utf-8-sig")
@@ -241,7 +296,7 @@ def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = 
             encoding = _fallback(head, name)
     text = head.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="ignore")
     if not text.strip():
-        raise AuditInputError(f"{name}: the file is empty")
+        raise AuditInputError("empty", file=name)
     header = text.lstrip().split("\n")[0]  # a quoted carriage return does not end the header here
     sep = ";" if header.count(";") > header.count(",") else ","
     reading = dict(limit=limit, progress=progress, sample=text if len(head) == 65536 else text + "\n")
@@ -249,14 +304,13 @@ def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = 
         frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding, **reading)
     except UnicodeDecodeError:
         if encoding != "utf-8":
-            raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text (save the file as CSV UTF-8)") from None
+            raise AuditInputError("encoding", file=name) from None
         # The first 64 KB were UTF-8 but a later byte is not: an export in the Windows code page.
         encoding = _fallback(file.read_bytes(), name)
         try:
             frame, names, wanted = _read_csv(file, name, columns, sep, header, encoding, **reading)
         except UnicodeDecodeError:
-            raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text "
-                                  "(save the file as CSV UTF-8)") from None
+            raise AuditInputError("encoding", file=name) from None
     if wanted is not None:
         frame.columns = [names[i] for i in wanted]
     elif len(frame.columns) == len(names):
@@ -264,7 +318,7 @@ def _read(file: Path, name: str, columns: list[str] | None, sheet: str | None = 
     else:
         frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
-        raise AuditInputError(f"{name}: has a header but no rows")
+        raise AuditInputError("no_rows", file=name)
     frame.attrs["encoding"] = "UTF-8" if encoding == "utf-8" else "Windows-1252"
     return frame
 
@@ -274,7 +328,7 @@ def _fallback(data: bytes, name: str) -> str:
     try:
         data.decode("cp1252")
     except UnicodeDecodeError:
-        raise AuditInputError(f"{name}: is neither UTF-8 nor Windows-1252 text (save the file as CSV UTF-8)") from None
+        raise AuditInputError("encoding", file=name) from None
     return "cp1252"
 
 
@@ -344,7 +398,7 @@ def _read_csv(file: Path, name: str, columns, sep: str, header: str, encoding: s
         raise
     except (ValueError, OverflowError, csv.Error) as exc:  # pandas' ParserError and EmptyDataError among them
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise AuditInputError(f"{name}: is not a readable CSV file ({shown(first, 100)})") from None
+        raise AuditInputError("csv_unreadable", file=name, detail=shown(first, 100)) from None
     return frame, names, wanted
 
 
@@ -361,18 +415,15 @@ def _check_workbook_file(file: Path, name: str) -> None:
         head = fh.read(8)
     if head == _OLE_MAGIC:  # an OLE compound file: an encrypted workbook, or an old .xls renamed
         if _encrypted(file):
-            raise AuditInputError(f"{name}: is a password-protected (encrypted) workbook; open it in Excel, "
-                                  "remove the password and save it again, or save the sheet as CSV")
-        raise AuditInputError(f"{name}: is an old Excel (.xls) workbook with an .xlsx name; "
-                              "save it as .xlsx or as CSV UTF-8")
-    damaged = f"{name}: is not a readable Excel workbook (damaged, cut short, or not an .xlsx file)"
+            raise AuditInputError("encrypted", file=name)
+        raise AuditInputError("xls_renamed", file=name)
     try:
         with zipfile.ZipFile(file) as archive:
             workbook = "xl/workbook.xml" in archive.namelist()
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
-        raise AuditInputError(damaged) from None
+        raise AuditInputError("workbook_damaged", file=name) from None
     if not workbook:
-        raise AuditInputError(damaged)
+        raise AuditInputError("workbook_damaged", file=name)
 
 
 def _calamine():
@@ -388,8 +439,7 @@ def _openpyxl(name: str):
     try:
         import openpyxl
     except ImportError:
-        raise AuditInputError(f"{name}: reading .xlsx needs the 'openpyxl' package; "
-                              "install it or save the sheet as CSV") from None
+        raise AuditInputError("openpyxl", file=name) from None
     return openpyxl
 
 
@@ -421,11 +471,10 @@ def _pick_sheet(names: list[str], sheet: str | None, name: str, charts=frozenset
     """``sheet``, or the first sheet of rows (a chart sheet is skipped); one line when there is none."""
     rows = [n for n in names if n not in charts]
     if not rows:
-        raise AuditInputError(f"{name}: the workbook has no sheets" if not names else
-                              f"{name}: the workbook holds only charts, no sheet of rows")
+        raise AuditInputError("only_charts" if names else "no_sheets", file=name)
     title = rows[0] if sheet is None else sheet
     if title not in names:
-        raise AuditInputError(f"{name}: no sheet {_quoted(title)} (sheets: {_listing(rows)})")
+        raise AuditInputError("no_sheet", file=name, sheet=_quoted(title), sheets=_listing(rows))
     return title
 
 
@@ -448,9 +497,9 @@ def _read_with_calamine(calamine, file: Path, name: str, columns, sheet, limit: 
         except Exception:  # noqa: BLE001
             return None
         title = _pick_sheet(names, sheet, name, charts)
-        where = f"{name}, sheet {_quoted(title)}"
+        where = _where(name, title)
         if title in charts:
-            raise AuditInputError(f"{where}: is a chart, not a sheet of rows")
+            raise AuditInputError("chart", file=where)
         if _uncalculated_formulas(file, title):
             return None
         if progress is not None:
@@ -471,7 +520,7 @@ def _read_with_calamine(calamine, file: Path, name: str, columns, sheet, limit: 
     if progress is not None:
         progress(0.8)
     if not rows:
-        raise AuditInputError(f"{where}: the sheet has no rows")
+        raise AuditInputError("empty_sheet", file=where)
     cells = np.array(rows, dtype=object)  # calamine's rows are all as wide as the sheet
     if cells.ndim != 2:  # should they ever not be
         width = max(len(row) for row in rows)
@@ -486,14 +535,14 @@ def _read_with_calamine(calamine, file: Path, name: str, columns, sheet, limit: 
         filled |= codes >= 0
     numbers = np.flatnonzero(filled)
     if not len(numbers):
-        raise AuditInputError(f"{where}: the sheet has no rows")
+        raise AuditInputError("empty_sheet", file=where)
     header_at = int(numbers[0])
     header = [None if codes[header_at] < 0 else texts[codes[header_at]] for codes, texts in coded]
     names_ = _names(header)
     wanted = _check_columns(names_, columns, where)
     kept = numbers[1:] if limit is None else numbers[1:limit + 1]
     if not len(kept):
-        raise AuditInputError(f"{where}: has a header but no rows")
+        raise AuditInputError("no_rows", file=where)
     positions = range(width) if wanted is None else wanted
     data = {}
     for j in positions:
@@ -586,10 +635,10 @@ def _read_with_openpyxl(file: Path, name: str, columns, sheet, limit: int | None
             try:
                 charts = set(book.sheetnames) - {ws.title for ws in book.worksheets}
                 title = _pick_sheet(list(book.sheetnames), sheet, name, charts)
-                where = f"{name}, sheet {_quoted(title)}"
+                where = _where(name, title)
                 ws = book[title]
                 if not hasattr(ws, "iter_rows"):
-                    raise AuditInputError(f"{where}: is a chart, not a sheet of rows")
+                    raise AuditInputError("chart", file=where)
                 claimed = ws.max_row if progress is not None else None
                 # Trust the rows, not the size the file claims (often missing or wrong in exports;
                 # without it openpyxl would read the whole sheet once more to work it out).
@@ -599,7 +648,7 @@ def _read_with_openpyxl(file: Path, name: str, columns, sheet, limit: int | None
                 book.close()
             numbers = [r for r, row in rows if any(v is not None for v in row)]
             if not numbers:
-                raise AuditInputError(f"{where}: the sheet has no rows")
+                raise AuditInputError("empty_sheet", file=where)
             header_at = next(i for i, (r, row) in enumerate(rows) if r == numbers[0])
             # A formula matters in the header and in the columns read; elsewhere it is left empty.
             used = _check_columns(_names(rows[header_at][1]), columns, where)
@@ -613,8 +662,8 @@ def _read_with_openpyxl(file: Path, name: str, columns, sheet, limit: int | None
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for damaged files
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         if where == name:
-            raise AuditInputError(f"{name}: cannot be read as an Excel workbook ({shown(first, 100)})") from None
-        raise AuditInputError(f"{where}: cannot be read ({shown(first, 100)})") from None
+            raise AuditInputError("workbook_unreadable", file=name, detail=shown(first, 100)) from None
+        raise AuditInputError("unreadable", file=where, reason=shown(first, 100)) from None
     header = rows[header_at][1]
     body = [(r, row) for r, row in rows[header_at + 1:]]
     kept = [(r, row) for r, row in body if any(v is not None for v in row)]
@@ -622,7 +671,7 @@ def _read_with_openpyxl(file: Path, name: str, columns, sheet, limit: int | None
     names = _names(header) + [""] * (width - len(header))
     wanted = _check_columns(names, columns, where)
     if not kept:
-        raise AuditInputError(f"{where}: has a header but no rows")
+        raise AuditInputError("no_rows", file=where)
     data = [row + [None] * (width - len(row)) for _, row in kept]
     frame = pd.DataFrame(data, columns=range(width), dtype=object).fillna("")
     frame.columns = names
@@ -714,9 +763,8 @@ def _cached_values(openpyxl, file: Path, title: str, rows, formulas, where: str)
         value = _cell_text(row_values[c]) if c < len(row_values) else None
         if value is None:
             from openpyxl.utils import get_column_letter
-            raise AuditInputError(f"{where}: cell {get_column_letter(c + 1)}{rows[i][0]} (row {rows[i][0]}, "
-                                  f"column {get_column_letter(c + 1)}) holds a formula without a saved value; "
-                                  "open the file in Excel and save it again, or paste the values only")
+            letter = get_column_letter(c + 1)
+            raise AuditInputError("formula", file=where, cell=f"{letter}{rows[i][0]}", row=rows[i][0], column=letter)
         rows[i][1][c] = value
     return rows
 
@@ -729,22 +777,18 @@ def _check_columns(present, wanted: list[str] | None, file: str, text: bool = Fa
         return None
     present = [str(c).strip() for c in present]
     if len(present) == 1 and any(col != present[0] for col in wanted):
-        hint = "an audit needs a group column and a decision column"
-        if text:
-            hint = ("it looks separated by tabs; save it as CSV with commas or semicolons" if "\t" in present[0]
-                    else "columns must be separated by commas or semicolons")
-        raise AuditInputError(f"{file}: has only one column ({_quoted(present[0])}); {hint}")
+        key = "one_column" if not text else "one_column_tabs" if "\t" in present[0] else "one_column_separator"
+        raise AuditInputError(key, file=file, column=_quoted(present[0]))
     return sorted(_position(present, col, file) for col in dict.fromkeys(wanted))
 
 
 def _position(present: list[str], column: str, file: str) -> int:
     where = [i for i, c in enumerate(present) if c == column]
     if not where:
-        raise AuditInputError(f"{file}: no column {_quoted(column)} (columns: {_listing(present)})")
+        raise AuditInputError("no_column", file=file, column=_quoted(column), columns=_listing(present))
     if len(where) > 1:
-        times = "twice" if len(where) == 2 else f"{len(where)} times"
-        raise AuditInputError(f"{file}: column {_quoted(column)} appears {times} (columns {_numbers(where)}); "
-                              "rename one so it is clear which to use")
+        raise AuditInputError("column_twice" if len(where) == 2 else "column_times", file=file, column=_quoted(column),
+                              count=len(where), positions=_numbers(where))
     return where[0]
 
 
@@ -804,12 +848,11 @@ def _selected(values: pd.Series, column: str, file: str, numbers=None) -> tuple[
     rows = np.flatnonzero(~(true | false | missing)[codes])
     if len(rows):
         row = int(rows[0])
-        raise AuditInputError(f"{file}: column {_quoted(column)} must be binary (1/0, yes/no, true/false); "
-                              f"row {_line(row, numbers)} has {_quoted(raw[codes[row]])}")
+        raise AuditInputError("not_binary", file=file, column=_quoted(column), row=_line(row, numbers),
+                              value=_quoted(raw[codes[row]]))
     decided = ~missing[codes]
     if not decided.any():
-        raise AuditInputError(f"{file}: column {_quoted(column)} has no decision in any row (every cell is empty "
-                              "or a missing value such as NA); there is nothing to audit")
+        raise AuditInputError("column_undecided", file=file, column=_quoted(column))
     return true[codes], decided
 
 
@@ -834,11 +877,9 @@ def _codes(values: pd.Series, column: str, file: str) -> tuple[np.ndarray, np.nd
     clean = [_text(v) for v in raw]
     values = np.array(sorted({v for v in clean if v is not None}), dtype=object)
     if len(values) == 0:
-        raise AuditInputError(f"{file}: column {_quoted(column)} has no values (every cell is empty or a "
-                              "missing value such as NA); there is nothing to compare")
+        raise AuditInputError("no_values", file=file, column=_quoted(column))
     if len(values) < 2:
-        raise AuditInputError(f"{file}: column {_quoted(column)} has only one value ({_quoted(values[0])}); "
-                              "there is nothing to compare")
+        raise AuditInputError("one_value", file=file, column=_quoted(column), value=_quoted(values[0]))
     position = {v: i for i, v in enumerate(values)}
     remap = np.array([-1 if v is None else position[v] for v in clean], dtype=np.int64)
     return remap[codes], values
@@ -912,11 +953,11 @@ def audit_frame(frame: pd.DataFrame, group_columns: list[str], selected_column: 
     strata_column = str(strata_column).strip() if strata_column else None
     twice = next((c for i, c in enumerate(group_columns) if c in group_columns[:i]), None)
     if twice is not None:
-        raise AuditInputError(f"{name}: group column {_quoted(twice)} is given twice")
+        raise AuditInputError("group_twice", file=name, column=_quoted(twice))
     present = [str(c).strip() for c in frame.columns]
     wanted = [*group_columns, selected_column] + ([strata_column] if strata_column else [])
     column = {col: frame.iloc[:, _position(present, col, name)] for col in dict.fromkeys(wanted)}
-    where = name if frame.attrs.get("sheet") is None else f"{name}, sheet {_quoted(frame.attrs['sheet'])}"
+    where = _where(name, frame.attrs.get("sheet"))
     selected, decided = _selected(column[selected_column], selected_column, where, frame.attrs.get("row_numbers"))
     reached = np.where(decided, selected.astype(np.int64), -1)
     columns = {col: column[col] for col in dict.fromkeys([*group_columns] + ([strata_column] if strata_column else []))}
@@ -945,24 +986,23 @@ def audit_coded(columns: dict[str, pd.Series], group_columns, reached: np.ndarra
     """
     attrs = dict(attrs or {})
     name = shown(file, None)
-    if attrs.get("sheet") is not None:
-        name = f"{name}, sheet {_quoted(attrs['sheet'])}"
+    name = _where(name, attrs.get("sheet"))
     group_columns = [str(c).strip() for c in group_columns]
     strata_column = str(strata_column).strip() if strata_column else None
     columns = {str(c).strip(): v for c, v in columns.items()}
     for col in [*group_columns] + ([strata_column] if strata_column else []):
         if col not in columns:
-            raise AuditInputError(f"{name}: no column {_quoted(col)} (columns: {_listing(columns)})")
+            raise AuditInputError("no_column", file=name, column=_quoted(col), columns=_listing(columns))
     twice = next((c for i, c in enumerate(group_columns) if c in group_columns[:i]), None)
     if twice is not None:
-        raise AuditInputError(f"{name}: group column {_quoted(twice)} is given twice")
+        raise AuditInputError("group_twice", file=name, column=_quoted(twice))
     if stages is not None:
         stages = [str(s) for s in stages]
         if len(stages) < 2:
-            raise AuditInputError(f"{name}: an audit by stages needs at least two stages, got {len(stages)}")
+            raise AuditInputError("few_stages", file=name, count=len(stages))
         double = next((s for i, s in enumerate(stages) if s in stages[:i]), None)
         if double is not None:
-            raise AuditInputError(f"{name}: stage {_quoted(double)} is named twice")
+            raise AuditInputError("stage_twice", file=name, stage=_quoted(double))
     levels = 2 if stages is None else len(stages)
     reached = np.asarray(reached)
     if reached.ndim != 1 or any(len(v) != len(reached) for v in columns.values()):
@@ -973,7 +1013,7 @@ def audit_coded(columns: dict[str, pd.Series], group_columns, reached: np.ndarra
     decided = reached >= 0
     no_decision = int(len(reached) - decided.sum())
     if not decided.any():
-        raise AuditInputError(f"{name}: no row has a decision; there is nothing to audit")
+        raise AuditInputError("no_decision", file=name)
     if no_decision:  # left out of every count, and said so (Audit.no_decision)
         columns = {col: values[decided] for col, values in columns.items()}
         reached = reached[decided]

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .audit import FALSE_VALUES, TRUE_VALUES, Audit, AuditInputError, _distinct, _quoted, _text, audit_coded
+from .audit import FALSE_VALUES, TRUE_VALUES, Audit, AuditInputError, _distinct, _quoted, _text, _where, audit_coded
 from .limits import os_reason, shown
 from .texts import integer, t
 
@@ -251,22 +251,19 @@ def check_mapping(mapping: AuditMapping, columns, file: str = "") -> None:
     name = shown(file, None)
     present = [str(c).strip() for c in columns]
     if not mapping.outcome_column:
-        raise AuditInputError(f"{name}: the mapping names no outcome column (the column that says selected or the stage)")
+        raise AuditInputError("mapping_no_outcome", file=name)
     if not mapping.group_columns:
-        raise AuditInputError(f"{name}: the mapping names no group column; choose at least one (gender, age, origin, …)")
+        raise AuditInputError("mapping_no_groups", file=name)
     for column in mapping.columns():
         if column not in present:
-            raise AuditInputError(f"{name}: no column {_quoted(column)} (the mapping names it; columns: "
-                                  f"{', '.join(shown(c) for c in present[:20])}"
-                                  f"{', …' if len(present) > 20 else ''})")
+            listed = ", ".join(shown(c) for c in present[:20]) + (", …" if len(present) > 20 else "")
+            raise AuditInputError("mapping_no_column", file=name, column=_quoted(column), columns=listed)
     if mapping.outcome_column in mapping.group_columns:
-        raise AuditInputError(f"{name}: column {_quoted(mapping.outcome_column)} is both the outcome and a group column")
+        raise AuditInputError("mapping_outcome_is_group", file=name, column=_quoted(mapping.outcome_column))
     if mapping.strata_column and mapping.strata_column in (mapping.outcome_column, *mapping.group_columns):
-        raise AuditInputError(f"{name}: column {_quoted(mapping.strata_column)} is the stratum column and also "
-                              "the outcome or a group column")
+        raise AuditInputError("mapping_strata_reused", file=name, column=_quoted(mapping.strata_column))
     if mapping.stages and len(mapping.stages) < 2:
-        raise AuditInputError(f"{name}: a funnel needs at least two stages (the mapping has "
-                              f"{len(mapping.stages)})")
+        raise AuditInputError("mapping_few_stages", file=name, count=len(mapping.stages))
 
 
 def _renamed(values: pd.Series, column: str, mapping: AuditMapping) -> pd.Series:
@@ -308,9 +305,8 @@ def audit_mapped(frame: pd.DataFrame, mapping: AuditMapping, file: str = "") -> 
     reached, unmapped, unmapped_values = reached_of(column[mapping.outcome_column], mapping)
     name = shown(file, None)
     if not (reached >= 0).any():
-        where = f"{name}, sheet {_quoted(frame.attrs['sheet'])}" if frame.attrs.get("sheet") is not None else name
-        raise AuditInputError(f"{where}: no row of column {_quoted(mapping.outcome_column)} holds a value the "
-                              "mapping places as a decision; say which values mean selected and which not")
+        raise AuditInputError("mapping_nothing_placed", file=_where(name, frame.attrs.get("sheet")),
+                              column=_quoted(mapping.outcome_column))
     groups = {c: _renamed(column[c], c, mapping) for c in mapping.group_columns}
     if mapping.strata_column:
         groups[mapping.strata_column] = column[mapping.strata_column]
@@ -369,18 +365,18 @@ def save_mapping(mapping: AuditMapping, path) -> None:
             temporary.unlink(missing_ok=True)
         except OSError:
             pass
-        raise AuditInputError(f"{name}: cannot be written ({os_reason(exc)})") from None
+        raise AuditInputError("not_written", file=name, reason=os_reason(exc)) from None
 
 
 def _strings(value, what: str, name: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise AuditInputError(f"{name}: '{what}' must be a list of texts")
+        raise AuditInputError("field_texts", file=name, field=what)
     return [v.strip() for v in value]
 
 
 def _string_map(value, what: str, name: str) -> dict[str, str]:
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise AuditInputError(f"{name}: '{what}' must map texts to texts")
+        raise AuditInputError("field_text_map", file=name, field=what)
     return {k.strip(): v.strip() for k, v in value.items()}
 
 
@@ -388,39 +384,37 @@ def mapping_from_dict(data, name: str = "") -> AuditMapping:
     """A mapping from its JSON form, checked field by field; one line naming the field when wrong."""
     name = shown(name, None)
     if not isinstance(data, dict) or data.get("kind") != MAPPING_KIND:
-        raise AuditInputError(f"{name}: is not a column mapping of the Recruitment Bias Simulator")
+        raise AuditInputError("mapping_kind", file=name)
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise AuditInputError(f"{name}: 'version' must be a whole number of 1 or more")
+        raise AuditInputError("field_version", file=name)
     if version > MAPPING_VERSION:
-        raise AuditInputError(f"{name}: was saved by a newer version of the app (mapping version {version}; "
-                              f"this version reads up to {MAPPING_VERSION})")
+        raise AuditInputError("mapping_newer", file=name, version=version, supported=MAPPING_VERSION)
     outcome = data.get("outcome_column")
     if not isinstance(outcome, str) or not outcome.strip():
-        raise AuditInputError(f"{name}: 'outcome_column' must name a column")
+        raise AuditInputError("field_outcome_column", file=name)
     groups = _strings(data.get("group_columns"), "group_columns", name)
     if not groups or any(not g for g in groups):
-        raise AuditInputError(f"{name}: 'group_columns' must name at least one column")
+        raise AuditInputError("field_group_columns", file=name)
     strata = data.get("strata_column")
     if strata is not None and (not isinstance(strata, str) or not strata.strip()):
-        raise AuditInputError(f"{name}: 'strata_column' must name a column or be null")
+        raise AuditInputError("field_strata_column", file=name)
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
-        raise AuditInputError(f"{name}: 'sheet' must be a sheet name or null")
+        raise AuditInputError("field_sheet", file=name)
     stages = _strings(data.get("stages", []), "stages", name)
     if len(set(stages)) != len(stages) or any(not s for s in stages):
-        raise AuditInputError(f"{name}: 'stages' must be distinct, non-empty names")
+        raise AuditInputError("field_stages_distinct", file=name)
     if len(stages) == 1:
-        raise AuditInputError(f"{name}: 'stages' needs at least two stages (or none for a yes/no outcome)")
+        raise AuditInputError("field_stages_two", file=name)
     values = _string_map(data.get("outcome_values", {}), "outcome_values", name)
     allowed = set(stages) | {NOT_A_DECISION} if stages else set(OUTCOMES)
     wrong = next((v for v in values.values() if v not in allowed), None)
     if wrong is not None:
-        expected = "a stage from 'stages' or 'unknown'" if stages else "'yes', 'no' or 'unknown'"
-        raise AuditInputError(f"{name}: 'outcome_values' maps a value to {_quoted(wrong)}; expected {expected}")
+        raise AuditInputError("field_outcome_stage" if stages else "field_outcome_yes_no", file=name, value=_quoted(wrong))
     raw_groups = data.get("group_values", {})
     if not isinstance(raw_groups, dict):
-        raise AuditInputError(f"{name}: 'group_values' must map each group column to its renamed values")
+        raise AuditInputError("field_group_values", file=name)
     group_values = {str(c).strip(): _string_map(v, f"group_values.{c}", name) for c, v in raw_groups.items()}
     return AuditMapping(outcome.strip(), groups, strata.strip() if strata else None, values, stages, group_values,
                         sheet)
@@ -432,21 +426,22 @@ def load_mapping(path) -> AuditMapping:
     file = Path(path)
     try:
         if file.is_dir():
-            raise AuditInputError(f"{name}: is a folder, not a mapping file")
+            raise AuditInputError("mapping_folder", file=name)
         if file.stat().st_size > MAX_MAPPING_BYTES:
-            raise AuditInputError(f"{name}: is too large to be a column mapping")
+            raise AuditInputError("mapping_too_large", file=name)
         text = file.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise AuditInputError(f"{name}: file not found") from None
+        raise AuditInputError("not_found", file=name) from None
     except UnicodeDecodeError:
-        raise AuditInputError(f"{name}: is not a column mapping (not UTF-8 text)") from None
+        raise AuditInputError("mapping_not_utf8", file=name) from None
     except OSError as exc:
-        raise AuditInputError(f"{name}: cannot be read ({os_reason(exc)})") from None
+        raise AuditInputError("unreadable", file=name, reason=os_reason(exc)) from None
     try:
         data = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" (line {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise AuditInputError(f"{name}: is not a column mapping (not valid JSON{where})") from None
+        if isinstance(exc, json.JSONDecodeError):
+            raise AuditInputError("mapping_json_line", file=name, line=exc.lineno) from None
+        raise AuditInputError("mapping_json", file=name) from None
     return mapping_from_dict(data, str(path))
 
 

@@ -427,7 +427,7 @@ class AuditWindow(QDialog):
                 values = _column_values(frame)
                 preview = frame.head(PREVIEW_ROWS)
             except Exception as exc:  # noqa: BLE001 - one line in the window, never a crash
-                error = _one_line(exc)
+                error = _one_line(exc, self.lang)
                 frame = None
             signals.read.emit(frame, preview, values, error, token)
         self._pending_path = str(path)
@@ -781,7 +781,7 @@ class AuditWindow(QDialog):
                 audit.findings.compute()
                 prepared = _prepare(audit, lang)
             except Exception as exc:  # noqa: BLE001 - one line in the window, never a crash
-                error = _one_line(exc)
+                error = _one_line(exc, lang)
                 audit = None
             signals.audited.emit(audit, counts, prepared, error, token)
         threading.Thread(target=work, name="audit-measure", daemon=True).start()
@@ -912,7 +912,7 @@ class AuditWindow(QDialog):
         try:
             save_mapping(self.mapping, path)
         except Exception as exc:  # noqa: BLE001 - one line in the window
-            self._show_message(_one_line(exc))
+            self._show_message(_one_line(exc, self.lang))
             return False
         self.status.setText(t("gui.audit.saved_mapping", self.lang, path=str(path)))
         return True
@@ -930,7 +930,7 @@ class AuditWindow(QDialog):
             if self.frame is not None:
                 check_mapping(mapping, self.frame.columns, self.path or "")
         except Exception as exc:  # noqa: BLE001 - one line in the window; the current mapping stays
-            self._show_message(_one_line(exc))
+            self._show_message(_one_line(exc, self.lang))
             return False
         mapping.sheet = self.sheet
         self.mapping = mapping
@@ -977,7 +977,7 @@ class AuditWindow(QDialog):
             try:
                 write()
             except Exception as exc:  # noqa: BLE001 - one line in the window
-                signals.exported.emit("", _one_line(exc))
+                signals.exported.emit("", _one_line(exc, self.lang))
                 return
             signals.exported.emit(path, "")
         threading.Thread(target=work, name="audit-export", daemon=True).start()
@@ -1051,12 +1051,13 @@ def _column_values(frame) -> dict[str, list | None]:
     return column_values(frame)
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException, lang: str = "en") -> str:
+    """What went wrong, on one line: an ``AuditInputError`` in the window's language."""
     from ..core.audit import AuditInputError
     from ..core.limits import shown
 
     if isinstance(exc, AuditInputError):
-        return str(exc)
+        return exc.message(lang)
     return shown(f"{type(exc).__name__}: {exc}", 300)
 
 
