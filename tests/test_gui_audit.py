@@ -268,3 +268,18 @@ def test_stages_chosen_in_the_window_draw_the_funnel_of_core(qtbot, tmp_path):
         rows = frame[frame["Geslacht"] == group]
         assert counts[0] == len(rows)
         assert counts[-1] == int((rows["Fase"] == "Aanbod").sum())
+
+
+def test_the_audit_windows_file_menu_exports_the_report(qtbot, opened):
+    """File → Export audit report… in the audit window is there, enabled once measured, and writes the PDF."""
+    win, _, tmp_path = opened
+    action = win.menu_actions["export_report"]
+    assert action.text() == "Export audit report…" and action.isEnabled()
+    assert win.file_menu.title() == "&File"
+    from unittest import mock
+
+    with mock.patch("simulator.gui.audit_window.QFileDialog.getSaveFileName",
+                    return_value=(str(tmp_path / "menu.pdf"), "")):
+        with qtbot.waitSignal(win.exported, timeout=120000):
+            action.trigger()
+    assert (tmp_path / "menu.pdf").read_bytes().startswith(b"%PDF")

@@ -349,12 +349,38 @@ class AuditWindow(QDialog):
         split.setStretchFactor(1, 3)
         split.setSizes([460, 820])
         layout = QVBoxLayout(self)
+        layout.setMenuBar(self._menu_bar())
         layout.addLayout(top)
         layout.addWidget(self.privacy)
         layout.addWidget(self.status)
         layout.addWidget(self.message)
         layout.addWidget(split, 1)
         self._set_enabled()
+
+    def _menu_bar(self):
+        """File: the buttons' actions again, where a user of the main window looks for them."""
+        from PySide6.QtWidgets import QMenuBar
+
+        bar = QMenuBar(self)
+        self.file_menu = bar.addMenu("")
+        self.menu_actions = {}
+        for key, slot, shortcut in (("open", lambda: self.open_file(), "Ctrl+O"),
+                                    ("load_mapping", lambda: self.load_mapping(), None),
+                                    ("save_mapping", lambda: self.save_mapping(), "Ctrl+S"),
+                                    (None, None, None),
+                                    ("export_report", lambda: self.export_report(), "Ctrl+P"),
+                                    ("export_table", lambda: self.export_table(), "Ctrl+Shift+E"),
+                                    (None, None, None),
+                                    ("close", self.close, "Ctrl+W")):
+            if key is None:
+                self.file_menu.addSeparator()
+                continue
+            action = self.file_menu.addAction("")
+            action.triggered.connect(slot)
+            if shortcut:
+                action.setShortcut(shortcut)
+            self.menu_actions[key] = action
+        return bar
 
     def _set_enabled(self) -> None:
         has_file = self.frame is not None
@@ -363,6 +389,9 @@ class AuditWindow(QDialog):
             w.setEnabled(has_file)
         self.report_button.setEnabled(self.audit is not None)
         self.table_button.setEnabled(self.audit is not None)
+        for key, enabled in (("load_mapping", has_file), ("save_mapping", has_file),
+                             ("export_report", self.audit is not None), ("export_table", self.audit is not None)):
+            self.menu_actions[key].setEnabled(enabled)
         self.sheet_combo.setVisible(self.sheet_combo.count() > 0)
         self.sheet_label.setVisible(self.sheet_combo.count() > 0)
 
@@ -380,6 +409,9 @@ class AuditWindow(QDialog):
         self.save_mapping_button.setText(t("gui.audit.save_mapping", lang))
         self.report_button.setText(t("gui.audit.export_report", lang))
         self.table_button.setText(t("gui.audit.export_table", lang))
+        self.file_menu.setTitle(t("gui.menu.file", lang))
+        for key, action in self.menu_actions.items():
+            action.setText(t(f"gui.audit.{key}", lang))
         self.privacy.setText(t("gui.audit.privacy", lang))
         self.outcome_title.setText(t("gui.audit.outcome", lang))
         self.kind_yes_no.setText(t("gui.audit.kind_yes_no", lang))
