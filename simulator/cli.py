@@ -555,7 +555,8 @@ def cmd_audit(args) -> int:
     sentences = findings.sentences(lang)
     if args.json:
         data = {"file": args.file, "sheet": audit.sheet, "blank_rows": audit.blank_rows, "encoding": audit.encoding,
-                "rows_read": audit.rows + audit.no_decision + audit.unmapped, "no_decision": audit.no_decision,
+                "rows_read": audit.rows + audit.no_decision + audit.unmapped + audit.left_out,
+                     "no_decision": audit.no_decision, "left_out_unknown": audit.left_out,
                 "unmapped": audit.unmapped, "unmapped_values": [list(v) for v in audit.unmapped_values],
                 "mapping": audit.mapping.as_dict() if audit.mapping is not None else None,
                 "rows": audit.rows, "selected": audit.selected, "selected_column": audit.selected_column,

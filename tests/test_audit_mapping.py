@@ -189,3 +189,33 @@ def test_the_mapping_is_described_for_the_report(lang, words):
     text = "\n".join(describe_mapping(women_merged(), lang))
     for word in words:
         assert word in text
+
+
+def test_leaving_unknown_groups_out_counts_them_and_shows_more_intersections():
+    """With leave_out_unknown, rows with an unknown group leave the whole audit, counted; every row
+    read is still accounted for, and intersections are no longer hidden to protect the unknown cells."""
+    frame = ats_export()
+    mapping = women_merged()
+    kept = audit_mapped(frame, mapping, "e.csv")
+    mapping.leave_out_unknown = True
+    left = audit_mapped(frame, mapping, "e.csv")
+    decided = frame["Status"].isin(["Uitgenodigd", "Afgewezen"])
+    unknown = frame["Geslacht"].str.strip().isin(["Onbekend", ""])
+    assert left.left_out == int((decided & unknown).sum()) > 0
+    assert left.rows == kept.rows - left.left_out
+    assert left.rows + left.no_decision + left.unmapped + left.left_out == len(frame)
+    assert left.unknown["Geslacht"] == 0
+    crosses = left.groups[(left.groups["depth"] == 2) & (left.groups["stage"] == -1)]
+    assert (~crosses["hidden"]).sum() >= (~kept.groups[(kept.groups["depth"] == 2)
+                                                       & (kept.groups["stage"] == -1)]["hidden"]).sum()
+    assert load_round_trip(mapping).leave_out_unknown is True
+
+
+def load_round_trip(mapping):
+    """The mapping after saving and opening it."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        save_mapping(mapping, Path(folder) / "m.json")
+        return load_mapping(Path(folder) / "m.json")

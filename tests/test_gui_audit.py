@@ -283,3 +283,15 @@ def test_the_audit_windows_file_menu_exports_the_report(qtbot, opened):
         with qtbot.waitSignal(win.exported, timeout=120000):
             action.trigger()
     assert (tmp_path / "menu.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_ticking_leave_out_unknown_takes_those_rows_out_and_says_how_many(qtbot, opened):
+    """The 'leave out applicants whose group is unknown' box changes the mapping, and the findings
+    tab counts the rows it left out."""
+    win, frame, _ = opened
+    win.leave_out.setChecked(True)
+    wait_audit(qtbot, win)
+    assert win.mapping.leave_out_unknown
+    decided = frame["Status"].isin(["Uitgenodigd", "Afgewezen"])
+    assert win.audit.left_out == int((frame["Geslacht"].isin(["Onbekend"]) & decided).sum())
+    assert f"{win.audit.left_out:,} rows with a decision but an unknown group" in win.findings_text.toPlainText()

@@ -818,6 +818,7 @@ class Audit:
     mapping: object = None  # the AuditMapping the file was read with (core.audit_mapping), or None
     unmapped: int = 0  # rows whose outcome value the mapping does not place: left out, counted
     unmapped_values: list = field(default_factory=list)  # those values with their row counts
+    left_out: int = 0  # rows with a decision but an unknown group, left out when the mapping says so
 
 
 def _distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:

@@ -72,6 +72,9 @@ class AuditMapping:
     stages: list[str] = field(default_factory=list)  # in funnel order; empty: a yes/no outcome
     group_values: dict[str, dict[str, str]] = field(default_factory=dict)  # column → value → name ("" unknown)
     sheet: str | None = None
+    # True: a row whose group is unknown in any group column is left out of the whole audit (and
+    # counted), as NYC LL144's audits leave unknowns out; False: it stays in the other columns' tables.
+    leave_out_unknown: bool = False
 
     def columns(self) -> list[str]:
         """Every column the mapping reads, each once, in a stable order."""
@@ -87,7 +90,7 @@ class AuditMapping:
                 "outcome_column": self.outcome_column, "stages": list(self.stages),
                 "outcome_values": dict(self.outcome_values), "group_columns": list(self.group_columns),
                 "group_values": {c: dict(v) for c, v in self.group_values.items()},
-                "strata_column": self.strata_column}
+                "strata_column": self.strata_column, "leave_out_unknown": self.leave_out_unknown}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,6 +311,20 @@ def audit_mapped(frame: pd.DataFrame, mapping: AuditMapping, file: str = "") -> 
         raise AuditInputError("mapping_nothing_placed", file=_where(name, frame.attrs.get("sheet")),
                               column=_quoted(mapping.outcome_column))
     groups = {c: _renamed(column[c], c, mapping) for c in mapping.group_columns}
+    left_out = 0
+    if mapping.leave_out_unknown:
+        unknown = np.zeros(len(reached), dtype=bool)
+        for values in groups.values():
+            unknown |= values.cat.codes.to_numpy() < 0
+        drop = unknown & (reached >= 0)  # rows without a decision are counted as such already
+        left_out = int(drop.sum())
+        if left_out:
+            keep = ~drop
+            if not keep.any() or not (reached[keep] >= 0).any():
+                raise AuditInputError("mapping_all_unknown", file=name)
+            groups = {c: v[keep] for c, v in groups.items()}
+            column = {c: v[keep] for c, v in column.items()}
+            reached = reached[keep]
     if mapping.strata_column:
         groups[mapping.strata_column] = column[mapping.strata_column]
     attrs = {**frame.attrs, "selected_column": mapping.outcome_column}
@@ -316,6 +333,7 @@ def audit_mapped(frame: pd.DataFrame, mapping: AuditMapping, file: str = "") -> 
     audit.mapping = mapping
     audit.unmapped = unmapped
     audit.unmapped_values = unmapped_values
+    audit.left_out = left_out
     audit.no_decision -= unmapped  # audit_coded counts every -1; those the mapping did not place are apart
     return audit
 
@@ -348,6 +366,8 @@ def describe_mapping(mapping: AuditMapping, lang: str) -> list[str]:
                                value=shown(value, None), name=shown(name, None)))
     if mapping.strata_column:
         lines.append(t("audit.mapping.line.strata", lang, column=shown(mapping.strata_column, None)))
+    if mapping.leave_out_unknown:
+        lines.append(t("audit.mapping.line.leave_out", lang))
     return lines
 
 
@@ -416,8 +436,11 @@ def mapping_from_dict(data, name: str = "") -> AuditMapping:
     if not isinstance(raw_groups, dict):
         raise AuditInputError("field_group_values", file=name)
     group_values = {str(c).strip(): _string_map(v, f"group_values.{c}", name) for c, v in raw_groups.items()}
+    leave_out = data.get("leave_out_unknown", False)
+    if not isinstance(leave_out, bool):
+        raise AuditInputError("mapping_leave_out_bool", file=name)
     return AuditMapping(outcome.strip(), groups, strata.strip() if strata else None, values, stages, group_values,
-                        sheet)
+                        sheet, leave_out)
 
 
 def load_mapping(path) -> AuditMapping:

@@ -135,7 +135,7 @@ def mapping_lines(audit, mapping, lang: str) -> list[str]:
 def data_summary(audit, lang: str, lens: str, day: _dt.date) -> list[tuple[str, str]]:
     """(label, value) lines: what was read, what was audited, what was left out and why."""
     unmapped = getattr(audit, "unmapped", None)
-    read = audit.rows + audit.no_decision + (unmapped or 0)
+    read = audit.rows + audit.no_decision + (unmapped or 0) + getattr(audit, "left_out", 0)
     out = [(t("audit.report.summary.file", lang), shown(audit.file or "—", 200))]
     if audit.sheet is not None:
         out.append((t("audit.report.summary.sheet", lang), _name(audit.sheet)))
@@ -151,6 +151,8 @@ def data_summary(audit, lang: str, lens: str, day: _dt.date) -> list[tuple[str, 
     out.append((t("audit.report.summary.no_decision", lang), integer(audit.no_decision, lang)))
     if unmapped is not None:
         out.append((t("audit.report.summary.unmapped", lang), integer(unmapped, lang)))
+    if getattr(audit, "left_out", 0):
+        out.append((t("audit.report.summary.left_out", lang), integer(audit.left_out, lang)))
     for column, count in audit.unknown.items():
         out.append((t("audit.report.summary.unknown", lang, column=_name(column)), integer(count, lang)))
     out.append((t("audit.report.summary.columns", lang),

@@ -114,7 +114,7 @@ def attributes(audit, depth: int | None = None) -> list[str]:
 
 def data_lines(audit, lang: str) -> list[str]:
     """What was read and what was left out, and why: every row accounted for."""
-    read = audit.rows + audit.no_decision + audit.unmapped
+    read = audit.rows + audit.no_decision + audit.unmapped + audit.left_out
     lines = [t("audit.view.read", lang, rows=integer(read, lang), audited=integer(audit.rows, lang),
                selected=integer(audit.selected, lang))]
     if audit.sheet is not None:
@@ -128,6 +128,8 @@ def data_lines(audit, lang: str) -> list[str]:
         values = ", ".join(f"'{shown(v, None)}' ({integer(c, lang)})" for v, c in audit.unmapped_values[:10])
         lines.append(t("cli.audit.unmapped", lang, count=integer(audit.unmapped, lang),
                        column=shown(audit.selected_column, None), values=values))
+    if audit.left_out:
+        lines.append(t("audit.view.left_out", lang, count=integer(audit.left_out, lang)))
     for column, count in audit.unknown.items():
         if count:
             marked = audit.mapping is not None and column in audit.mapping.group_values

@@ -20,7 +20,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QRadioButton,
                                QScrollArea, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser,
                                QVBoxLayout, QWidget)
@@ -257,6 +257,8 @@ class AuditWindow(QDialog):
         self.values_table.setMinimumHeight(130)
         self.values_more = caption()
         self.values_summary = caption()
+        self.leave_out = QCheckBox()
+        self.leave_out.toggled.connect(self._leave_out_chosen)
         kind = QHBoxLayout()
         kind.addWidget(self.kind_yes_no)
         kind.addWidget(self.kind_stages)
@@ -276,6 +278,7 @@ class AuditWindow(QDialog):
         form.addWidget(self.values_table, 2)
         form.addWidget(self.values_more)
         form.addWidget(self.values_summary)
+        form.addWidget(self.leave_out)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(panel)
@@ -385,7 +388,7 @@ class AuditWindow(QDialog):
     def _set_enabled(self) -> None:
         has_file = self.frame is not None
         for w in (self.load_mapping_button, self.save_mapping_button, self.outcome_combo, self.kind_yes_no,
-                  self.kind_stages, self.group_list, self.strata_combo, self.values_column):
+                  self.kind_stages, self.group_list, self.strata_combo, self.values_column, self.leave_out):
             w.setEnabled(has_file)
         self.report_button.setEnabled(self.audit is not None)
         self.table_button.setEnabled(self.audit is not None)
@@ -419,6 +422,8 @@ class AuditWindow(QDialog):
         self.groups_title.setText(t("gui.audit.groups", lang))
         self.strata_label.setText(t("gui.audit.strata", lang))
         self.values_title.setText(t("gui.audit.values", lang))
+        self.leave_out.setText(t("gui.audit.leave_out", lang))
+        self.leave_out.setToolTip(t("gui.audit.leave_out_tip", lang))
         self.rates_label.setText(t("gui.audit.column", lang))
         self.funnel_label.setText(t("gui.audit.column", lang))
         self.lens_label.setText(t("gui.audit.lens", lang))
@@ -517,7 +522,7 @@ class AuditWindow(QDialog):
             return
         columns = [str(c) for c in self.frame.columns]
         widgets = (self.outcome_combo, self.kind_yes_no, self.kind_stages, self.group_list, self.strata_combo,
-                   self.values_column, self.outcome_table, self.values_table)
+                   self.values_column, self.outcome_table, self.values_table, self.leave_out)
         for w in widgets:
             w.blockSignals(True)
         try:
@@ -526,6 +531,7 @@ class AuditWindow(QDialog):
                 self.outcome_combo.addItem(c, c)
             self.outcome_combo.setCurrentIndex(max(columns.index(m.outcome_column), 0)
                                                if m.outcome_column in columns else 0)
+            self.leave_out.setChecked(m.leave_out_unknown)
             self.kind_stages.setChecked(bool(m.stages))
             self.kind_yes_no.setChecked(not m.stages)
             self.group_list.clear()
@@ -749,6 +755,12 @@ class AuditWindow(QDialog):
             self.mapping.strata_column = None
         self._edited(refill=True)
 
+    def _leave_out_chosen(self, checked: bool) -> None:
+        if self.mapping is None:
+            return
+        self.mapping.leave_out_unknown = bool(checked)
+        self._edited()
+
     def _strata_chosen(self, *_) -> None:
         self.mapping.strata_column = self.strata_combo.currentData()
         self._edited()
@@ -799,7 +811,8 @@ class AuditWindow(QDialog):
         token = self._requests
         m = self.mapping
         mapping = AuditMapping(m.outcome_column, list(m.group_columns), m.strata_column, dict(m.outcome_values),
-                               list(m.stages), {c: dict(v) for c, v in m.group_values.items()}, m.sheet)
+                               list(m.stages), {c: dict(v) for c, v in m.group_values.items()}, m.sheet,
+                               m.leave_out_unknown)
         frame, path, signals, values, lang = self.frame, self.path, self._signals, self.values, self.lang
         self.status.setText(t("gui.audit.measuring", self.lang))
 
