@@ -5,7 +5,7 @@ applicant reached (Sollicitatie → Eerste gesprek → Tweede gesprek → Aanbod
 while still open), gender spelled four ways plus "Onbekend", and an age band. Applicants of 50 and
 older pass the first screening at 0.6 times the chance of others; every later step treats all alike.
 Semicolons, a byte-order mark and Windows line ends, as Excel's "CSV UTF-8" writes them. The file is
-the same every time (seed 2026): python examples/make_ats_export.py
+the same every time (seed 2030): python examples/make_ats_export.py
 """
 
 from pathlib import Path
@@ -16,7 +16,7 @@ import pandas as pd
 STAGES = ["Sollicitatie", "Eerste gesprek", "Tweede gesprek", "Aanbod"]
 
 
-def make(n: int = 2400, seed: int = 2026) -> pd.DataFrame:
+def make(n: int = 2400, seed: int = 2030) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     vacancy = rng.choice(["Monteur", "Planner", "Verkoper", "Administratief medewerker"], n, p=[0.3, 0.2, 0.3, 0.2])
     gender = rng.choice(["Vrouw", "Man", "vrouw", "V", "Onbekend"], n, p=[0.38, 0.47, 0.06, 0.05, 0.04])

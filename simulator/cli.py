@@ -585,6 +585,8 @@ def cmd_audit(args) -> int:
         values = ", ".join(f"'{shown(v, None)}' ({integer(c, lang)})" for v, c in audit.unmapped_values[:10])
         print(t("cli.audit.unmapped", lang, count=integer(audit.unmapped, lang),
                 column=shown(audit.selected_column, None), values=values))
+    if audit.left_out:
+        print(t("audit.view.left_out", lang, count=integer(audit.left_out, lang)))
     if audit.mapping is not None:
         from .core.audit_mapping import describe_mapping
 
