@@ -13,9 +13,8 @@ failed write leaves the previous file as it was.
 from __future__ import annotations
 
 import math
-import os
-from pathlib import Path
 
+from .atomic import write_atomically
 from .export import spreadsheet_safe
 from .findings import public_groups
 from .grouptable import OVERALL, STATUS_NOT_ENOUGH, STATUS_SUPPRESSED, STATUS_UNKNOWN
@@ -129,15 +128,4 @@ def write_audit_csv(audit, path, lang: str) -> None:
     previous file at ``path`` is then as it was and no part file is left behind."""
     sep = SEPARATOR.get(lang, ",")
     text = "".join(sep.join(fields) + "\n" for fields in audit_rows(audit, lang)).encode("utf-8-sig")
-    target = Path(path)
-    direct = target.exists() and not target.is_file()  # a device or pipe (/dev/stdout): written in place
-    part = target if direct else target.with_name(target.name + ".part")
-    try:
-        with open(part, "wb") as fh:
-            fh.write(text)
-        if not direct:
-            os.replace(part, target)
-    except BaseException:
-        if not direct:
-            part.unlink(missing_ok=True)
-        raise
+    write_atomically(path, text)

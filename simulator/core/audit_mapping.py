@@ -20,7 +20,6 @@ column names and values, never a row of data. ``suggest_mapping`` proposes one f
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .atomic import write_atomically
 from .audit import FALSE_VALUES, TRUE_VALUES, Audit, AuditInputError, _distinct, _quoted, _text, _where, audit_coded
 from .limits import os_reason, shown
 from .texts import integer, t
@@ -376,15 +376,9 @@ def save_mapping(mapping: AuditMapping, path) -> None:
     target = Path(path)
     name = shown(str(path), None)
     text = json.dumps(mapping.as_dict(), ensure_ascii=False, indent=2) + "\n"
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, target)
+        write_atomically(target, text.encode("utf-8"))
     except OSError as exc:
-        try:
-            temporary.unlink(missing_ok=True)
-        except OSError:
-            pass
         raise AuditInputError("not_written", file=name, reason=os_reason(exc)) from None
 
 

@@ -6,12 +6,11 @@ window imports ``candidate_names`` and opens before pandas is loaded.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .atomic import atomic_write
 from .pipeline import Outcome
 from .texts import t
 from .world import CATEGORIES, UNUSUAL_CV_FLAGS, name_lists
@@ -255,24 +254,13 @@ def write_csv(frame: pd.DataFrame, path) -> None:
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
-    # Written beside the target and renamed at the end: a full disk or a crash half-way leaves the
-    # previous file as it was, never half a file. A device or pipe (/dev/stdout) is written in place.
-    target = Path(path)
-    direct = target.exists() and not target.is_file()
-    part = target if direct else target.with_name(target.name + ".part")
-    try:
-        with open(part, "wb") as fh, ThreadPoolExecutor(max_workers=2) as pool:
-            fh.write((",".join(_csv_text(str(c)) for c in frame.columns) + "\n").encode("utf-8"))
-            pending: deque = deque()
-            for start in range(0, len(frame), CSV_CHUNK):
-                pending.append(pool.submit(chunk, start))
-                if len(pending) > 1:
-                    fh.write(pending.popleft().result().data)
-            while pending:
+    # Written whole or not at all (core.atomic).
+    with atomic_write(path) as fh, ThreadPoolExecutor(max_workers=2) as pool:
+        fh.write((",".join(_csv_text(str(c)) for c in frame.columns) + "\n").encode("utf-8"))
+        pending: deque = deque()
+        for start in range(0, len(frame), CSV_CHUNK):
+            pending.append(pool.submit(chunk, start))
+            if len(pending) > 1:
                 fh.write(pending.popleft().result().data)
-        if not direct:
-            os.replace(part, target)
-    except BaseException:
-        if not direct:
-            part.unlink(missing_ok=True)
-        raise
+        while pending:
+            fh.write(pending.popleft().result().data)

@@ -222,23 +222,10 @@ class PdfPages:
 
 
 def write_whole(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all: to a hidden file beside it, then renamed into
-    place, so a full disk or a pulled USB stick leaves the old file (or none), never half a PDF."""
-    import os
+    """Write ``data`` to ``path`` whole or not at all (core.atomic): never half a PDF."""
+    from ..core.atomic import write_atomically
 
-    target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(21, "is a folder", str(target))
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
-    try:
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
-        raise
+    write_atomically(path, data)
 
 
 # ---------------------------------------------------------------------------------------------
