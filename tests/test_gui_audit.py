@@ -34,6 +34,18 @@ def opened(qtbot, tmp_path):
     return win, frame, tmp_path
 
 
+def table_row(table, text: str) -> int:
+    """The row of a mapping table whose first cell says ``text``."""
+    return next(r for r in range(table.rowCount()) if table.item(r, 0).text() == text)
+
+
+def group_value_row(win, column: str, value: str):
+    """(the group-values table showing ``column``, the row of ``value`` in it)."""
+    win.values_column.setCurrentIndex(win.values_column.findData(column))
+    win._fill_group_values()
+    return win.values_table, table_row(win.values_table, value)
+
+
 def wait_audit(qtbot, win):
     with qtbot.waitSignal(win.audit_ready, timeout=60000):
         pass
@@ -70,10 +82,7 @@ def test_the_rate_chart_draws_core_numbers(opened):
 def test_marking_a_value_unknown_in_the_table_changes_the_counts(qtbot, opened):
     """Ticking 'unknown' for a group value takes its rows out of the comparison, live."""
     win, frame, _ = opened
-    win.values_column.setCurrentIndex(win.values_column.findData("Geslacht"))
-    win._fill_group_values()
-    table = win.values_table
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "V")
+    table, row = group_value_row(win, "Geslacht", "V")
     table.item(row, 3).setCheckState(Qt.CheckState.Checked)
     wait_audit(qtbot, win)
     assert win.mapping.group_values["Geslacht"]["V"] == ""
@@ -85,10 +94,7 @@ def test_marking_a_value_unknown_in_the_table_changes_the_counts(qtbot, opened):
 def test_renaming_merges_two_values(qtbot, opened):
     """Typing an existing name for a value merges the two groups in the audit."""
     win, frame, _ = opened
-    win.values_column.setCurrentIndex(win.values_column.findData("Geslacht"))
-    win._fill_group_values()
-    table = win.values_table
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "V")
+    table, row = group_value_row(win, "Geslacht", "V")
     table.item(row, 2).setText("Vrouw")
     wait_audit(qtbot, win)
     groups = win.audit.groups
@@ -101,7 +107,7 @@ def test_placing_an_outcome_value_with_its_combo(qtbot, opened):
     """Choosing 'not selected' for an unplaced outcome value brings its rows into the audit."""
     win, frame, _ = opened
     table = win.outcome_table
-    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "In behandeling")
+    row = table_row(table, "In behandeling")
     combo = table.cellWidget(row, 2)
     combo.setCurrentIndex(combo.findData("no"))
     combo.activated.emit(combo.currentIndex())
@@ -252,7 +258,7 @@ def test_stages_chosen_in_the_window_draw_the_funnel_of_core(qtbot, tmp_path):
     win.kind_stages.setChecked(True)
     table = win.outcome_table
     for stage_number, name in enumerate(STAGES):
-        row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == name)
+        row = table_row(table, name)
         combo = table.cellWidget(row, 2)
         combo.setCurrentIndex(combo.findData(stage_number))
         combo.activated.emit(combo.currentIndex())

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen
 
 from ..core.audit_report import ROWS_PER_PART, AuditReport, audit_report
 from ..core.texts import percent
-from .handout import INK, PdfPages, _colour, _esc, _font, _funnel_painter, _tick_step, _whisker
+from .handout import INK, PdfPages, _axes, _colour, _esc, _font, _funnel_painter, _whisker
 
 
 def _rate_painter(doc: PdfPages, chart, bars, lang: str):
@@ -47,20 +47,7 @@ def _rate_painter(doc: PdfPages, chart, bars, lang: str):
                    | Qt.TextFlag.TextSingleLine, chart.title)
         plot_top = y0 + top
         plot_bottom = plot_top + row * len(bars)
-        p.setPen(QPen(QColor("#666666"), 0.25 * mm))
-        p.drawLine(QPointF(left, plot_bottom), QPointF(left + panel_w, plot_bottom))
-        p.drawLine(QPointF(left, plot_top), QPointF(left, plot_bottom))
-        step = _tick_step(xmax)
-        value = 0.0
-        p.setFont(_font(7))
-        while value <= xmax + 1e-9:
-            tx = left + value * scale
-            p.setPen(QPen(QColor("#666666"), 0.25 * mm))
-            p.drawLine(QPointF(tx, plot_bottom), QPointF(tx, plot_bottom + 1.2 * mm))
-            p.setPen(QColor("#333333"))
-            p.drawText(QRectF(tx - 8 * mm, plot_bottom + 1.4 * mm, 16 * mm, 3.5 * mm), Qt.AlignmentFlag.AlignCenter,
-                       percent(value / 100, lang, 0))
-            value += step
+        _axes(p, left, plot_top, plot_bottom, panel_w, xmax, mm, lambda v: percent(v / 100, lang, 0))
         p.drawText(QRectF(left, plot_bottom + 4.8 * mm, panel_w, 3.7 * mm), Qt.AlignmentFlag.AlignCenter, chart.axis)
         bar_h = 3.6 * mm
         for k, b in enumerate(bars):

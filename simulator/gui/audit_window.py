@@ -45,9 +45,8 @@ class _Signals(QObject):
     exported = Signal(str, str)  # what was written, or "" and the problem
 
 
-class RateChart(QWidget):
-    """Horizontal bars: each visible group's selection rate with its 95% interval, and "rate · n"
-    beside it. ``drawn`` keeps what was drawn (labels, rates, texts) for tests."""
+class _Chart(QWidget):
+    """A fixed plot (no mouse zoom, no context menu) filling the widget."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -58,6 +57,14 @@ class RateChart(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.widget)
+
+
+class RateChart(_Chart):
+    """Horizontal bars: each visible group's selection rate with its 95% interval, and "rate · n"
+    beside it. ``drawn`` keeps what was drawn (labels, rates, texts) for tests."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.drawn: dict = {"labels": [], "rates": np.zeros(0), "texts": []}
 
     def draw(self, rows, lang: str) -> None:
@@ -105,19 +112,12 @@ class RateChart(QWidget):
         self.drawn = {"labels": [str(g) for g in rows["group"]], "rates": rates, "texts": texts}
 
 
-class FunnelChart(QWidget):
+class FunnelChart(_Chart):
     """Per group, the share of its applicants that reached each stage, with the count on each bar."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.widget = plot_widget()
-        self.plot = self.widget.getPlotItem()
-        self.plot.setMenuEnabled(False)
-        self.widget.setMouseEnabled(False, False)
         self.legend = self.plot.addLegend(offset=(-10, 10))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.widget)
         self.drawn: dict = {"groups": [], "shares": []}
 
     def draw(self, table, stages: list[str], lang: str) -> None:
@@ -289,58 +289,28 @@ class AuditWindow(QDialog):
         self.preview = read_only_table(fit_columns=False)
         self.findings_text = QTextBrowser()
         self.findings_text.setOpenLinks(False)
-        rates_page = QWidget()
-        rates_layout = QVBoxLayout(rates_page)
-        chooser = QHBoxLayout()
-        self.rates_label = QLabel()
-        self.rates_column = QComboBox()
+        self.rates_label, self.rates_column = QLabel(), QComboBox()
         self.rates_column.activated.connect(lambda _: self.draw_rates())
-        chooser.addWidget(self.rates_label)
-        chooser.addWidget(self.rates_column)
-        chooser.addStretch(1)
         self.rates_chart = RateChart()
         self.rates_note = caption()
         self.rates_table = read_only_table()
-        rates_layout.addLayout(chooser)
-        rates_layout.addWidget(self.rates_chart, 3)
-        rates_layout.addWidget(self.rates_note)
-        rates_layout.addWidget(self.rates_table, 2)
+        rates_page = _page(_chooser(self.rates_label, self.rates_column), (self.rates_chart, 3), self.rates_note,
+                           (self.rates_table, 2))
         self.cross_note = caption()
         self.cross_table = read_only_table()
-        cross_page = QWidget()
-        cross_layout = QVBoxLayout(cross_page)
-        cross_layout.addWidget(self.cross_note)
-        cross_layout.addWidget(self.cross_table, 1)
-        funnel_page = QWidget()
-        funnel_layout = QVBoxLayout(funnel_page)
-        funnel_chooser = QHBoxLayout()
-        self.funnel_label = QLabel()
-        self.funnel_column = QComboBox()
+        cross_page = _page(self.cross_note, (self.cross_table, 1))
+        self.funnel_label, self.funnel_column = QLabel(), QComboBox()
         self.funnel_column.activated.connect(lambda _: self.draw_funnel())
-        funnel_chooser.addWidget(self.funnel_label)
-        funnel_chooser.addWidget(self.funnel_column)
-        funnel_chooser.addStretch(1)
         self.funnel_note = caption()
         self.funnel_chart = FunnelChart()
-        funnel_layout.addLayout(funnel_chooser)
-        funnel_layout.addWidget(self.funnel_note)
-        funnel_layout.addWidget(self.funnel_chart, 1)
-        lens_page = QWidget()
-        lens_layout = QVBoxLayout(lens_page)
-        lens_chooser = QHBoxLayout()
-        self.lens_label = QLabel()
-        self.lens_combo = QComboBox()
+        funnel_page = _page(_chooser(self.funnel_label, self.funnel_column), self.funnel_note, (self.funnel_chart, 1))
+        self.lens_label, self.lens_combo = QLabel(), QComboBox()
         self.lens_combo.addItem("", "nl")
         self.lens_combo.addItem("", "nyc")
         self.lens_combo.activated.connect(lambda _: self.draw_lens())
-        lens_chooser.addWidget(self.lens_label)
-        lens_chooser.addWidget(self.lens_combo)
-        lens_chooser.addStretch(1)
         self.lens_text = QTextBrowser()
         self.lens_table = read_only_table()
-        lens_layout.addLayout(lens_chooser)
-        lens_layout.addWidget(self.lens_text, 2)
-        lens_layout.addWidget(self.lens_table, 3)
+        lens_page = _page(_chooser(self.lens_label, self.lens_combo), (self.lens_text, 2), (self.lens_table, 3))
         self.pages = {"preview": self.preview, "findings": self.findings_text, "rates": rates_page,
                       "intersections": cross_page, "funnel": funnel_page, "lens": lens_page}
         for page in self.pages.values():
@@ -1034,6 +1004,28 @@ class AuditWindow(QDialog):
         else:
             self.status.setText(t("gui.audit.written", self.lang, path=path))
         self.exported.emit(path, problem)
+
+
+def _chooser(label: QLabel, combo: QComboBox) -> QHBoxLayout:
+    """A row "Label: [combo]" at the top of a tab."""
+    row = QHBoxLayout()
+    row.addWidget(label)
+    row.addWidget(combo)
+    row.addStretch(1)
+    return row
+
+
+def _page(*items) -> QWidget:
+    """A tab page of layouts and widgets from top to bottom; (widget, stretch) for those that grow."""
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    for item in items:
+        item, stretch = item if isinstance(item, tuple) else (item, 0)
+        if isinstance(item, QHBoxLayout):
+            layout.addLayout(item)
+        else:
+            layout.addWidget(item, stretch)
+    return page
 
 
 def _prepare(audit, lang: str) -> dict:

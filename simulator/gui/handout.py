@@ -277,21 +277,8 @@ def _rates_painter(doc: PdfPages, chart, lang: str):
             p.setFont(title_font)
             p.setPen(QColor(INK))
             p.drawText(QRectF(left, y0, panel_w, 5 * mm), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, title)
-            # axis and ticks
-            p.setPen(QPen(QColor("#666666"), 0.25 * mm))
-            p.drawLine(QPointF(left, plot_bottom), QPointF(left + panel_w, plot_bottom))
-            p.drawLine(QPointF(left, plot_top), QPointF(left, plot_bottom))
-            step = _tick_step(xmax)
-            p.setFont(_font(7))
-            value = 0.0
-            while value <= xmax + 1e-9:
-                x = left + value * scale
-                p.setPen(QPen(QColor("#666666"), 0.25 * mm))
-                p.drawLine(QPointF(x, plot_bottom), QPointF(x, plot_bottom + 1.2 * mm))
-                text = percent(value / 100, lang, 0) if kind == "rate" else number(value, lang, 1)
-                p.setPen(QColor("#333333"))
-                p.drawText(QRectF(x - 8 * mm, plot_bottom + 1.4 * mm, 16 * mm, 3.5 * mm), Qt.AlignmentFlag.AlignCenter, text)
-                value += step
+            _axes(p, left, plot_top, plot_bottom, panel_w, xmax, mm,
+                  (lambda v: percent(v / 100, lang, 0)) if kind == "rate" else (lambda v: number(v, lang, 1)))
             p.setFont(_font(7.5))
             p.drawText(QRectF(left, plot_bottom + 5 * mm, panel_w, 4 * mm), Qt.AlignmentFlag.AlignCenter, axis_title)
             if kind == "ratio":
@@ -333,6 +320,25 @@ def _tick_step(xmax: float) -> float:
         if xmax / step <= 6:
             return step
     return 100.0
+
+
+def _axes(p, left: float, plot_top: float, plot_bottom: float, panel_w: float, xmax: float, mm: float, label) -> None:
+    """A bar panel's left and bottom axes, with ticks at a readable step labelled ``label(value)``."""
+    scale = panel_w / xmax
+    p.setPen(QPen(QColor("#666666"), 0.25 * mm))
+    p.drawLine(QPointF(left, plot_bottom), QPointF(left + panel_w, plot_bottom))
+    p.drawLine(QPointF(left, plot_top), QPointF(left, plot_bottom))
+    step = _tick_step(xmax)
+    p.setFont(_font(7))
+    value = 0.0
+    while value <= xmax + 1e-9:
+        x = left + value * scale
+        p.setPen(QPen(QColor("#666666"), 0.25 * mm))
+        p.drawLine(QPointF(x, plot_bottom), QPointF(x, plot_bottom + 1.2 * mm))
+        p.setPen(QColor("#333333"))
+        p.drawText(QRectF(x - 8 * mm, plot_bottom + 1.4 * mm, 16 * mm, 3.5 * mm), Qt.AlignmentFlag.AlignCenter,
+                   label(value))
+        value += step
 
 
 def _funnel_painter(doc: PdfPages, chart, lang: str):
@@ -573,20 +579,7 @@ def _paired_painter(doc: PdfPages, chart, compact: bool = False):
             x += 4 * mm + w + 5 * mm
         plot_top = y0 + top
         plot_bottom = plot_top + row * len(bars)
-        p.setPen(QPen(QColor("#666666"), 0.25 * mm))
-        p.drawLine(QPointF(left, plot_bottom), QPointF(left + panel_w, plot_bottom))
-        p.drawLine(QPointF(left, plot_top), QPointF(left, plot_bottom))
-        step = _tick_step(xmax)
-        value = 0.0
-        p.setFont(_font(7))
-        while value <= xmax + 1e-9:
-            tx = left + value * scale
-            p.setPen(QPen(QColor("#666666"), 0.25 * mm))
-            p.drawLine(QPointF(tx, plot_bottom), QPointF(tx, plot_bottom + 1.2 * mm))
-            p.setPen(QColor("#333333"))
-            p.drawText(QRectF(tx - 8 * mm, plot_bottom + 1.4 * mm, 16 * mm, 3.5 * mm), Qt.AlignmentFlag.AlignCenter,
-                       percent(value / 100, doc.lang, 0))
-            value += step
+        _axes(p, left, plot_top, plot_bottom, panel_w, xmax, mm, lambda v: percent(v / 100, doc.lang, 0))
         p.drawText(QRectF(left, plot_bottom + 4.8 * mm, panel_w, 3.7 * mm), Qt.AlignmentFlag.AlignCenter, chart.axis)
         for k, b in enumerate(bars):
             y = plot_top + k * row

@@ -538,24 +538,25 @@ class MainWindow(QMainWindow):
         """File → Open class…: the room's results from the participants' session files."""
         from .class_view import ClassView
 
-        view = ClassView(self.controller.lang, self)
-        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        view.show()
+        self.class_view = view = self._own_window(ClassView(self.controller.lang, self))
         if paths:
             view.open_paths(paths)
-        self.class_view = view
         return view
 
     def open_audit(self, path=None):
         """File → Audit my decisions…: a recruiter's own export, mapped and measured."""
         from .audit_window import AuditWindow
 
-        view = AuditWindow(self.controller.lang, self)
-        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        view.show()
+        self.audit_window = view = self._own_window(AuditWindow(self.controller.lang, self))
         if path:
             view.open_file(path)
-        self.audit_window = view
+        return view
+
+    @staticmethod
+    def _own_window(view):
+        """A window opened from the File menu: shown, and deleted when the user closes it."""
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
         return view
 
     def open_file(self) -> None:
