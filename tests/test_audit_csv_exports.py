@@ -2,21 +2,14 @@
 UTF-8 with or without a byte-order mark, Windows-1252 from Excel's plain "CSV", and a decimal comma in
 the selected column. Counts are compared with a direct computation over the rows written."""
 
-import json
 
 import pytest
 
 from simulator.cli import main
 
+from audit_cli import audit_json
+
 ROWS = [("José", "ja"), ("Zoë", "nee"), ("Ahmed", "ja"), ("Ahmed", "nee")] * 15 + [("René", "nee")] * 12
-
-
-def audit_json(capsys, path, *args) -> dict:
-    """Run the audit with --json - and return what it wrote."""
-    code = main(["audit", str(path), *args, "--json", "-"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return json.loads(out)
 
 
 def write(path, rows, sep: str, encoding: str, bom: bool = False, header=("naam", "uitgenodigd")):

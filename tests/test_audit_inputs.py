@@ -5,7 +5,6 @@ would break a message over lines, and groups × strata large enough to blow up a
 import builtins
 import errno
 import io
-import json
 import sys
 import tracemalloc
 import zipfile
@@ -16,6 +15,8 @@ import pandas as pd
 import pytest
 
 from simulator.cli import main
+
+from audit_cli import audit_json
 from simulator.core.audit import LISTED, MISSING_VALUES, audit_frame, shown
 
 DATA = Path(__file__).resolve().parent / "data" / "audit_inputs"
@@ -29,13 +30,6 @@ def refused(capsys, path, *args) -> str:
     assert len(err.splitlines()) == 1 and err.endswith("\n"), repr(err)
     assert str(path) in err and "Traceback" not in err
     return err
-
-
-def audit_json(capsys, path, *args) -> dict:
-    code = main(["audit", str(path), *args, "--json", "-"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return json.loads(out)
 
 
 def csv_file(tmp_path, text: str, name: str = "decisions.csv") -> Path:

@@ -2,7 +2,6 @@
 rows, Dutch ja/nee, numbers stored as numbers, formulas with and without a saved value, a password-
 protected workbook and a damaged sheet. Counts are compared with an independent pandas computation."""
 
-import json
 import re
 import zipfile
 
@@ -12,6 +11,8 @@ import pandas as pd
 import pytest
 
 from simulator.cli import main
+
+from audit_cli import audit_json
 from simulator.core.audit import AuditInputError, audit_file, read_decisions
 
 ARGS = ("--group", "geslacht", "--group", "leeftijd", "--selected", "uitgenodigd")
@@ -24,14 +25,6 @@ def refused(capsys, path, *args) -> str:
     assert code == 2, (out, err)
     assert len(err.splitlines()) == 1 and str(path) in err and "Traceback" not in err, err
     return err
-
-
-def audit_json(capsys, path, *args) -> dict:
-    """Run the audit with --json - and return what it wrote."""
-    code = main(["audit", str(path), *args, "--json", "-"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return json.loads(out)
 
 
 def export_rows(n: int, seed: int) -> list[list]:
@@ -240,8 +233,6 @@ def test_the_text_report_names_the_sheet_and_blank_rows(capsys, tmp_path):
     assert main(["audit", str(path), *ARGS, "--lang", "nl"]) == 0
     out = capsys.readouterr().out
     assert "Werkblad ‘Besluiten’; lege rijen overgeslagen: 1." in out
-
-
 
 
 def _both_readers(monkeypatch, path, **kwargs):
