@@ -20,7 +20,6 @@ column names and values, never a row of data. ``suggest_mapping`` proposes one f
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_atomically
-from .audit import FALSE_VALUES, TRUE_VALUES, Audit, AuditInputError, _distinct, _quoted, _text, _where, audit_coded
+from .audit import (FALSE_VALUES, TRUE_VALUES, Audit, AuditInputError, _distinct, _number, _quoted, _text, _where,
+                    audit_coded)
 from .limits import os_reason, shown
 from .texts import integer, t
 
@@ -181,15 +181,12 @@ def mapping_counts(frame: pd.DataFrame, mapping: AuditMapping, values: dict | No
 # ---------------------------------------------------------------------------------------------
 
 def _yes_no(value: str) -> str | None:
+    """YES or NO for a word or number that says so ("ja", "Afgewezen", "1,0"), else None."""
     low = value.lower()
-    if low in TRUE_VALUES or low in MORE_YES:
+    number = _number(low)  # read as the audit reads a selected column: "1,0" and "0.00" too
+    if low in TRUE_VALUES or low in MORE_YES or number == 1:
         return YES
-    if low in FALSE_VALUES or low in MORE_NO:
-        return NO
-    number = re.fullmatch(r"[+-]?\d+(?:[.,]\d+)?", low) and float(low.replace(",", "."))
-    if number == 1:
-        return YES
-    if number == 0 and number is not False:
+    if low in FALSE_VALUES or low in MORE_NO or number == 0:
         return NO
     return None
 
